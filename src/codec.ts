@@ -1,0 +1,161 @@
+/**
+ * The two codecs, as push-style classes and one-shot functions.
+ * @module
+ */
+import { MimeTokenizer, type EncodeLimits } from './mime-tokenizer.js';
+import { MimeWriter } from './mime-writer.js';
+import { Output } from './output.js';
+import { XmimeReader } from './xmime-reader.js';
+import { type DecodeLimits, XmlTokenizer } from './xml-tokenizer.js';
+import { XmlWriter } from './xml-writer.js';
+
+/** Options of MIME → XMIME. */
+export type EncodeOptions = EncodeLimits;
+/** Options of XMIME → MIME. */
+export type DecodeOptions = DecodeLimits;
+
+/** Output is handed on once this much is buffered (and at the end). */
+const FLUSH_AT = 16384;
+
+/**
+ * Push-style MIME → XMIME encoder. Feed bytes with `push`, finish with `end`;
+ * XMIME (UTF-8) arrives through `onChunk`. The output does not depend on how
+ * the input is cut into chunks.
+ *
+ * @example
+ * ```ts
+ * const parts: Uint8Array[] = [];
+ * const enc = new Encoder((c) => parts.push(c));
+ * enc.push(new TextEncoder().encode('Subject: hi\r\n\r\nHello\r\n'));
+ * enc.end();
+ * ```
+ */
+export class Encoder {
+  private readonly out: Output;
+  private readonly tok: MimeTokenizer;
+
+  constructor(onChunk: (xml: Uint8Array) => void, options: EncodeOptions = {}) {
+    this.out = new Output(onChunk);
+    this.tok = new MimeTokenizer(new XmlWriter(this.out), options);
+  }
+
+  push(mime: Uint8Array): void {
+    this.tok.push(mime);
+    this.out.flush(FLUSH_AT);
+  }
+
+  end(): void {
+    this.tok.end();
+    this.out.flush();
+  }
+}
+
+/**
+ * Push-style XMIME → MIME decoder. Accepts UTF-8 bytes or strings (a
+ * surrogate pair may be split between strings). Throws {@link XmimeError}
+ * for input that is not XMIME.
+ *
+ * @example
+ * ```ts
+ * const parts: Uint8Array[] = [];
+ * const dec = new Decoder((c) => parts.push(c));
+ * dec.push('<mime xmlns="urn:xmpp:xmime:0"><body>Hi</body></mime>');
+ * dec.end(); // parts now hold the bytes "Hi"
+ * ```
+ */
+export class Decoder {
+  private readonly out: Output;
+  private readonly tok: XmlTokenizer;
+  private readonly te = new TextEncoder();
+  private hi = '';
+  private bytesIn = 0;
+
+  constructor(onChunk: (mime: Uint8Array) => void, options: DecodeOptions = {}) {
+    this.out = new Output(onChunk);
+    const reader = new XmimeReader(new MimeWriter(this.out));
+    this.tok = new XmlTokenizer(reader, options);
+    reader.tok = this.tok;
+  }
+
+  push(xml: Uint8Array | string): void {
+    const bytes = typeof xml === 'string' ? this.encodeString(xml) : xml;
+    this.bytesIn += bytes.length;
+    this.tok.push(bytes);
+    this.out.flush(FLUSH_AT);
+  }
+
+  end(): void {
+    if (this.hi !== '') this.tok.fail('xml-char', 'the text ends with half a surrogate pair', this.bytesIn);
+    this.tok.end();
+    this.out.flush();
+  }
+
+  /** UTF-8 of a string chunk; a trailing high surrogate waits for its partner. */
+  private encodeString(s: string): Uint8Array {
+    if (this.hi !== '') {
+      s = this.hi + s;
+      this.hi = '';
+    }
+    const last = s.charCodeAt(s.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff) {
+      this.hi = s.slice(-1);
+      s = s.slice(0, -1);
+    }
+    const lone = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.exec(s);
+    if (lone) this.tok.fail('xml-char', 'a lone surrogate is not a character', this.bytesIn + this.te.encode(s.slice(0, lone.index)).length);
+    return this.te.encode(s);
+  }
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * Converts MIME bytes to an XMIME document. Never fails: every byte sequence
+ * is valid input, and `toMime(toXml(b))` equals `b`.
+ *
+ * @example
+ * ```ts
+ * const xml = toXml(new TextEncoder().encode('Subject: hi\r\n\r\nHello\r\n'));
+ * // <mime xmlns="urn:xmpp:xmime:0">
+ * //   <headers>
+ * //     <header name="Subject">hi</header>
+ * //   </headers>
+ * //   <body>Hello
+ * // </body>
+ * // </mime>
+ * ```
+ */
+export function toXml(mime: Uint8Array, options: EncodeOptions = {}): string {
+  const out = new Output(null, Math.max(4096, mime.length + (mime.length >> 1)));
+  const tok = new MimeTokenizer(new XmlWriter(out), options);
+  tok.push(mime);
+  tok.end();
+  return utf8.decode(out.take());
+}
+
+/**
+ * Converts an XMIME document (a string or UTF-8 bytes) back to MIME bytes.
+ * Throws {@link XmimeError} with code, line, column and offset if the input
+ * is not XMIME.
+ *
+ * @example
+ * ```ts
+ * const mime = toMime('<mime xmlns="urn:xmpp:xmime:0"><body>Hello</body></mime>');
+ * new TextDecoder().decode(mime); // "Hello"
+ * ```
+ */
+export function toMime(xml: string | Uint8Array, options: DecodeOptions = {}): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  const dec = new Decoder((c) => chunks.push(c), options);
+  dec.push(xml);
+  dec.end();
+  if (chunks.length === 1) return chunks[0];
+  const total = chunks.reduce((n, c) => n + c.length, 0);
+  const all = new Uint8Array(total);
+  let n = 0;
+  for (const c of chunks) {
+    all.set(c, n);
+    n += c.length;
+  }
+  return all;
+}

@@ -1,0 +1,108 @@
+/**
+ * The event vocabulary shared by both pipelines.
+ *
+ *   MIME bytes → MimeTokenizer → events → XmlWriter → XMIME
+ *   XMIME      → XmlTokenizer → XmimeReader → events → MimeWriter → MIME bytes
+ *
+ * Every event maps to exactly one XMIME element, so the two writers are
+ * mirror images and the round trip is concatenation.
+ * @module
+ */
+
+/** The XMIME namespace; also the XEP-0030 feature a gateway advertises. */
+export const NS = 'urn:xmpp:xmime:0';
+
+/** Element kinds, in the order of {@link TAG}. */
+export const enum Kind {
+  Mime = 0,
+  FromLine,
+  Headers,
+  Header,
+  Body,
+  Multipart,
+  Preamble,
+  Part,
+  Epilogue,
+  Message,
+}
+
+/** Element local names, indexed by {@link Kind}. */
+export const TAG: readonly string[] = [
+  'mime',
+  'from-line',
+  'headers',
+  'header',
+  'body',
+  'multipart',
+  'preamble',
+  'part',
+  'epilogue',
+  'message',
+];
+
+/** Kinds whose content is text (the bytes of the MIME construct); the rest hold only elements. */
+export function isLeaf(k: Kind): boolean {
+  return k === Kind.FromLine || k === Kind.Header || k === Kind.Body || k === Kind.Preamble || k === Kind.Epilogue;
+}
+
+/** A line terminator: none (end of data), LF, or CR LF. */
+export const enum Eol {
+  None = 0,
+  Lf = 1,
+  CrLf = 2,
+}
+
+export const EOL_NAMES: readonly string[] = ['none', 'lf', 'crlf'];
+
+/**
+ * Attributes of an open event. One object is reused for every event, so a
+ * sink must copy what it keeps. Byte-valued fields may be views into the
+ * producer's buffers.
+ */
+export interface Attrs {
+  /** Mime: the document's line ending (Lf or CrLf). */
+  eol: Eol;
+  /** FromLine, Header, Headers: how the line (or the header section) ends. */
+  end: Eol;
+  /** Part, Epilogue: line ending before the delimiter line. */
+  before: Eol;
+  /** Part, Epilogue: line ending after the delimiter line. */
+  after: Eol;
+  /** Header: the field name. */
+  name: Uint8Array | null;
+  /** Header: the bytes between name and value (default ": "). */
+  sep: Uint8Array | null;
+  /** Multipart: the boundary. */
+  boundary: Uint8Array | null;
+  /** Part, Epilogue: transport padding after the delimiter (spaces and tabs). */
+  pad: Uint8Array | null;
+}
+
+export function newAttrs(): Attrs {
+  return { eol: Eol.CrLf, end: Eol.CrLf, before: Eol.CrLf, after: Eol.CrLf, name: null, sep: null, boundary: null, pad: null };
+}
+
+/** The consumer of events. Text is always the exact MIME bytes. */
+export interface Sink {
+  open(kind: Kind, a: Attrs): void;
+  text(data: Uint8Array, start: number, end: number): void;
+  close(kind: Kind): void;
+}
+
+/** ": ", the separator a Header has when `sep` is absent. */
+export const DEFAULT_SEP = new Uint8Array([0x3a, 0x20]);
+
+/**
+ * Default `before` of a Part or Epilogue: no line ending when it is the first
+ * thing in its multipart (the body began with the delimiter), else the
+ * document's line ending.
+ */
+export function defaultBefore(firstInMultipart: boolean, eol: Eol): Eol {
+  return firstInMultipart ? Eol.None : eol;
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,13 @@
+/**
+ * xmime: lossless MIME ⇄ XML (XMIME, namespace `urn:xmpp:xmime:0`).
+ *
+ * `toMime(toXml(bytes))` returns `bytes` exactly, for any bytes. Both
+ * directions also stream, chunk by chunk, in bounded memory.
+ * @module
+ */
+export { toXml, toMime, Encoder, Decoder, type EncodeOptions, type DecodeOptions } from './codec.js';
+export { MimeToXmlStream, XmlToMimeStream } from './streams.js';
+export { XmimeError, ERROR_CODES, type ErrorCode } from './errors.js';
+export { NS } from './events.js';
+export { DEFAULT_MAX_DEPTH, DEFAULT_MAX_HEADER_BYTES } from './mime-tokenizer.js';
+export { DEFAULT_XML_MAX_DEPTH, DEFAULT_MAX_TAG_BYTES } from './xml-tokenizer.js';

@@ -1,0 +1,491 @@
+/**
+ * Streaming MIME tokenizer: any bytes in, {@link Sink} events out.
+ *
+ * Every input byte lands in exactly one event (text, or an attribute of an
+ * open), so a writer that re-emits what the events say rebuilds the input.
+ * Header sections are buffered whole (bounded by `maxHeaderBytes`) because
+ * their shape attributes are only known at their end; bodies stream, holding
+ * back at most one delimiter line of lookahead.
+ * @module
+ */
+import { cteKind, nameIs, parseContentType } from './content-type.js';
+import { type Attrs, Eol, Kind, newAttrs, type Sink } from './events.js';
+
+/** Resource limits of the encoder. A limit never loses bytes: past it, the rest is carried as body. */
+export interface EncodeLimits {
+  /** Composite nesting (multipart or message) beyond which bodies are not parsed. Default 100. */
+  maxDepth?: number;
+  /** Largest header section (including an mbox From line) parsed as headers. Default 1 MiB. */
+  maxHeaderBytes?: number;
+}
+
+export const DEFAULT_MAX_DEPTH = 100;
+export const DEFAULT_MAX_HEADER_BYTES = 1 << 20;
+/** The line ending is taken from the first LF within this many bytes, else CRLF. */
+export const EOL_PROBE_BYTES = 65536;
+/** Transport padding longer than this makes a line not a delimiter. */
+export const MAX_PAD = 1000;
+
+const LF = 0x0a, CR = 0x0d, SP = 0x20, TAB = 0x09, DASH = 0x2d, COLON = 0x3a;
+const CRLF_BYTES = new Uint8Array([CR, LF]);
+const LF_BYTES = new Uint8Array([LF]);
+const FROM_ = [0x46, 0x72, 0x6f, 0x6d, 0x20]; // "From "
+
+const enum St { Probe, Headers, Content, Done }
+const enum Mode { Body, Preamble, Epilogue }
+const NEED = -1, NO = 0, MATCH = 1;
+
+/** Field-name characters: printable ASCII except colon. */
+function isNameChar(c: number): boolean {
+  return c > 0x20 && c < 0x7f && c !== COLON;
+}
+
+interface Frame {
+  boundary: Uint8Array;
+  digest: boolean;
+  /** Index of the Multipart element in the element stack. */
+  at: number;
+  /** False once the close delimiter was seen (the epilogue is running). */
+  open: boolean;
+}
+
+export class MimeTokenizer {
+  private readonly a: Attrs = newAttrs();
+  private readonly maxDepth: number;
+  private readonly maxHeader: number;
+
+  // Input window: `d` is either the caller's chunk or a view of `win`.
+  private win: Uint8Array = new Uint8Array(0);
+  private d: Uint8Array = new Uint8Array(0);
+  private p = 0;
+  private inWin = false;
+  private eof = false;
+
+  private st = St.Probe;
+  private probeScan = 0;
+  private eol = Eol.CrLf;
+
+  // Element stack and multipart frames.
+  private readonly kinds: Kind[] = [];
+  private readonly frames: Frame[] = [];
+  private openFrames = 0;
+  private depth = 0;
+  private inDigest = false;
+
+  // Header section state; offsets are relative to `p`, which stays put until the section ends.
+  private allowFrom = true;
+  private hScan = 0;
+  private hSearch = 0;
+  private readonly fields: number[] = [];
+  private from = -1;
+  private fromEnd = 0;
+  private fromTerm = Eol.None;
+
+  // Content state.
+  private mode = Mode.Body;
+  private opened = false;
+  private atLineStart = true;
+  private held = Eol.None;
+  private epiPending = false;
+  private epiBefore = Eol.None;
+  private epiPad = new Uint8Array(0);
+
+  // Last delimiter match.
+  private mF = 0;
+  private mClose = false;
+  private mPadS = 0;
+  private mPadE = 0;
+  private mAfter = Eol.None;
+  private mEnd = 0;
+
+  constructor(private readonly sink: Sink, limits: EncodeLimits = {}) {
+    this.maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.maxHeader = limits.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
+  }
+
+  /** Feeds the next chunk of MIME bytes. */
+  push(chunk: Uint8Array): void {
+    if (this.eof) throw new Error('push() after end()');
+    const tail = this.d.length - this.p;
+    if (tail > 0) {
+      // The undecided tail sits at win[0, tail); append, growing geometrically so tiny chunks stay linear.
+      const need = tail + chunk.length;
+      if (this.win.length < need) {
+        const next = new Uint8Array(Math.max(need, this.win.length * 2));
+        next.set(this.win.subarray(0, tail));
+        this.win = next;
+      }
+      this.win.set(chunk, tail);
+      this.d = this.win.subarray(0, need);
+      this.inWin = true;
+    } else {
+      this.d = chunk;
+      this.inWin = false;
+    }
+    this.p = 0;
+    this.run();
+    this.keepTail();
+  }
+
+  /** Moves the unconsumed tail to the start of `win`; the caller may reuse its chunk. */
+  private keepTail(): void {
+    const tail = this.d.length - this.p;
+    if (tail === 0) return;
+    if (this.inWin) {
+      if (this.p > 0) this.win.copyWithin(0, this.p, this.d.length);
+    } else {
+      if (this.win.length < tail) this.win = new Uint8Array(Math.max(tail * 2, 4096));
+      this.win.set(this.d.subarray(this.p));
+    }
+    this.d = this.win.subarray(0, tail);
+    this.p = 0;
+    this.inWin = true;
+  }
+
+  /** Signals the end of input and emits the remaining events. */
+  end(): void {
+    if (this.eof) return;
+    this.eof = true;
+    this.run();
+  }
+
+  private run(): void {
+    for (;;) {
+      let more: boolean;
+      switch (this.st) {
+        case St.Probe: more = this.probe(); break;
+        case St.Headers: more = this.headers(); break;
+        case St.Content: more = this.content(); break;
+        default: return;
+      }
+      if (!more) return;
+    }
+  }
+
+  /** Decides the document's line ending from the first LF. */
+  private probe(): boolean {
+    const d = this.d;
+    const i = d.indexOf(LF, this.p + this.probeScan);
+    if (i < 0) {
+      this.probeScan = d.length - this.p;
+      if (!this.eof && d.length - this.p < EOL_PROBE_BYTES) return false;
+    } else if (i - this.p < EOL_PROBE_BYTES && (i === this.p || d[i - 1] !== CR)) {
+      this.eol = Eol.Lf;
+    }
+    this.a.eol = this.eol;
+    this.openEl(Kind.Mime);
+    this.startEntity(true);
+    return true;
+  }
+
+  private startEntity(top: boolean): void {
+    this.st = St.Headers;
+    this.allowFrom = top;
+    this.hScan = 0;
+    this.hSearch = 0;
+    this.fields.length = 0;
+    this.from = -1;
+  }
+
+  /** Scans the header section line by line; returns false when it needs more input. */
+  private headers(): boolean {
+    const d = this.d, base = this.p, n = d.length, max = this.maxHeader;
+    let ls = base + this.hScan;
+    let bodyAt: number;
+    let sepKind = Eol.None;
+    for (;;) {
+      if (ls >= n || ls - base >= max) {
+        if (ls - base < max && !this.eof) return this.wait(ls);
+        bodyAt = ls;
+        break;
+      }
+      if (d[ls] === DASH && this.openFrames > 0) {
+        const r = this.matchDelimiter(ls);
+        if (r === NEED) return this.wait(ls);
+        if (r === MATCH) { bodyAt = ls; break; }
+      }
+      const lf = d.indexOf(LF, Math.max(ls, base + this.hSearch));
+      let lineEnd: number, term: Eol, next: number;
+      if (lf < 0) {
+        if (n - base > max) { bodyAt = ls; break; }
+        if (!this.eof) { this.hSearch = n - base; return this.wait(ls); }
+        lineEnd = n; term = Eol.None; next = n;
+      } else {
+        next = lf + 1;
+        if (next - base > max) { bodyAt = ls; break; }
+        if (lf > ls && d[lf - 1] === CR) { lineEnd = lf - 1; term = Eol.CrLf; } else { lineEnd = lf; term = Eol.Lf; }
+      }
+      if (this.allowFrom && ls === base && lineEnd - ls >= 5 && FROM_.every((c, k) => d[ls + k] === c)) {
+        this.from = ls + 5 - base; this.fromEnd = lineEnd - base; this.fromTerm = term;
+        ls = next; this.hScan = this.hSearch = ls - base;
+        continue;
+      }
+      if (lineEnd === ls && term !== Eol.None) { sepKind = term; bodyAt = next; break; }
+      const c = d[ls];
+      const f = this.fields;
+      if ((c === SP || c === TAB) && f.length > 0) {
+        f[f.length - 2] = lineEnd - base; f[f.length - 1] = term;
+        ls = next; this.hScan = this.hSearch = ls - base;
+        continue;
+      }
+      let q = ls;
+      while (q < lineEnd && isNameChar(d[q])) q++;
+      const nameEnd = q;
+      if (q > ls) {
+        while (q < lineEnd && (d[q] === SP || d[q] === TAB)) q++;
+        if (q < lineEnd && d[q] === COLON) {
+          q++;
+          if (q < lineEnd && d[q] === SP) q++;
+          f.push(ls - base, nameEnd - base, q - base, lineEnd - base, term);
+          ls = next; this.hScan = this.hSearch = ls - base;
+          continue;
+        }
+      }
+      bodyAt = ls; // not a header line: the body starts here
+      break;
+    }
+    this.emitHeaders(base, sepKind);
+    this.p = bodyAt;
+    this.startBody(base);
+    return true;
+  }
+
+  private wait(ls: number): boolean {
+    this.hScan = ls - this.p;
+    return false;
+  }
+
+  private emitHeaders(base: number, sepKind: Eol): void {
+    const d = this.d, a = this.a, f = this.fields;
+    if (this.from >= 0) {
+      a.end = this.fromTerm;
+      this.openEl(Kind.FromLine);
+      if (this.fromEnd > this.from) this.sink.text(d, base + this.from, base + this.fromEnd);
+      this.closeEl();
+    }
+    if (f.length === 0 && sepKind === Eol.None) return;
+    a.end = sepKind;
+    this.openEl(Kind.Headers);
+    for (let i = 0; i < f.length; i += 5) {
+      a.name = d.subarray(base + f[i], base + f[i + 1]);
+      a.sep = d.subarray(base + f[i + 1], base + f[i + 2]);
+      a.end = f[i + 4];
+      this.openEl(Kind.Header);
+      if (f[i + 3] > f[i + 2]) this.sink.text(d, base + f[i + 2], base + f[i + 3]);
+      this.closeEl();
+    }
+    this.closeEl();
+  }
+
+  /** Picks the body's form from the header fields just emitted. */
+  private startBody(base: number): void {
+    const d = this.d, f = this.fields;
+    let ct = -1, cte = -1;
+    for (let i = 0; i < f.length && (ct < 0 || cte < 0); i += 5) {
+      const s = base + f[i], e = base + f[i + 1];
+      if (ct < 0 && nameIs(d, s, e, 'content-type')) ct = i;
+      else if (cte < 0 && nameIs(d, s, e, 'content-transfer-encoding')) cte = i;
+    }
+    const mt = ct >= 0 ? parseContentType(d, base + f[ct + 2], base + f[ct + 3]) : null;
+    const type = mt && mt.type !== '' ? mt.type : this.inDigest ? 'message/rfc822' : 'text/plain';
+    const enc = cte >= 0 ? cteKind(d, base + f[cte + 2], base + f[cte + 3]) : 'identity';
+    this.inDigest = false;
+    this.st = St.Content;
+    this.atLineStart = true;
+    this.held = Eol.None;
+    this.opened = false;
+    this.mode = Mode.Body;
+    if (this.depth >= this.maxDepth) return;
+    if (type.startsWith('multipart/') && mt!.boundary !== null && mt!.boundary.length > 0 && enc !== 'base64') {
+      this.a.boundary = mt!.boundary;
+      this.openEl(Kind.Multipart);
+      this.frames.push({ boundary: mt!.boundary, digest: type === 'multipart/digest', at: this.kinds.length - 1, open: true });
+      this.openFrames++;
+      this.mode = Mode.Preamble;
+    } else if ((type === 'message/rfc822' || type === 'message/global' || type === 'message/news') && enc === 'identity') {
+      this.openEl(Kind.Message);
+      this.startEntity(false);
+    }
+  }
+
+  /** Streams body, preamble or epilogue bytes, watching each line start for a delimiter. */
+  private content(): boolean {
+    const d = this.d, n = d.length;
+    for (;;) {
+      if (this.atLineStart) {
+        const p = this.p;
+        if (p >= n) {
+          if (!this.eof) return false;
+          return this.finish();
+        }
+        if (d[p] === DASH && this.openFrames > 0) {
+          const r = this.matchDelimiter(p);
+          if (r === NEED) return false;
+          if (r === MATCH) {
+            if (this.delimiter()) return true;
+            continue;
+          }
+        }
+        if (this.epiPending) this.openEpilogue(this.held);
+        else if (this.held !== Eol.None) this.emit(this.held === Eol.CrLf ? CRLF_BYTES : LF_BYTES, 0, this.held);
+        else if (this.mode === Mode.Preamble && !this.opened) this.openContent();
+        this.held = Eol.None;
+        this.atLineStart = false;
+      }
+      const p = this.p;
+      if (this.openFrames === 0) {
+        // No delimiter can end this content: pass everything through.
+        if (n > p) this.emit(d, p, n);
+        this.p = n;
+        if (!this.eof) return false;
+        return this.finish();
+      }
+      const lf = d.indexOf(LF, p);
+      if (lf < 0) {
+        let e = n;
+        if (!this.eof && e > p && d[e - 1] === CR) e--; // may be the CR of a delimiter's CRLF
+        if (e > p) this.emit(d, p, e);
+        this.p = e;
+        if (!this.eof) return false;
+        return this.finish();
+      }
+      let ce = lf;
+      this.held = Eol.Lf;
+      if (lf > p && d[lf - 1] === CR) { ce = lf - 1; this.held = Eol.CrLf; }
+      if (ce > p) this.emit(d, p, ce);
+      this.p = lf + 1;
+      this.atLineStart = true;
+    }
+  }
+
+  private emit(d: Uint8Array, s: number, e: number): void {
+    if (!this.opened) this.openContent();
+    this.sink.text(d, s, e);
+  }
+
+  private openContent(): void {
+    this.openEl(this.mode === Mode.Body ? Kind.Body : Kind.Preamble);
+    this.opened = true;
+  }
+
+  private openEpilogue(after: Eol): void {
+    const a = this.a;
+    a.before = this.epiBefore;
+    a.pad = this.epiPad;
+    a.after = after;
+    this.openEl(Kind.Epilogue);
+    this.opened = true;
+    this.epiPending = false;
+  }
+
+  /** Handles the delimiter line just matched; returns true when the state changed to headers. */
+  private delimiter(): boolean {
+    const before = this.held;
+    this.held = Eol.None;
+    if (this.epiPending) this.openEpilogue(Eol.None); // the held line ending was this delimiter's
+    const fr = this.frames[this.mF];
+    while (this.kinds.length - 1 > fr.at) this.closeEl();
+    const d = this.d, a = this.a;
+    if (!this.mClose) {
+      a.before = before;
+      a.pad = d.subarray(this.mPadS, this.mPadE);
+      a.after = this.mAfter;
+      this.openEl(Kind.Part);
+      this.p = this.mEnd;
+      this.startEntity(false);
+      this.inDigest = fr.digest;
+      return true;
+    }
+    fr.open = false;
+    this.openFrames--;
+    this.epiPending = true;
+    this.epiBefore = before;
+    this.epiPad = d.slice(this.mPadS, this.mPadE);
+    this.mode = Mode.Epilogue;
+    this.opened = false;
+    this.held = this.mAfter; // the candidate line ending before the epilogue
+    this.p = this.mEnd;
+    this.atLineStart = true;
+    return false;
+  }
+
+  /** End of input with everything consumed. */
+  private finish(): boolean {
+    if (this.atLineStart) {
+      if (this.epiPending) this.openEpilogue(this.held);
+      else if (this.held !== Eol.None) this.emit(this.held === Eol.CrLf ? CRLF_BYTES : LF_BYTES, 0, this.held);
+      this.held = Eol.None;
+    }
+    while (this.kinds.length > 0) this.closeEl();
+    this.st = St.Done;
+    return false;
+  }
+
+  /**
+   * Is the line at `s` a delimiter of an open multipart? Innermost first, and
+   * strict: "--" boundary ["--"] padding (line ending | end of input).
+   */
+  private matchDelimiter(s: number): number {
+    const d = this.d, n = d.length, eof = this.eof;
+    if (s + 1 >= n) return eof ? NO : NEED;
+    if (d[s + 1] !== DASH) return NO;
+    for (let f = this.frames.length - 1; f >= 0; f--) {
+      const fr = this.frames[f];
+      if (!fr.open) continue;
+      const b = fr.boundary, m = b.length;
+      let q = s + 2, j = 0;
+      while (j < m && q + j < n && d[q + j] === b[j]) j++;
+      if (j < m) {
+        if (q + j >= n && !eof) return NEED;
+        continue;
+      }
+      q += m;
+      let close = false;
+      if (q < n && d[q] === DASH) {
+        if (q + 1 >= n) {
+          if (!eof) return NEED;
+          continue;
+        }
+        if (d[q + 1] !== DASH) continue;
+        close = true;
+        q += 2;
+      }
+      const padS = q;
+      while (q < n && (d[q] === SP || d[q] === TAB) && q - padS <= MAX_PAD) q++;
+      if (q - padS > MAX_PAD) continue;
+      let after: Eol, end: number;
+      if (q >= n) {
+        if (!eof) return NEED;
+        after = Eol.None; end = n;
+      } else if (d[q] === LF) {
+        after = Eol.Lf; end = q + 1;
+      } else if (d[q] === CR) {
+        if (q + 1 >= n) {
+          if (!eof) return NEED;
+          continue;
+        }
+        if (d[q + 1] !== LF) continue;
+        after = Eol.CrLf; end = q + 2;
+      } else continue;
+      this.mF = f; this.mClose = close; this.mPadS = padS; this.mPadE = q; this.mAfter = after; this.mEnd = end;
+      return MATCH;
+    }
+    return NO;
+  }
+
+  private openEl(k: Kind): void {
+    this.kinds.push(k);
+    if (k === Kind.Multipart || k === Kind.Message) this.depth++;
+    this.sink.open(k, this.a);
+  }
+
+  private closeEl(): void {
+    const k = this.kinds.pop()!;
+    if (k === Kind.Multipart) {
+      if (this.frames.pop()!.open) this.openFrames--;
+      this.depth--;
+    } else if (k === Kind.Message) this.depth--;
+    if (k === Kind.Body || k === Kind.Preamble || k === Kind.Epilogue) this.opened = false;
+    this.sink.close(k);
+  }
+}

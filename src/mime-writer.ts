@@ -1,0 +1,62 @@
+/**
+ * MIME writer: {@link Sink} events in, MIME bytes out. The mirror image of
+ * the MIME tokenizer: each event writes back exactly the bytes it stands for.
+ * @module
+ */
+import { type Attrs, Eol, Kind, type Sink } from './events.js';
+import type { Output } from './output.js';
+
+const CRLF = new Uint8Array([0x0d, 0x0a]);
+const DASH2 = new Uint8Array([0x2d, 0x2d]);
+const FROM_ = new Uint8Array([0x46, 0x72, 0x6f, 0x6d, 0x20]);
+
+export class MimeWriter implements Sink {
+  private readonly boundaries: Uint8Array[] = [];
+  /** Pending line endings of open FromLine, Headers and Header elements. */
+  private readonly ends: Eol[] = [];
+
+  constructor(private readonly out: Output) {}
+
+  open(kind: Kind, a: Attrs): void {
+    const out = this.out;
+    switch (kind) {
+      case Kind.FromLine:
+        out.bytes(FROM_);
+        this.ends.push(a.end);
+        break;
+      case Kind.Headers:
+        this.ends.push(a.end);
+        break;
+      case Kind.Header:
+        out.bytes(a.name!);
+        out.bytes(a.sep!);
+        this.ends.push(a.end);
+        break;
+      case Kind.Multipart:
+        this.boundaries.push(a.boundary!.slice());
+        break;
+      case Kind.Part:
+      case Kind.Epilogue:
+        this.term(a.before);
+        out.bytes(DASH2);
+        out.bytes(this.boundaries[this.boundaries.length - 1]);
+        if (kind === Kind.Epilogue) out.bytes(DASH2);
+        if (a.pad !== null) out.bytes(a.pad);
+        this.term(a.after);
+        break;
+    }
+  }
+
+  text(d: Uint8Array, s: number, e: number): void {
+    this.out.bytes(d, s, e);
+  }
+
+  close(kind: Kind): void {
+    if (kind === Kind.FromLine || kind === Kind.Headers || kind === Kind.Header) this.term(this.ends.pop()!);
+    else if (kind === Kind.Multipart) this.boundaries.pop();
+  }
+
+  private term(e: Eol): void {
+    if (e !== Eol.None) this.out.bytes(CRLF, e === Eol.CrLf ? 0 : 1, 2);
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Web Streams wrappers (Node ≥ 20 and browsers).
+ * @module
+ */
+import { Decoder, type DecodeOptions, Encoder, type EncodeOptions } from './codec.js';
+
+/**
+ * MIME bytes in, XMIME (UTF-8 bytes) out.
+ *
+ * @example
+ * ```ts
+ * // Node: file to file in constant memory.
+ * import { createReadStream, createWriteStream } from 'node:fs';
+ * import { Readable, Writable } from 'node:stream';
+ * await Readable.toWeb(createReadStream('mail.eml'))
+ *   .pipeThrough(new MimeToXmlStream())
+ *   .pipeTo(Writable.toWeb(createWriteStream('mail.xml')));
+ * ```
+ */
+export class MimeToXmlStream extends TransformStream<Uint8Array, Uint8Array> {
+  constructor(options: EncodeOptions = {}) {
+    let enc: Encoder;
+    super({
+      start: (c) => {
+        enc = new Encoder((chunk) => c.enqueue(chunk), options);
+      },
+      transform: (chunk) => enc.push(chunk),
+      flush: () => enc.end(),
+    });
+  }
+}
+
+/**
+ * XMIME (UTF-8 bytes or strings) in, MIME bytes out. The stream errors with
+ * an {@link XmimeError} if the input is not XMIME.
+ *
+ * @example
+ * ```ts
+ * const mime = await new Response(
+ *   new Response(xmlText).body!.pipeThrough(new XmlToMimeStream()),
+ * ).arrayBuffer();
+ * ```
+ */
+export class XmlToMimeStream extends TransformStream<Uint8Array | string, Uint8Array> {
+  constructor(options: DecodeOptions = {}) {
+    let dec: Decoder;
+    super({
+      start: (c) => {
+        dec = new Decoder((chunk) => c.enqueue(chunk), options);
+      },
+      transform: (chunk) => dec.push(chunk),
+      flush: () => dec.end(),
+    });
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * XMIME reader: XML tokens in, {@link Sink} events out. It checks that the
+ * document is XMIME (elements, placement, attributes), resolves the defaults
+ * the XML writer left out, and turns character data back into MIME bytes.
+ * @module
+ */
+import { type Attrs, DEFAULT_SEP, Eol, Kind, NS, TAG, defaultBefore, isLeaf, newAttrs, type Sink } from './events.js';
+import type { XmlAttr, XmlHandler, XmlTokenizer } from './xml-tokenizer.js';
+
+const LF = 0x0a;
+const CRLF = new Uint8Array([0x0d, 0x0a]);
+
+/** Attributes each element may carry (unprefixed); foreign-namespace attributes are ignored. */
+const ALLOWED: readonly (readonly string[])[] = [
+  ['eol'], // mime
+  ['end'], // from-line
+  ['end'], // headers
+  ['name', 'sep', 'end'], // header
+  [], // body
+  ['boundary'], // multipart
+  [], // preamble
+  ['before', 'pad', 'after'], // part
+  ['before', 'pad', 'after'], // epilogue
+  [], // message
+];
+
+interface Open {
+  kind: Kind;
+  /** How far the element's children have got (see `place`). */
+  phase: number;
+}
+
+/** Turns an attribute string into bytes: U+F700–U+F7FF are single bytes, the rest UTF-8. */
+export function attrBytes(v: string): Uint8Array {
+  const out: number[] = [];
+  for (const ch of v) {
+    const cp = ch.codePointAt(0)!;
+    if (cp >= 0xf700 && cp <= 0xf7ff) out.push(cp - 0xf700);
+    else if (cp < 0x80) out.push(cp);
+    else for (const b of new TextEncoder().encode(ch)) out.push(b);
+  }
+  return Uint8Array.from(out);
+}
+
+export class XmimeReader implements XmlHandler {
+  tok!: XmlTokenizer;
+  private readonly a: Attrs = newAttrs();
+  private readonly stack: Open[] = [];
+  private eol = Eol.CrLf;
+  private readonly one = new Uint8Array(1);
+
+  constructor(private readonly sink: Sink) {}
+
+  start(ns: string | null, local: string, attrs: XmlAttr[], at: number): void {
+    const tok = this.tok;
+    if (ns !== NS) tok.fail('xmime-namespace', `<${local}> is in namespace ${ns === null ? '(none)' : `"${ns}"`}, not "${NS}"`, at);
+    const kind = TAG.indexOf(local) as Kind;
+    if (kind < 0) tok.fail('xmime-element', `XMIME has no element <${local}>`, at);
+    const parent = this.stack[this.stack.length - 1];
+    const first = this.place(kind, parent, at);
+    this.attributes(kind, attrs, first, at);
+    this.stack.push({ kind, phase: 0 });
+    this.sink.open(kind, this.a);
+  }
+
+  /** Checks where `kind` may appear; returns whether it is the first child of a multipart. */
+  private place(kind: Kind, parent: Open | undefined, at: number): boolean {
+    const bad = (why: string): never => this.tok.fail('xmime-placement', `<${TAG[kind]}> ${why}`, at);
+    if (parent === undefined) {
+      if (kind !== Kind.Mime) bad('cannot be the root element; the root is <mime>');
+      return false;
+    }
+    const pk = parent.kind;
+    if (isLeaf(pk)) bad(`cannot appear inside <${TAG[pk]}>, which holds text`);
+    if (pk === Kind.Headers) {
+      if (kind !== Kind.Header) bad('cannot appear inside <headers>');
+      return false;
+    }
+    if (pk === Kind.Multipart) {
+      const first = parent.phase === 0;
+      if (kind === Kind.Preamble && parent.phase === 0) parent.phase = 1;
+      else if (kind === Kind.Part && parent.phase <= 2) parent.phase = 2;
+      else if (kind === Kind.Epilogue && parent.phase <= 2) parent.phase = 3;
+      else bad(kind === Kind.Preamble || kind === Kind.Part || kind === Kind.Epilogue ? 'is out of order' : 'cannot appear inside <multipart>');
+      return first;
+    }
+    // An entity: mime, part or message.
+    if (kind === Kind.FromLine && pk === Kind.Mime && parent.phase === 0) parent.phase = 1;
+    else if (kind === Kind.Headers && parent.phase <= 1) parent.phase = 2;
+    else if ((kind === Kind.Body || kind === Kind.Multipart || kind === Kind.Message) && parent.phase <= 2) parent.phase = 3;
+    else bad(`cannot appear here inside <${TAG[pk]}>`);
+    return false;
+  }
+
+  private attributes(kind: Kind, attrs: XmlAttr[], first: boolean, at: number): void {
+    const a = this.a, tok = this.tok;
+    const eol = this.eol;
+    a.end = a.after = eol;
+    a.before = defaultBefore(first, eol);
+    a.sep = DEFAULT_SEP;
+    a.pad = null;
+    a.name = a.boundary = null;
+    a.eol = Eol.CrLf;
+    const allowed = ALLOWED[kind];
+    for (const { ns, local, value } of attrs) {
+      if (ns !== null) continue;
+      if (!allowed.includes(local)) tok.fail('xmime-attribute', `<${TAG[kind]}> has no attribute "${local}"`, at);
+      const bad = (): never => tok.fail('xmime-attribute-value', `${local}="${value}" is not allowed on <${TAG[kind]}>`, at);
+      switch (local) {
+        case 'eol':
+          if (value === 'crlf') a.eol = Eol.CrLf;
+          else if (value === 'lf') a.eol = Eol.Lf;
+          else bad();
+          break;
+        case 'end':
+        case 'before':
+        case 'after': {
+          const e = value === 'crlf' ? Eol.CrLf : value === 'lf' ? Eol.Lf : value === 'none' ? Eol.None : bad();
+          if (local === 'end') a.end = e;
+          else if (local === 'before') a.before = e;
+          else a.after = e;
+          break;
+        }
+        case 'name': {
+          const b = attrBytes(value);
+          if (b.length === 0 || b.some((c) => c <= 0x20 || c >= 0x7f || c === 0x3a)) bad();
+          a.name = b;
+          break;
+        }
+        case 'sep': {
+          const b = attrBytes(value);
+          let i = 0;
+          while (i < b.length && (b[i] === 0x20 || b[i] === 0x09)) i++;
+          if (b[i++] !== 0x3a || !(i === b.length || (i === b.length - 1 && b[i] === 0x20))) bad();
+          a.sep = b;
+          break;
+        }
+        case 'pad': {
+          const b = attrBytes(value);
+          if (b.some((c) => c !== 0x20 && c !== 0x09)) bad();
+          a.pad = b;
+          break;
+        }
+        case 'boundary': {
+          const b = attrBytes(value);
+          if (b.length === 0) bad();
+          a.boundary = b;
+          break;
+        }
+      }
+    }
+    if (kind === Kind.Header && a.name === null) tok.fail('xmime-missing-attribute', '<header> needs a name', at);
+    if (kind === Kind.Multipart && a.boundary === null) tok.fail('xmime-missing-attribute', '<multipart> needs a boundary', at);
+    if (kind === Kind.Mime) this.eol = a.eol;
+  }
+
+  text(d: Uint8Array, s: number, e: number): void {
+    const top = this.stack[this.stack.length - 1];
+    if (!isLeaf(top.kind)) {
+      for (let i = s; i < e; i++) {
+        const c = d[i];
+        if (c !== 0x20 && c !== LF && c !== 0x09 && c !== 0x0d) this.tok.fail('xmime-text', `<${TAG[top.kind]}> holds only elements, not text`, this.tok.here());
+      }
+      return;
+    }
+    // "\n" is the document's line ending; U+F700–U+F7FF (EF 9C 80 – EF 9F BF) are raw bytes.
+    const sink = this.sink, crlf = this.eol === Eol.CrLf;
+    let run = s;
+    for (let i = s; i < e; i++) {
+      const c = d[i];
+      if (c === LF) {
+        if (crlf) {
+          if (i > run) sink.text(d, run, i);
+          sink.text(CRLF, 0, 2);
+          run = i + 1;
+        }
+      } else if (c === 0xef && d[i + 1] >= 0x9c && d[i + 1] <= 0x9f) {
+        if (i > run) sink.text(d, run, i);
+        this.one[0] = ((d[i + 1] & 3) << 6) | (d[i + 2] & 0x3f);
+        sink.text(this.one, 0, 1);
+        i += 2;
+        run = i + 1;
+      }
+    }
+    if (e > run) sink.text(d, run, e);
+  }
+
+  end(): void {
+    this.sink.close(this.stack.pop()!.kind);
+  }
+}

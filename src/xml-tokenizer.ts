@@ -1,0 +1,596 @@
+/**
+ * Streaming tokenizer for restricted XML (RFC 6120 §11.1): elements,
+ * attributes, namespaces, character data, CDATA sections, the five
+ * predefined entities and character references. DTDs, comments and
+ * processing instructions are rejected; so is anything not well-formed.
+ *
+ * Text is delivered as UTF-8 character data with line endings normalized,
+ * in ranges of the input wherever possible. Only an unfinished tag or
+ * reference is carried between chunks, bounded by `maxTagBytes`.
+ * @module
+ */
+import { type ErrorCode, XmimeError } from './errors.js';
+import { utf8Seq } from './xml-writer.js';
+
+export interface XmlAttr {
+  /** Namespace URI, or null for an unprefixed attribute. */
+  ns: string | null;
+  local: string;
+  value: string;
+}
+
+/** What the tokenizer reports to. `at` is the byte offset of the tag. */
+export interface XmlHandler {
+  start(ns: string | null, local: string, attrs: XmlAttr[], at: number): void;
+  text(d: Uint8Array, s: number, e: number): void;
+  end(at: number): void;
+}
+
+/** Resource limits of the decoder. */
+export interface DecodeLimits {
+  /** Element nesting limit. Default 4096. */
+  maxDepth?: number;
+  /** Longest start or end tag, attributes included. Default 1 MiB. */
+  maxTagBytes?: number;
+}
+
+export const DEFAULT_XML_MAX_DEPTH = 4096;
+export const DEFAULT_MAX_TAG_BYTES = 1 << 20;
+
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+
+const LF = 0x0a, CR = 0x0d, TAB = 0x09, SP = 0x20, LT = 0x3c, GT = 0x3e, AMP = 0x26, RB = 0x5d;
+const SLASH = 0x2f, QM = 0x3f, BANG = 0x21, EQ = 0x3d, DQ = 0x22, SQ = 0x27, COLON = 0x3a, SEMI = 0x3b;
+const LF_BYTES = new Uint8Array([LF]);
+
+const enum St { Start, Prolog, Content, Cdata, Epilog }
+
+function isWs(c: number): boolean {
+  return c === SP || c === LF || c === TAB || c === CR;
+}
+
+function isNameStart(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c >= 0x80;
+}
+
+function isNameChar(c: number): boolean {
+  return isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e;
+}
+
+/** XML 1.0 Char production. */
+export function isXmlChar(cp: number): boolean {
+  return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+}
+
+const dec = new TextDecoder('utf-8');
+
+function ascii(d: Uint8Array, s: number, e: number): string {
+  return dec.decode(d.subarray(s, e));
+}
+
+export class XmlTokenizer {
+  private readonly maxDepth: number;
+  private readonly maxTag: number;
+
+  private win: Uint8Array = new Uint8Array(0);
+  private d: Uint8Array = new Uint8Array(0);
+  private p = 0;
+  private inWin = false;
+  private eof = false;
+  /** Absolute offset of d[0]. */
+  private base = 0;
+
+  private st = St.Start;
+  private crPending = false;
+  private brackets = 0;
+  private tagScan = 0;
+  private tagQuote = 0;
+
+  private readonly stack: string[] = [];
+  /** Namespace bindings, innermost last, and how many each open element added. */
+  private readonly bindings: [string, string][] = [['xml', XML_NS]];
+  private readonly added: number[] = [];
+
+  // Line/column bookkeeping, advanced lazily and only forward.
+  private counted = 0;
+  private line = 1;
+  private col = 0;
+
+  private readonly scratch: number[] = [];
+
+  constructor(private readonly h: XmlHandler, limits: DecodeLimits = {}) {
+    this.maxDepth = limits.maxDepth ?? DEFAULT_XML_MAX_DEPTH;
+    this.maxTag = limits.maxTagBytes ?? DEFAULT_MAX_TAG_BYTES;
+  }
+
+  push(chunk: Uint8Array): void {
+    const tail = this.d.length - this.p;
+    if (tail > 0) {
+      const need = tail + chunk.length;
+      if (this.win.length < need) {
+        const next = new Uint8Array(Math.max(need, this.win.length * 2));
+        next.set(this.win.subarray(0, tail));
+        this.win = next;
+      }
+      this.win.set(chunk, tail);
+      this.d = this.win.subarray(0, need);
+      this.inWin = true;
+    } else {
+      this.base += this.d.length;
+      this.d = chunk;
+      this.inWin = false;
+      this.p = 0;
+    }
+    this.run();
+    this.keepTail();
+  }
+
+  end(): void {
+    this.eof = true;
+    this.run();
+    if (this.st !== St.Epilog) {
+      const what = this.stack.length > 0 ? `<${this.stack[this.stack.length - 1]}> is not closed` : 'no root element';
+      this.fail('xml-truncated', `the input ended early: ${what}`, this.base + this.d.length);
+    }
+  }
+
+  private keepTail(): void {
+    const tail = this.d.length - this.p;
+    this.advanceLines(this.base + this.p);
+    if (tail === 0) return;
+    if (this.inWin) {
+      if (this.p > 0) this.win.copyWithin(0, this.p, this.d.length);
+    } else {
+      if (this.win.length < tail) this.win = new Uint8Array(Math.max(tail * 2, 4096));
+      this.win.set(this.d.subarray(this.p));
+    }
+    this.base += this.p;
+    this.d = this.win.subarray(0, tail);
+    this.p = 0;
+    this.inWin = true;
+  }
+
+  /** Builds the error for `code` at absolute offset `at` (only called when failing). */
+  error(code: ErrorCode, detail: string, at: number): XmimeError {
+    const rel = Math.max(0, Math.min(at - this.base, this.d.length));
+    this.advanceLines(this.base + rel);
+    const from = Math.max(0, rel - 30), to = Math.min(this.d.length, rel + 30);
+    // eslint-disable-next-line no-control-regex
+    const excerpt = dec.decode(this.d.subarray(from, to)).replace(/[\u0000-\u001f]/g, (c) => (c === '\n' ? '\u2424' : '\ufffd'));
+    return new XmimeError(code, detail, at, this.line, this.col + 1, excerpt);
+  }
+
+  /** Absolute offset of the token being read (for errors raised by the handler). */
+  here(): number {
+    return this.base + this.p;
+  }
+
+  fail(code: ErrorCode, detail: string, at: number): never {
+    throw this.error(code, detail, at);
+  }
+
+  /** Counts lines and columns up to absolute offset `to` (within the current window). */
+  private advanceLines(to: number): void {
+    if (to <= this.counted) return;
+    const d = this.d;
+    let i = Math.max(0, this.counted - this.base);
+    const e = to - this.base;
+    for (;;) {
+      const lf = d.indexOf(LF, i);
+      if (lf < 0 || lf >= e) break;
+      this.line++;
+      this.col = 0;
+      i = lf + 1;
+    }
+    for (; i < e; i++) if ((d[i] & 0xc0) !== 0x80) this.col++;
+    this.counted = to;
+  }
+
+  private run(): void {
+    for (;;) {
+      const d = this.d;
+      if (this.p >= d.length) return;
+      let more: boolean;
+      switch (this.st) {
+        case St.Start: more = this.start(); break;
+        case St.Prolog:
+        case St.Epilog: more = this.misc(); break;
+        case St.Content: more = d[this.p] === LT ? this.markup() : this.textRun(); break;
+        default: more = this.cdata(); break;
+      }
+      if (!more) return;
+    }
+  }
+
+  /** Byte order mark and XML declaration. */
+  private start(): boolean {
+    const d = this.d, n = d.length, p = this.p;
+    if (n - p < 6 && !this.eof) return false;
+    if (d[p] === 0xfe || d[p] === 0xff || d[p] === 0x00) this.fail('xml-encoding', 'UTF-16 or UTF-32 input; XMIME is UTF-8', this.base + p);
+    if (d[p] === 0xef && d[p + 1] === 0xbb && d[p + 2] === 0xbf) {
+      this.p += 3;
+      return this.start();
+    }
+    this.st = St.Prolog;
+    if (ascii(d, p, Math.min(n, p + 5)) === '<?xml' && p + 5 < n && isWs(d[p + 5])) {
+      const q = d.indexOf(GT, p);
+      if (q < 0) {
+        if (n - p > 1024) this.fail('xml-syntax', 'unterminated XML declaration', this.base + p);
+        if (!this.eof) {
+          this.st = St.Start;
+          return false;
+        }
+        this.fail('xml-truncated', 'unterminated XML declaration', this.base + n);
+      }
+      if (d[q - 1] !== QM) this.fail('xml-syntax', 'malformed XML declaration', this.base + p);
+      this.xmlDecl(ascii(d, p + 5, q - 1), p);
+      this.p = q + 1;
+    }
+    return true;
+  }
+
+  private xmlDecl(s: string, at: number): void {
+    const m = /^\s+version\s*=\s*(["'])([^"']*)\1(?:\s+encoding\s*=\s*(["'])([^"']*)\3)?(?:\s+standalone\s*=\s*(["'])(yes|no)\5)?\s*$/.exec(' ' + s);
+    if (!m) this.fail('xml-syntax', 'malformed XML declaration', this.base + at);
+    if (m[2] !== '1.0') this.fail('xml-version', `XML version ${m[2]}; only 1.0 is accepted`, this.base + at);
+    if (m[4] !== undefined && !/^utf-?8$/i.test(m[4])) this.fail('xml-encoding', `encoding "${m[4]}"; XMIME is UTF-8`, this.base + at);
+  }
+
+  /** Outside the root element: only white space and (before it) the root's start tag. */
+  private misc(): boolean {
+    const d = this.d, n = d.length;
+    let p = this.p;
+    while (p < n && isWs(d[p])) p++;
+    this.p = p;
+    if (p >= n) return false;
+    if (d[p] !== LT) this.fail(this.st === St.Epilog ? 'xml-trailing' : 'xml-syntax', 'text outside the root element', this.base + p);
+    if (this.st === St.Epilog) {
+      if (p + 1 >= n && !this.eof) return false;
+      const c = d[p + 1];
+      if (c !== BANG && c !== QM) this.fail('xml-trailing', 'a second root element', this.base + p);
+    }
+    return this.markup();
+  }
+
+  /** Markup at `p` ('<'). Returns false when the tag is not complete yet. */
+  private markup(): boolean {
+    const d = this.d, n = d.length, p = this.p;
+    if (p + 1 >= n) return this.needTag(p);
+    const c = d[p + 1];
+    if (c === BANG) {
+      const want = (s: string) => ascii(d, p, Math.min(n, p + s.length)) === s;
+      if (n - p < 9 && !this.eof && '<![CDATA['.startsWith(ascii(d, p, n)) || (n - p < 4 && !this.eof)) return false;
+      if (want('<!--')) this.fail('xml-comment', 'comments are not allowed in restricted XML', this.base + p);
+      if (n - p < 9 && !this.eof) return false;
+      if (want('<![CDATA[')) {
+        if (this.st !== St.Content) this.fail('xml-syntax', 'CDATA outside the root element', this.base + p);
+        this.st = St.Cdata;
+        this.p = p + 9;
+        this.brackets = 0;
+        return true;
+      }
+      if (want('<!DOCTYPE')) this.fail('xml-dtd', 'document type declarations are not allowed', this.base + p);
+      this.fail('xml-syntax', 'unknown markup declaration', this.base + p);
+    }
+    if (c === QM) {
+      const xmlDecl = /^<\?xml[\s?]/i.test(ascii(d, p, Math.min(n, p + 6)));
+      this.fail('xml-pi', xmlDecl ? 'an XML declaration is only allowed at the very start' : 'processing instructions are not allowed', this.base + p);
+    }
+    // Find the tag's '>' outside quoted attribute values, resuming where the last push stopped.
+    let i = p + 1 + this.tagScan, q = this.tagQuote;
+    for (; i < n; i++) {
+      const b = d[i];
+      if (q !== 0) {
+        if (b === q) q = 0;
+      } else if (b === GT) break;
+      else if (b === DQ || b === SQ) q = b;
+      else if (b === LT) this.fail('xml-syntax', "'<' inside a tag", this.base + i);
+    }
+    if (i >= n) {
+      this.tagScan = i - p - 1;
+      this.tagQuote = q;
+      return this.needTag(p);
+    }
+    this.tagScan = 0;
+    this.tagQuote = 0;
+    if (i - p > this.maxTag) this.fail('limit-tag', `tag longer than ${this.maxTag} bytes`, this.base + p);
+    if (c === SLASH) this.endTag(p, i);
+    else this.startTag(p, i);
+    this.p = i + 1;
+    this.brackets = 0;
+    return true;
+  }
+
+  private needTag(p: number): boolean {
+    if (this.d.length - p > this.maxTag) this.fail('limit-tag', `tag longer than ${this.maxTag} bytes`, this.base + p);
+    if (this.eof) this.fail('xml-truncated', 'the input ended inside a tag', this.base + this.d.length);
+    return false;
+  }
+
+  /** Reads a Name at `i`; returns its end. */
+  private name(i: number, e: number): number {
+    const d = this.d;
+    if (i >= e || !isNameStart(d[i]) && d[i] !== COLON) this.fail('xml-syntax', 'a name was expected', this.base + i);
+    while (i < e && (isNameChar(d[i]) || d[i] === COLON)) i += d[i] < 0x80 ? 1 : this.checkUtf8(i, e);
+    return i;
+  }
+
+  private qname(s: string, at: number): [string, string] {
+    const k = s.indexOf(':');
+    if (k < 0) return ['', s];
+    if (k === 0 || k === s.length - 1 || s.indexOf(':', k + 1) >= 0) this.fail('xml-namespace', `"${s}" is not a valid qualified name`, at);
+    return [s.slice(0, k), s.slice(k + 1)];
+  }
+
+  private resolve(prefix: string, at: number): string | null {
+    const b = this.bindings;
+    for (let k = b.length - 1; k >= 0; k--) if (b[k][0] === prefix) return b[k][1] === '' ? null : b[k][1];
+    if (prefix === '') return null;
+    this.fail('xml-namespace', `prefix "${prefix}" is not declared`, at);
+  }
+
+  private startTag(p: number, gt: number): void {
+    const d = this.d, at = this.base + p;
+    let i = this.name(p + 1, gt);
+    const qn = ascii(d, p + 1, i);
+    const raw: [string, string, number][] = [];
+    let selfClose = false;
+    for (;;) {
+      const ws = i;
+      while (i < gt && isWs(d[i])) i++;
+      if (i >= gt) break;
+      if (d[i] === SLASH) {
+        if (i + 1 !== gt) this.fail('xml-syntax', "'/' must end the tag", this.base + i);
+        selfClose = true;
+        break;
+      }
+      if (i === ws) this.fail('xml-syntax', 'white space is required between attributes', this.base + i);
+      const n0 = i;
+      i = this.name(i, gt);
+      const an = ascii(d, n0, i);
+      while (i < gt && isWs(d[i])) i++;
+      if (d[i] !== EQ) this.fail('xml-syntax', `attribute "${an}" has no value`, this.base + i);
+      i++;
+      while (i < gt && isWs(d[i])) i++;
+      const quote = d[i];
+      if (quote !== DQ && quote !== SQ) this.fail('xml-syntax', 'attribute values must be quoted', this.base + i);
+      const v0 = i + 1;
+      const v1 = d.indexOf(quote, v0);
+      raw.push([an, this.attrValue(v0, v1), n0]);
+      i = v1 + 1;
+    }
+    if (this.stack.length >= this.maxDepth) this.fail('limit-depth', `elements nested deeper than ${this.maxDepth}`, at);
+    // Namespace declarations first, then resolve names.
+    let added = 0;
+    for (const [an, v, a0] of raw) {
+      if (an === 'xmlns' || an.startsWith('xmlns:')) {
+        const prefix = an === 'xmlns' ? '' : an.slice(6);
+        if (prefix === 'xmlns' || (prefix === 'xml') !== (v === XML_NS) || v === XMLNS_NS || (prefix !== '' && v === ''))
+          this.fail('xml-namespace', `illegal namespace declaration ${an}="${v}"`, this.base + a0);
+        this.bindings.push([prefix, v]);
+        added++;
+      }
+    }
+    this.added.push(added);
+    const [prefix, local] = this.qname(qn, at);
+    const ns = this.resolve(prefix, at);
+    const attrs: XmlAttr[] = [];
+    const seen = new Set<string>();
+    for (const [an, v, a0] of raw) {
+      if (seen.has(an)) this.fail('xml-duplicate-attribute', `attribute "${an}" appears twice`, this.base + a0);
+      seen.add(an);
+      if (an === 'xmlns' || an.startsWith('xmlns:')) continue;
+      const [ap, al] = this.qname(an, this.base + a0);
+      const ans = ap === '' ? null : this.resolve(ap, this.base + a0);
+      if (ap !== '') {
+        const key = `{${ans}}${al}`;
+        if (seen.has(key)) this.fail('xml-duplicate-attribute', `attribute "${an}" appears twice`, this.base + a0);
+        seen.add(key);
+      }
+      attrs.push({ ns: ans, local: al, value: v });
+    }
+    this.stack.push(qn);
+    this.h.start(ns, local, attrs, at);
+    if (selfClose) this.close(at);
+    else if (this.st === St.Prolog) this.st = St.Content;
+  }
+
+  private endTag(p: number, gt: number): void {
+    const d = this.d, at = this.base + p;
+    const e = this.name(p + 2, gt);
+    for (let i = e; i < gt; i++) if (!isWs(d[i])) this.fail('xml-syntax', 'malformed end tag', this.base + i);
+    const qn = ascii(d, p + 2, e);
+    const open = this.stack[this.stack.length - 1];
+    if (open === undefined) this.fail('xml-syntax', `end tag </${qn}> without a start tag`, at);
+    if (qn !== open) this.fail('xml-mismatch', `</${qn}> does not close <${open}>`, at);
+    this.close(at);
+  }
+
+  private close(at: number): void {
+    this.stack.pop();
+    this.bindings.length -= this.added.pop()!;
+    this.h.end(at);
+    this.st = this.stack.length === 0 ? St.Epilog : St.Content;
+  }
+
+  /** Decodes an attribute value (references resolved, white space normalized). */
+  private attrValue(s: number, e: number): string {
+    const d = this.d, out = this.scratch;
+    out.length = 0;
+    for (let i = s; i < e; ) {
+      const c = d[i];
+      if (c === AMP) {
+        i = this.reference(i, e, out);
+      } else if (c === LT) {
+        this.fail('xml-syntax', "'<' in an attribute value", this.base + i);
+      } else if (c === CR) {
+        out.push(SP);
+        i += i + 1 < e && d[i + 1] === LF ? 2 : 1;
+      } else if (c === LF || c === TAB) {
+        out.push(SP);
+        i++;
+      } else if (c < 0x20) {
+        this.fail('xml-char', `control character U+${c.toString(16).padStart(4, '0')}`, this.base + i);
+      } else if (c < 0x80) {
+        out.push(c);
+        i++;
+      } else {
+        const len = this.checkUtf8(i, e);
+        for (let k = 0; k < len; k++) out.push(d[i + k]);
+        i += len;
+      }
+    }
+    return dec.decode(Uint8Array.from(out));
+  }
+
+  /** Validates the UTF-8 sequence at `i` (complete within `e`); returns its length. */
+  private checkUtf8(i: number, e: number): number {
+    const d = this.d;
+    const len = utf8Seq(d, i, e);
+    if (len <= 0) this.fail('xml-utf8', 'invalid UTF-8', this.base + i);
+    if (len === 3 && d[i] === 0xef && d[i + 1] === 0xbf && d[i + 2] >= 0xbe) this.fail('xml-char', 'U+FFFE and U+FFFF are not XML characters', this.base + i);
+    return len;
+  }
+
+  /**
+   * Resolves the reference at `i` ('&') within `e`, appending its UTF-8 to `out`.
+   * Returns the index after ';', or -1 if the reference is cut off by `e`.
+   */
+  private reference(i: number, e: number, out: number[] | null): number {
+    const d = this.d;
+    const semi = d.subarray(i, Math.min(e, i + 12)).indexOf(SEMI);
+    if (semi < 0) {
+      if (e - i < 12 && out === null && !this.eof) return -1;
+      this.fail('xml-syntax', "'&' must start a reference ending in ';'", this.base + i);
+    }
+    const name = ascii(d, i + 1, i + semi);
+    let cp: number;
+    if (name.charCodeAt(0) === 0x23) {
+      const m = /^#(?:x([0-9a-fA-F]{1,6})|([0-9]{1,7}))$/.exec(name);
+      cp = m ? parseInt(m[1] ?? m[2], m[1] ? 16 : 10) : -1;
+      if (!isXmlChar(cp)) this.fail('xml-char-ref', `&${name}; is not an XML character`, this.base + i);
+    } else {
+      cp = name === 'lt' ? 0x3c : name === 'gt' ? 0x3e : name === 'amp' ? 0x26 : name === 'quot' ? 0x22 : name === 'apos' ? 0x27 : -1;
+      if (cp < 0) this.fail('xml-entity', `undeclared entity &${name};`, this.base + i);
+    }
+    const o = out ?? this.scratch;
+    if (out === null) o.length = 0;
+    if (cp < 0x80) o.push(cp);
+    else if (cp < 0x800) o.push(0xc0 | (cp >> 6), 0x80 | (cp & 63));
+    else if (cp < 0x10000) o.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+    else o.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+    return i + semi + 1;
+  }
+
+  /** Character data up to the next '<'. Returns false when it needs more input. */
+  private textRun(): boolean {
+    const d = this.d, n = d.length, h = this.h;
+    let i = this.p;
+    if (this.crPending) {
+      this.crPending = false;
+      if (d[i] === LF) i++;
+    }
+    let run = i, lit = i, stalled = false;
+    while (i < n) {
+      const c = d[i];
+      if (c >= 0x20 && c < 0x80) {
+        if (c === LT) break;
+        if (c === AMP) {
+          if (i > run) h.text(d, run, i);
+          const next = this.reference(i, n, null);
+          if (next < 0) {
+            this.p = i;
+            return false;
+          }
+          h.text(Uint8Array.from(this.scratch), 0, this.scratch.length);
+          i = run = lit = next;
+          this.brackets = 0;
+          continue;
+        }
+        if (c === GT) {
+          const b1 = i - 1 >= lit ? d[i - 1] === RB : this.brackets >= 1;
+          const b2 = i - 2 >= lit ? d[i - 2] === RB : i - 1 >= lit ? this.brackets >= 1 : this.brackets >= 2;
+          if (b1 && b2) this.fail('xml-syntax', "']]>' is not allowed in text", this.base + i);
+        }
+        i++;
+        continue;
+      }
+      if (c === LF || c === TAB) {
+        i++;
+        continue;
+      }
+      if (c === CR) {
+        if (i > run) h.text(d, run, i);
+        h.text(LF_BYTES, 0, 1);
+        i++;
+        if (i < n) {
+          if (d[i] === LF) i++;
+        } else this.crPending = true;
+        run = i;
+        continue;
+      }
+      if (c < 0x20) this.fail('xml-char', `control character U+${c.toString(16).padStart(4, '0')}`, this.base + i);
+      if (utf8Seq(d, i, n) === 0 && !this.eof) {
+        stalled = true; // a multi-byte character continues in the next chunk
+        break;
+      }
+      i += this.checkUtf8(i, n);
+    }
+    if (i > run) h.text(d, run, i);
+    this.trackBrackets(lit, i);
+    this.p = i;
+    return !stalled && i < n;
+  }
+
+  private trackBrackets(s: number, e: number): void {
+    const d = this.d;
+    let k = 0;
+    while (k < 2 && e - 1 - k >= s && d[e - 1 - k] === RB) k++;
+    this.brackets = k === e - s ? Math.min(2, this.brackets + k) : k;
+  }
+
+  /** Inside <![CDATA[ ... ]]>. */
+  private cdata(): boolean {
+    const d = this.d, n = d.length, h = this.h;
+    let i = this.p;
+    if (this.crPending) {
+      this.crPending = false;
+      if (d[i] === LF) i++;
+    }
+    let run = i;
+    while (i < n) {
+      const c = d[i];
+      if (c === RB) {
+        if (i + 2 >= n) {
+          if (this.eof) this.fail('xml-truncated', 'the input ended inside a CDATA section', this.base + n);
+          break;
+        }
+        if (d[i + 1] === RB && d[i + 2] === GT) {
+          if (i > run) h.text(d, run, i);
+          this.p = i + 3;
+          this.st = St.Content;
+          return true;
+        }
+        i++;
+      } else if (c >= 0x20 && c < 0x80 || c === LF || c === TAB) i++;
+      else if (c === CR) {
+        if (i > run) h.text(d, run, i);
+        h.text(LF_BYTES, 0, 1);
+        i++;
+        if (i < n) {
+          if (d[i] === LF) i++;
+        } else this.crPending = true;
+        run = i;
+      } else if (c < 0x20) this.fail('xml-char', `control character U+${c.toString(16).padStart(4, '0')}`, this.base + i);
+      else {
+        if (utf8Seq(d, i, n) === 0 && !this.eof) break;
+        i += this.checkUtf8(i, n);
+      }
+    }
+    if (i > run) h.text(d, run, i);
+    this.p = i;
+    if (this.eof && i >= n) this.fail('xml-truncated', 'the input ended inside a CDATA section', this.base + n);
+    return false;
+  }
+}

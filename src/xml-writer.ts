@@ -1,0 +1,283 @@
+/**
+ * XML writer: {@link Sink} events in, XMIME bytes out.
+ *
+ * Text is written as UTF-8 character data where it is valid and XML can carry
+ * it; "\n" stands for the document's line ending; every other byte is written
+ * as the character U+F700 + byte (as a character reference). Structural
+ * elements are indented; leaf elements hold exactly their content.
+ * @module
+ */
+import { type Attrs, DEFAULT_SEP, EOL_NAMES, Eol, Kind, NS, TAG, bytesEqual, defaultBefore, isLeaf, type Sink } from './events.js';
+import type { Output } from './output.js';
+
+const LF = 0x0a, CR = 0x0d, LT = 0x3c, GT = 0x3e, AMP = 0x26, RB = 0x5d;
+
+/** Byte classes for text: 0 = copy, 1 = ASCII needing care, 2 = start of a multi-byte sequence. */
+const CLASS = new Uint8Array(256);
+for (let c = 0; c < 0x20; c++) CLASS[c] = 1;
+CLASS[0x09] = 0;
+CLASS[LT] = CLASS[GT] = CLASS[AMP] = 1;
+for (let c = 0x80; c < 0x100; c++) CLASS[c] = 2;
+
+const HEX = '0123456789ABCDEF';
+const INDENT = new Uint8Array(1 + 2 * 24).fill(0x20);
+INDENT[0] = LF;
+
+/**
+ * Length of the valid UTF-8 sequence at `i`, 0 if it is cut off by `e`
+ * (and valid so far), or -1 if invalid. Rejects overlongs, surrogates and
+ * code points above U+10FFFF.
+ */
+export function utf8Seq(d: Uint8Array, i: number, e: number): number {
+  const c = d[i];
+  let len: number, lo = 0x80, hi = 0xbf;
+  if (c < 0xc2) return -1;
+  if (c < 0xe0) len = 2;
+  else if (c < 0xf0) {
+    len = 3;
+    if (c === 0xe0) lo = 0xa0;
+    else if (c === 0xed) hi = 0x9f;
+  } else if (c < 0xf5) {
+    len = 4;
+    if (c === 0xf0) lo = 0x90;
+    else if (c === 0xf4) hi = 0x8f;
+  } else return -1;
+  if (i + 1 >= e) return 0;
+  const c1 = d[i + 1];
+  if (c1 < lo || c1 > hi) return -1;
+  for (let k = 2; k < len; k++) {
+    if (i + k >= e) return 0;
+    const ck = d[i + k];
+    if (ck < 0x80 || ck > 0xbf) return -1;
+  }
+  return len;
+}
+
+/** True for a valid 3-byte sequence that XMIME text must escape: U+F700–U+F7FF, U+FFFE, U+FFFF. */
+export function mustEscape3(d: Uint8Array, i: number): boolean {
+  if (d[i] !== 0xef) return false;
+  const c1 = d[i + 1];
+  return (c1 >= 0x9c && c1 <= 0x9f) || (c1 === 0xbf && d[i + 2] >= 0xbe);
+}
+
+export class XmlWriter implements Sink {
+  private eol = Eol.CrLf;
+  private depth = 0;
+  private gtPending = false;
+  /** For each open multipart: has it had a child yet (decides the default of `before`). */
+  private readonly mpFirst: boolean[] = [];
+  // Text state carried between text() calls of one element.
+  private crPending = false;
+  private readonly pend = new Uint8Array(4);
+  private pendN = 0;
+  private brackets = 0;
+
+  constructor(private readonly out: Output) {}
+
+  open(kind: Kind, a: Attrs): void {
+    const out = this.out;
+    if (this.gtPending) out.byte(GT);
+    if (kind !== Kind.Mime) out.bytes(INDENT, 0, 1 + 2 * Math.min(this.depth, 24));
+    out.byte(LT);
+    out.ascii(TAG[kind]);
+    const eol = this.eol;
+    switch (kind) {
+      case Kind.Mime:
+        this.eol = a.eol;
+        out.ascii(` xmlns="${NS}"`);
+        if (a.eol !== Eol.CrLf) this.enumAttr('eol', a.eol);
+        break;
+      case Kind.Header:
+        this.bytesAttr('name', a.name!);
+        if (!bytesEqual(a.sep!, DEFAULT_SEP)) this.bytesAttr('sep', a.sep!);
+        if (a.end !== eol) this.enumAttr('end', a.end);
+        break;
+      case Kind.FromLine:
+      case Kind.Headers:
+        if (a.end !== eol) this.enumAttr('end', a.end);
+        break;
+      case Kind.Multipart:
+        this.bytesAttr('boundary', a.boundary!);
+        this.mpFirst.push(true);
+        break;
+      case Kind.Preamble:
+        this.mpFirst[this.mpFirst.length - 1] = false;
+        break;
+      case Kind.Part:
+      case Kind.Epilogue: {
+        const first = this.mpFirst[this.mpFirst.length - 1];
+        this.mpFirst[this.mpFirst.length - 1] = false;
+        if (a.before !== defaultBefore(first, eol)) this.enumAttr('before', a.before);
+        if (a.pad !== null && a.pad.length > 0) this.bytesAttr('pad', a.pad);
+        if (a.after !== eol) this.enumAttr('after', a.after);
+        break;
+      }
+    }
+    this.gtPending = true;
+    this.depth++;
+  }
+
+  close(kind: Kind): void {
+    const out = this.out;
+    this.depth--;
+    const leaf = isLeaf(kind);
+    if (leaf) this.flushText();
+    if (kind === Kind.Multipart) this.mpFirst.pop();
+    if (this.gtPending) {
+      out.byte(0x2f);
+      out.byte(GT);
+      this.gtPending = false;
+    } else {
+      if (!leaf) out.bytes(INDENT, 0, 1 + 2 * Math.min(this.depth, 24));
+      out.byte(LT);
+      out.byte(0x2f);
+      out.ascii(TAG[kind]);
+      out.byte(GT);
+    }
+    if (kind === Kind.Mime) out.byte(LF);
+  }
+
+  text(d: Uint8Array, s: number, e: number): void {
+    if (s >= e) return;
+    const out = this.out;
+    if (this.gtPending) {
+      out.byte(GT);
+      this.gtPending = false;
+    }
+    let i = s;
+    if (this.crPending || this.pendN > 0) i = this.resume(d, s, e);
+    let run = i;
+    const crlf = this.eol === Eol.CrLf;
+    while (i < e) {
+      const c = d[i];
+      const cls = CLASS[c];
+      if (cls === 0) {
+        i++;
+        continue;
+      }
+      if (cls === 2) {
+        const len = utf8Seq(d, i, e);
+        if (len > 0 && !(len === 3 && mustEscape3(d, i))) {
+          i += len;
+          continue;
+        }
+        if (i > run) out.bytes(d, run, i);
+        if (len === 0) {
+          // Cut off by the end of this call: finish it with the next one.
+          for (let k = i; k < e; k++) this.pend[this.pendN++] = d[k];
+          this.brackets = 0;
+          return;
+        }
+        const n = len > 0 ? 3 : 1;
+        for (let k = 0; k < n; k++) this.escByte(d[i + k]);
+        i += n;
+        run = i;
+        continue;
+      }
+      if (i > run) out.bytes(d, run, i);
+      if (c === LT) out.ascii('&lt;');
+      else if (c === AMP) out.ascii('&amp;');
+      else if (c === GT) {
+        // Only "]]>" must be escaped; look back at the two bytes before.
+        const b1 = i - 1 >= s ? d[i - 1] === RB : this.brackets >= 1;
+        const b2 = i - 2 >= s ? d[i - 2] === RB : i - 1 >= s ? this.brackets >= 1 : this.brackets >= 2;
+        if (b1 && b2) out.ascii('&gt;');
+        else out.byte(GT);
+      } else if (c === LF) {
+        if (crlf) this.escByte(LF);
+        else out.byte(LF);
+      } else if (c === CR) {
+        if (crlf && i + 1 < e && d[i + 1] === LF) {
+          out.byte(LF);
+          i++;
+        } else if (crlf && i + 1 === e) {
+          this.crPending = true;
+          this.brackets = 0;
+          return;
+        } else this.escByte(CR);
+      } else this.escByte(c);
+      i++;
+      run = i;
+    }
+    if (run < e) out.bytes(d, run, e);
+    this.trackBrackets(d, s, e);
+  }
+
+  /** Counts the "]" that end the text so far (at most 2 matter). */
+  private trackBrackets(d: Uint8Array, s: number, e: number): void {
+    let k = 0;
+    while (k < 2 && e - 1 - k >= s && d[e - 1 - k] === RB) k++;
+    this.brackets = k === e - s ? Math.min(2, this.brackets + k) : k;
+  }
+
+  /** Completes a CR or a UTF-8 sequence left over from the previous call; returns where to go on. */
+  private resume(d: Uint8Array, s: number, e: number): number {
+    if (this.crPending) {
+      this.crPending = false;
+      if (d[s] === LF) {
+        this.out.byte(LF);
+        return s + 1;
+      }
+      this.escByte(CR);
+      return s;
+    }
+    const pend = this.pend;
+    const have = this.pendN;
+    const take = Math.min(4 - have, e - s);
+    const tmp = new Uint8Array(have + take);
+    tmp.set(pend.subarray(0, have));
+    tmp.set(d.subarray(s, s + take), have);
+    const len = utf8Seq(tmp, 0, tmp.length);
+    if (len === 0) {
+      tmp.forEach((b, k) => (pend[k] = b));
+      this.pendN = tmp.length;
+      return e;
+    }
+    this.pendN = 0;
+    if (len < 0 || (len === 3 && mustEscape3(tmp, 0))) {
+      // Escape what was pending; the bytes of this call are looked at afresh.
+      const n = len < 0 ? have : 3;
+      for (let k = 0; k < n; k++) this.escByte(tmp[k]);
+      return s + (n - have);
+    }
+    this.out.bytes(tmp, 0, len);
+    return s + (len - have);
+  }
+
+  private flushText(): void {
+    if (this.crPending) this.escByte(CR);
+    for (let k = 0; k < this.pendN; k++) this.escByte(this.pend[k]);
+    this.crPending = false;
+    this.pendN = 0;
+    this.brackets = 0;
+  }
+
+  /** Writes byte `b` as the escape character U+F700 + b. */
+  private escByte(b: number): void {
+    const out = this.out;
+    out.ascii('&#xF7');
+    out.byte(HEX.charCodeAt(b >> 4));
+    out.byte(HEX.charCodeAt(b & 15));
+    out.byte(0x3b);
+  }
+
+  private enumAttr(name: string, v: Eol): void {
+    this.out.ascii(` ${name}="${EOL_NAMES[v]}"`);
+  }
+
+  /** A byte-valued attribute: printable ASCII as itself, everything else escaped. */
+  private bytesAttr(name: string, v: Uint8Array): void {
+    const out = this.out;
+    out.ascii(` ${name}="`);
+    for (let i = 0; i < v.length; i++) {
+      const c = v[i];
+      if (c === 0x22) out.ascii('&quot;');
+      else if (c === AMP) out.ascii('&amp;');
+      else if (c === LT) out.ascii('&lt;');
+      else if (c === GT) out.ascii('&gt;');
+      else if (c > 0x20 && c < 0x7f) out.byte(c);
+      else this.escByte(c);
+    }
+    out.byte(0x22);
+  }
+}
