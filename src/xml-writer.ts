@@ -53,11 +53,18 @@ export function utf8Seq(d: Uint8Array, i: number, e: number): number {
   return len;
 }
 
-/** True for a valid 3-byte sequence that XMIME text must escape: U+F700–U+F7FF, U+FFFE, U+FFFF. */
-export function mustEscape3(d: Uint8Array, i: number): boolean {
-  if (d[i] !== 0xef) return false;
-  const c1 = d[i + 1];
-  return (c1 >= 0x9c && c1 <= 0x9f) || (c1 === 0xbf && d[i + 2] >= 0xbe);
+/**
+ * True for a valid sequence that XMIME text must still escape byte by byte:
+ * U+F700–U+F7FF (the escape characters themselves), U+FFFE and U+FFFF (not
+ * XML characters), and U+0085, U+2028 and U+2029, which some XML tools
+ * (xmldom, XML 1.1 rules) turn into line feeds.
+ */
+export function mustEscape(d: Uint8Array, i: number, len: number): boolean {
+  const c = d[i], c1 = d[i + 1];
+  if (len === 2) return c === 0xc2 && c1 === 0x85;
+  if (len !== 3) return false;
+  if (c === 0xef) return (c1 >= 0x9c && c1 <= 0x9f) || (c1 === 0xbf && d[i + 2] >= 0xbe);
+  return c === 0xe2 && c1 === 0x80 && (d[i + 2] === 0xa8 || d[i + 2] === 0xa9);
 }
 
 export class XmlWriter implements Sink {
@@ -157,7 +164,7 @@ export class XmlWriter implements Sink {
       }
       if (cls === 2) {
         const len = utf8Seq(d, i, e);
-        if (len > 0 && !(len === 3 && mustEscape3(d, i))) {
+        if (len > 0 && !mustEscape(d, i, len)) {
           i += len;
           continue;
         }
@@ -168,7 +175,7 @@ export class XmlWriter implements Sink {
           this.brackets = 0;
           return;
         }
-        const n = len > 0 ? 3 : 1;
+        const n = len > 0 ? len : 1;
         for (let k = 0; k < n; k++) this.escByte(d[i + k]);
         i += n;
         run = i;
@@ -234,9 +241,9 @@ export class XmlWriter implements Sink {
       return e;
     }
     this.pendN = 0;
-    if (len < 0 || (len === 3 && mustEscape3(tmp, 0))) {
+    if (len < 0 || mustEscape(tmp, 0, len)) {
       // Escape what was pending; the bytes of this call are looked at afresh.
-      const n = len < 0 ? have : 3;
+      const n = len < 0 ? have : len;
       for (let k = 0; k < n; k++) this.escByte(tmp[k]);
       return s + (n - have);
     }

@@ -1,0 +1,184 @@
+#!/usr/bin/env node
+/**
+ * The `xmime` command: encode, decode and verify.
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { lstat, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { toMime, toXml } from './codec.js';
+import { XmimeError } from './errors.js';
+import { convertFile, createDecodeStream, createEncodeStream } from './node.js';
+import { MimeToXmlStream, XmlToMimeStream } from './streams.js';
+
+const HELP = `Usage:
+  xmime encode [FILE|-] [-o OUT]   MIME (.eml) to XMIME
+  xmime decode [FILE|-] [-o OUT]   XMIME to MIME
+  xmime verify PATH...             round-trip files and directories (recursively)
+
+Options:
+  -o, --output OUT   write to OUT (atomically) instead of standard output
+  --debug            show stack traces
+  -h, --help         show this help
+  -v, --version      show the version
+
+Exit status: 0 success, 1 failure, 2 bad usage.`;
+
+class Usage extends Error {}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** "file:line:col: code: detail" for XMIME errors, else "file: message". */
+function describe(file: string, e: unknown): string {
+  const name = file === '-' ? '<stdin>' : file;
+  if (e instanceof XmimeError) return `${name}:${e.line}:${e.column}: ${e.code}: ${e.detail}`;
+  return `${name}: ${(e as Error).message ?? String(e)}`;
+}
+
+async function* walk(path: string): AsyncGenerator<string> {
+  const st = await lstat(path);
+  if (st.isDirectory()) {
+    for (const f of (await readdir(path)).sort()) yield* walk(join(path, f));
+  } else if (st.isFile()) yield path;
+}
+
+/** A small deterministic generator, so verify's chunking is repeatable per file. */
+function chunker(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return s >>> 0;
+  };
+}
+
+async function through(data: Uint8Array, stream: TransformStream<Uint8Array, Uint8Array>, next: () => number): Promise<Uint8Array> {
+  const src = new ReadableStream<Uint8Array>({
+    pos: 0,
+    pull(c) {
+      const self = this as unknown as { pos: number };
+      if (self.pos >= data.length) return c.close();
+      const k = 1 + (next() % 8192);
+      c.enqueue(data.subarray(self.pos, self.pos + k));
+      self.pos += k;
+    },
+  } as UnderlyingDefaultSource<Uint8Array> & { pos: number });
+  const out = new Uint8Array(await new Response(src.pipeThrough(stream)).arrayBuffer());
+  return out;
+}
+
+function firstDiff(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return a.length === b.length ? -1 : n;
+}
+
+/** Checks one file both ways, one-shot and streaming; returns a failure description or null. */
+async function verifyOne(file: string): Promise<string | null> {
+  const b = new Uint8Array(await readFile(file));
+  const xml = toXml(b);
+  const m1 = toMime(xml);
+  let d = firstDiff(m1, b);
+  if (d >= 0) return `${file}: one-shot round trip differs at byte ${d}`;
+  const next = chunker(b.length * 2654435761 + 1);
+  const xs = await through(b, new MimeToXmlStream(), next);
+  const xb = new TextEncoder().encode(xml);
+  d = firstDiff(xs, xb);
+  if (d >= 0) return `${file}: streaming XMIME differs from one-shot at byte ${d}`;
+  const m2 = await through(xs, new XmlToMimeStream(), next);
+  d = firstDiff(m2, b);
+  if (d >= 0) return `${file}: streaming round trip differs at byte ${d}`;
+  return null;
+}
+
+async function verify(paths: string[]): Promise<number> {
+  let ok = 0, failed = 0;
+  for (const p of paths) {
+    try {
+      for await (const file of walk(p)) {
+        let why: string | null;
+        try {
+          why = await verifyOne(file);
+        } catch (e) {
+          why = describe(file, e);
+        }
+        if (why === null) ok++;
+        else {
+          failed++;
+          console.log(`FAIL ${why}`);
+        }
+      }
+    } catch (e) {
+      failed++;
+      console.log(`FAIL ${describe(p, e)}`);
+    }
+  }
+  console.log(`${ok} ok, ${failed} failed`);
+  return failed > 0 ? 1 : 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        output: { type: 'string', short: 'o' },
+        debug: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (e) {
+    throw new Usage((e as Error).message);
+  }
+  const { values: o, positionals: pos } = args;
+  if (o.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (o.version) {
+    console.log(version());
+    return 0;
+  }
+  const [cmd, ...rest] = pos;
+  if (cmd === 'encode' || cmd === 'decode') {
+    if (rest.length > 1) throw new Usage(`${cmd} takes one input file`);
+    const input = rest[0] ?? '-';
+    try {
+      await convertFile(input, o.output ?? null, cmd === 'encode' ? createEncodeStream() : createDecodeStream());
+    } catch (e) {
+      console.error(describe(input, e));
+      if (o.debug) console.error((e as Error).stack);
+      return 1;
+    }
+    return 0;
+  }
+  if (cmd === 'verify') {
+    if (rest.length === 0) throw new Usage('verify needs at least one path');
+    if (o.output !== undefined) throw new Usage('verify does not write output');
+    return verify(rest);
+  }
+  throw new Usage(cmd === undefined ? 'no command given' : `unknown command "${cmd}"`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    if (e instanceof Usage) {
+      console.error(`xmime: ${e.message}\n\n${HELP}`);
+      process.exitCode = 2;
+    } else {
+      console.error(`xmime: ${(e as Error).stack ?? e}`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,121 @@
+/** Shared test helpers: corpus discovery, chunked codecs, and xmllint (system or wasm). */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Decoder, Encoder } from '../src/index.js';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const SCHEMA = join(ROOT, 'spec', 'xmime.rng');
+
+/** The shared corpus directory, or null (tests then skip with a message). */
+export function corpusDir(): string | null {
+  const dir = process.env.XMIME_CORPUS ?? join(ROOT, '..', 'shared', 'corpus');
+  return existsSync(dir) && statSync(dir).isDirectory() ? dir : null;
+}
+
+export function walk(dir: string): string[] {
+  const out: string[] = [];
+  for (const f of readdirSync(dir).sort()) {
+    const p = join(dir, f);
+    if (statSync(p).isDirectory()) out.push(...walk(p));
+    else out.push(p);
+  }
+  return out;
+}
+
+export function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let n = 0;
+  for (const p of parts) {
+    out.set(p, n);
+    n += p.length;
+  }
+  return out;
+}
+
+/** Splits `data` into chunks whose sizes come from `sizes` (cycled). */
+export function split(data: Uint8Array, sizes: number[]): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let i = 0, k = 0; i < data.length; k++) {
+    const n = Math.max(1, sizes[k % sizes.length]);
+    out.push(data.subarray(i, i + n));
+    i += n;
+  }
+  return out;
+}
+
+export function encodeChunks(chunks: Uint8Array[]): Uint8Array {
+  const parts: Uint8Array[] = [];
+  const enc = new Encoder((c) => parts.push(c));
+  for (const c of chunks) enc.push(c);
+  enc.end();
+  return concat(parts);
+}
+
+export function decodeChunks(chunks: (Uint8Array | string)[]): Uint8Array {
+  const parts: Uint8Array[] = [];
+  const dec = new Decoder((c) => parts.push(c));
+  for (const c of chunks) dec.push(c);
+  dec.end();
+  return concat(parts);
+}
+
+/** A seeded xorshift generator of chunk sizes in [1, max]. */
+export function randomSizes(seed: number, count: number, max: number): number[] {
+  let s = seed >>> 0 || 1;
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    out.push(1 + ((s >>> 0) % max));
+  }
+  return out;
+}
+
+export const utf8 = (s: string) => new TextEncoder().encode(s);
+export const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+export const hasSystemXmllint = spawnSync('xmllint', ['--version']).status === 0;
+
+export interface LintResult {
+  valid: boolean;
+  output: string;
+}
+
+/**
+ * Runs xmllint over many documents at once: validation against the RELAX NG
+ * schema, or `--format` / `--c14n` re-serialization (one output per input).
+ * Uses the system xmllint (libxml2-utils) when present, else xmllint-wasm.
+ */
+export async function xmllint(docs: string[], mode: 'relaxng' | 'format' | 'c14n'): Promise<LintResult[]> {
+  if (hasSystemXmllint) {
+    const dir = mkdtempSync(join(tmpdir(), 'xmime-lint-'));
+    try {
+      docs.forEach((d, i) => writeFileSync(join(dir, `${i}.xml`), d));
+      const flag = mode === 'relaxng' ? `--noout --relaxng '${SCHEMA}'` : `--${mode}`;
+      const script = `cd '${dir}'; for i in $(seq 0 ${docs.length - 1}); do xmllint ${flag} $i.xml > $i.out 2> $i.err; echo $? > $i.rc; done`;
+      const r = spawnSync('bash', ['-c', script], { maxBuffer: 1 << 26 });
+      if (r.status !== 0) throw new Error(`xmllint loop failed: ${r.stderr}`);
+      return docs.map((_, i) => ({
+        valid: readFileSync(join(dir, `${i}.rc`), 'utf8').trim() === '0',
+        output: mode === 'relaxng' ? readFileSync(join(dir, `${i}.err`), 'utf8') : readFileSync(join(dir, `${i}.out`), 'utf8'),
+      }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const { validateXML } = await import('xmllint-wasm');
+  const schema = readFileSync(SCHEMA, 'utf8');
+  const out: LintResult[] = [];
+  for (const d of docs) {
+    const r =
+      mode === 'relaxng'
+        ? await validateXML({ xml: [{ fileName: 'doc.xml', contents: d }], schema, extension: 'relaxng', maxMemoryPages: 16384 })
+        : await validateXML({ xml: [{ fileName: 'doc.xml', contents: d }], normalization: mode, maxMemoryPages: 16384 });
+    out.push({ valid: r.valid || (mode !== 'relaxng' && r.normalized !== ''), output: mode === 'relaxng' ? r.rawOutput : r.normalized });
+  }
+  return out;
+}

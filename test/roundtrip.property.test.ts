@@ -1,0 +1,179 @@
+/**
+ * Property tests: (a) any bytes round-trip, (b) chunking never changes a
+ * result, (c) generated MIME trees round-trip and parse into the structure
+ * they were built from.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { toMime, toXml } from '../src/index.js';
+import { concat, decodeChunks, encodeChunks, split, text, utf8 } from './helpers.js';
+
+const RUNS = Number(process.env.XMIME_FC_RUNS ?? 300);
+
+/** Fragments that steer random bytes toward MIME syntax. */
+const fragment = fc.oneof(
+  fc.constantFrom(
+    '\r\n', '\n', '\r', '\r\r\n', '\x00', ' ', '\t', ':', '-', '--', '--b', '--b--', '--bb', '--b  ', '--b--\t',
+    'Content-Type: multipart/mixed; boundary=b', 'Content-Type: multipart/digest; boundary="bb"',
+    'Content-Type: message/rfc822', 'Content-Transfer-Encoding: base64', 'Subject: x', 'From ', 'From a@b Mon',
+    ' folded', 'X-A : y', 'NoColon', ']]>', '<&>', '\uf700', '\ufffe', '\u00e9', '\ud83d\ude00', '\u0085', '\u2028', '\u2029',
+  ).map(utf8),
+  fc.uint8Array({ minLength: 1, maxLength: 4, min: 0x80, max: 0xff }),
+  fc.uint8Array({ minLength: 1, maxLength: 8 }),
+  fc.string({ maxLength: 12 }).map(utf8),
+);
+const mimeish = fc.array(fragment, { maxLength: 60 }).map(concat);
+const anyBytes = fc.oneof(fc.uint8Array({ maxLength: 400 }), mimeish);
+
+function roundTrip(b: Uint8Array): void {
+  const xml = toXml(b);
+  expect(xml).not.toMatch(/\r|<!--|<\?|<!DOCTYPE/);
+  expect(toMime(xml)).toEqual(b);
+}
+
+describe('(a) arbitrary bytes round-trip exactly', () => {
+  it('uniform random bytes', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (b) => roundTrip(b)), { numRuns: RUNS });
+  });
+  it('bytes biased toward MIME syntax', () => {
+    fc.assert(fc.property(mimeish, (b) => roundTrip(b)), { numRuns: RUNS * 3 });
+  });
+});
+
+describe('(b) results do not depend on chunking', () => {
+  const chunking = fc.oneof(
+    fc.constant([1 << 30]),
+    fc.constant([1]),
+    fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 20 }),
+  );
+  it('MIME → XML', () => {
+    fc.assert(
+      fc.property(anyBytes, chunking, (b, sizes) => {
+        expect(text(encodeChunks(split(b, sizes)))).toBe(toXml(b));
+      }),
+      { numRuns: RUNS * 2 },
+    );
+  });
+  it('XML → MIME, as bytes and as strings', () => {
+    fc.assert(
+      fc.property(anyBytes, chunking, (b, sizes) => {
+        const xml = utf8(toXml(b));
+        expect(decodeChunks(split(xml, sizes))).toEqual(b);
+        // Strings cut anywhere, even inside a surrogate pair.
+        const s = toXml(b);
+        const parts: string[] = [];
+        for (let i = 0, k = 0; i < s.length; k++) {
+          const n = sizes[k % sizes.length];
+          parts.push(s.slice(i, i + n));
+          i += n;
+        }
+        expect(decodeChunks(parts)).toEqual(b);
+      }),
+      { numRuns: RUNS * 2 },
+    );
+  });
+});
+
+// (c) Generated MIME trees.
+type Node =
+  | { t: 'leaf'; type: string; body: string }
+  | { t: 'multi'; sub: string; preamble: string | null; parts: Node[]; epilogue: string | null }
+  | { t: 'message'; inner: Node };
+
+const line = fc.stringMatching(/^[A-Za-z0-9 .,;!?=+/]{0,40}$/);
+const bodyText = fc.array(line, { maxLength: 5 });
+const leaf: fc.Arbitrary<Node> = fc.record({
+  t: fc.constant('leaf' as const),
+  type: fc.constantFrom('text/plain', 'text/html; charset=utf-8', 'application/octet-stream'),
+  body: bodyText.map((ls) => ls.join('\n')),
+});
+const tree = fc.letrec<{ node: Node }>((tie) => ({
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc.record({
+      t: fc.constant('multi' as const),
+      sub: fc.constantFrom('mixed', 'alternative', 'related'),
+      preamble: fc.option(bodyText.map((ls) => ls.join('\n'))),
+      parts: fc.array(tie('node'), { minLength: 1, maxLength: 3 }),
+      epilogue: fc.option(bodyText.map((ls) => ls.join('\n'))),
+    }),
+    fc.record({ t: fc.constant('message' as const), inner: tie('node') }),
+  ),
+})).node;
+
+interface Shape {
+  eol: string;
+  /** Per header: fold it? */
+  fold: boolean[];
+}
+
+/** Serializes a tree; returns the bytes and the number of parts and messages it holds. */
+function serialize(root: Node, shape: Shape): { bytes: Uint8Array; parts: number; messages: number } {
+  let id = 0, parts = 0, messages = 0, h = 0;
+  const E = shape.eol;
+  const field = (name: string, value: string) => {
+    const fold = shape.fold[h++ % shape.fold.length];
+    const v = fold ? value.replace('; ', `;${E}\t`) : value;
+    return `${name}: ${v}${E}`;
+  };
+  const entity = (n: Node, top: boolean): string => {
+    let head = top ? field('Subject', 'generated') + field('MIME-Version', '1.0') : '';
+    if (n.t === 'leaf') return head + field('Content-Type', n.type) + E + n.body.replace(/\n/g, E);
+    if (n.t === 'message') {
+      messages++;
+      return head + field('Content-Type', 'message/rfc822') + E + entity(n.inner, true);
+    }
+    const b = `b${id++}_${'='.repeat(id % 3)}x`;
+    head += field('Content-Type', `multipart/${n.sub}; boundary="${b}"`) + E;
+    let s = n.preamble !== null ? n.preamble.replace(/\n/g, E) + E : '';
+    for (const p of n.parts) {
+      parts++;
+      s += `--${b}${E}${entity(p, false)}${E}`;
+    }
+    s += `--${b}--`;
+    if (n.epilogue !== null) s += E + n.epilogue.replace(/\n/g, E);
+    return head + s;
+  };
+  const bytes = utf8(entity(root, true));
+  return { bytes, parts, messages };
+}
+
+describe('(c) generated MIME trees round-trip with their structure', () => {
+  it('nested multiparts, message/rfc822, folding and line endings', () => {
+    const shape = fc.record({ eol: fc.constantFrom('\r\n', '\n'), fold: fc.array(fc.boolean(), { minLength: 1, maxLength: 7 }) });
+    fc.assert(
+      fc.property(tree, shape, fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 9 }), (t, sh, sizes) => {
+        const { bytes, parts, messages } = serialize(t, sh);
+        const xml = toXml(bytes);
+        expect((xml.match(/<part[ />]/g) ?? []).length).toBe(parts);
+        expect((xml.match(/<message[ />]/g) ?? []).length).toBe(messages);
+        expect(xml.includes(' eol="lf"')).toBe(sh.eol === '\n');
+        expect(toMime(xml)).toEqual(bytes);
+        expect(decodeChunks(split(encodeChunks(split(bytes, sizes)), sizes))).toEqual(bytes);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe('(d) meaning survives re-serialization by other XML tools', () => {
+  it('@xmldom/xmldom and fast-xml-parser', async () => {
+    const { DOMParser, XMLSerializer } = await import('@xmldom/xmldom');
+    const { XMLParser, XMLBuilder } = await import('fast-xml-parser');
+    const parser = new XMLParser({
+      preserveOrder: true, ignoreAttributes: false, parseTagValue: false, parseAttributeValue: false,
+      trimValues: false, processEntities: true, htmlEntities: true,
+    });
+    const builder = new XMLBuilder({ preserveOrder: true, ignoreAttributes: false, processEntities: true, format: true });
+    fc.assert(
+      fc.property(anyBytes, (b) => {
+        const xml = toXml(b);
+        const dom = new XMLSerializer().serializeToString(new DOMParser().parseFromString(xml, 'text/xml'));
+        expect(toMime(dom)).toEqual(b);
+        expect(toMime(builder.build(parser.parse(xml)) as string)).toEqual(b);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
