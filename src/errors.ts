@@ -42,7 +42,7 @@ export type ErrorCode = keyof typeof ERROR_CODES;
  * try {
  *   toMime('<mime xmlns="urn:xmpp:xmime:0"><body>x</mime>');
  * } catch (e) {
- *   if (e instanceof XmimeError) console.log(e.code, e.line, e.column); // xml-mismatch 1 40
+ *   if (e instanceof XmimeError) console.log(e.code, e.line, e.column); // xml-mismatch 1 39
  * }
  * ```
  */

@@ -159,7 +159,7 @@ export class XmimeReader implements XmlHandler {
     if (!isLeaf(top.kind)) {
       for (let i = s; i < e; i++) {
         const c = d[i];
-        if (c !== 0x20 && c !== LF && c !== 0x09 && c !== 0x0d) this.tok.fail('xmime-text', `<${TAG[top.kind]}> holds only elements, not text`, this.tok.here());
+        if (c !== 0x20 && c !== LF && c !== 0x09 && c !== 0x0d) this.tok.fail('xmime-text', `<${TAG[top.kind]}> holds only elements, not text`, this.tok.offsetOf(d, i));
       }
       return;
     }

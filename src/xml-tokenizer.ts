@@ -161,9 +161,9 @@ export class XmlTokenizer {
     return new XmimeError(code, detail, at, this.line, this.col + 1, excerpt);
   }
 
-  /** Absolute offset of the token being read (for errors raised by the handler). */
-  here(): number {
-    return this.base + this.p;
+  /** Absolute offset of `d[i]` when `d` is the input window, else of the token being read. */
+  offsetOf(d: Uint8Array, i: number): number {
+    return d === this.d ? this.base + i : this.base + this.p;
   }
 
   fail(code: ErrorCode, detail: string, at: number): never {

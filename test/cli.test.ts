@@ -1,0 +1,122 @@
+/** The `xmime` command, run as a user would (needs `npm run build`, which `npm test` does first). */
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { toXml } from '../src/index.js';
+import { ROOT, utf8 } from './helpers.js';
+
+const CLI = join(ROOT, 'dist', 'cli.js');
+const tmp = mkdtempSync(join(tmpdir(), 'xmime-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function run(args: string[], input?: Uint8Array) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { input, maxBuffer: 1 << 28 });
+  return { code: r.status, out: r.stdout, err: r.stderr.toString() };
+}
+
+const MAIL = utf8('From: Sam <sam@example.org>\r\nSubject: hi\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n\r\nHello \x00\r\n--x--\r\n');
+
+describe('xmime encode / decode', () => {
+  it('encodes a file to stdout and stdin to stdout', () => {
+    const f = join(tmp, 'a.eml');
+    writeFileSync(f, MAIL);
+    const a = run(['encode', f]);
+    expect(a.code).toBe(0);
+    expect(a.out.toString()).toBe(toXml(MAIL));
+    const b = run(['encode', '-'], MAIL);
+    expect(b.out.toString()).toBe(toXml(MAIL));
+    expect(run(['encode'], MAIL).out.toString()).toBe(toXml(MAIL));
+  });
+
+  it('round-trips through files with -o', () => {
+    const f = join(tmp, 'b.eml');
+    writeFileSync(f, MAIL);
+    expect(run(['encode', f, '-o', join(tmp, 'b.xml')]).code).toBe(0);
+    expect(run(['decode', join(tmp, 'b.xml'), '--output', join(tmp, 'b2.eml')]).code).toBe(0);
+    expect(new Uint8Array(readFileSync(join(tmp, 'b2.eml')))).toEqual(MAIL);
+  });
+
+  it('reports bad XML as file:line:col: code, exits 1 and leaves no output file', () => {
+    const bad = join(tmp, 'bad.xml');
+    writeFileSync(bad, '<mime xmlns="urn:xmpp:xmime:0">\n<body>x</mime>\n');
+    const out = join(tmp, 'out.eml');
+    const r = run(['decode', bad, '-o', out]);
+    expect(r.code).toBe(1);
+    expect(r.err.trim()).toBe(`${bad}:2:8: xml-mismatch: </mime> does not close <body>`);
+    expect(r.err).not.toContain('    at ');
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(tmp).filter((n) => n.startsWith('out.eml'))).toEqual([]);
+    expect(run(['decode', bad, '--debug']).err).toContain('    at ');
+  });
+
+  it('names a missing input file', () => {
+    const r = run(['encode', join(tmp, 'nope.eml')]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('nope.eml');
+  });
+});
+
+describe('xmime verify', () => {
+  it('checks every regular file under a directory and ends with "N ok, M failed"', () => {
+    const d = join(tmp, 'mails');
+    rmSync(d, { recursive: true, force: true });
+    spawnSync('mkdir', ['-p', join(d, 'sub')]);
+    writeFileSync(join(d, 'one.eml'), MAIL);
+    writeFileSync(join(d, 'sub', 'two.eml'), Uint8Array.from({ length: 3000 }, (_, i) => (i * 7) & 255));
+    writeFileSync(join(d, 'empty'), new Uint8Array(0));
+    const r = run(['verify', d, join(tmp, 'a.eml')]);
+    expect(r.code).toBe(0);
+    expect(r.out.toString().trim().split('\n').at(-1)).toBe('4 ok, 0 failed');
+  });
+
+  it('keeps going past a bad path and exits 1', () => {
+    const r = run(['verify', join(tmp, 'missing'), join(tmp, 'a.eml')]);
+    expect(r.code).toBe(1);
+    const lines = r.out.toString().trim().split('\n');
+    expect(lines[0]).toMatch(/^FAIL .*missing/);
+    expect(lines.at(-1)).toBe('1 ok, 1 failed');
+  });
+});
+
+describe('usage', () => {
+  it('--help and --version', () => {
+    expect(run(['--help']).out.toString()).toContain('xmime encode');
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(run(['--version']).out.toString().trim()).toBe(pkg.version);
+  });
+  it('bad usage exits 2', () => {
+    expect(run([]).code).toBe(2);
+    expect(run(['frobnicate']).code).toBe(2);
+    expect(run(['encode', 'a', 'b']).code).toBe(2);
+    expect(run(['verify']).code).toBe(2);
+    expect(run(['encode', '--bogus']).code).toBe(2);
+  });
+});
+
+describe('streaming in constant memory', () => {
+  it('encodes and decodes a 256 MiB message with a small peak RSS', async () => {
+    // A multipart mail with a big base64 attachment, written in pieces.
+    const eml = join(tmp, 'big.eml');
+    const ws = createWriteStream(eml);
+    ws.write('Subject: big\r\nContent-Type: multipart/mixed; boundary=zz\r\n\r\n--zz\r\nContent-Transfer-Encoding: base64\r\n\r\n');
+    const line = 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0\r\n';
+    const block = line.repeat(13_000);
+    for (let n = 0; n < 256 << 20; n += block.length) if (!ws.write(block)) await new Promise((r) => ws.once('drain', r));
+    ws.write('\r\n--zz--\r\n');
+    await new Promise((r) => ws.end(r));
+    const peak = (args: string[]) => {
+      const code = `process.argv=[process.argv[0],'xmime',...${JSON.stringify(args)}];process.on('exit',()=>process.stderr.write('MAXRSS '+process.resourceUsage().maxRSS+'\\n'));await import(${JSON.stringify(CLI)});`;
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', code]);
+      expect(r.status).toBe(0);
+      return Number(/MAXRSS (\d+)/.exec(r.stderr.toString())![1]) / 1024;
+    };
+    const enc = peak(['encode', eml, '-o', join(tmp, 'big.xml')]);
+    const dec = peak(['decode', join(tmp, 'big.xml'), '-o', join(tmp, 'big2.eml')]);
+    expect(spawnSync('cmp', [eml, join(tmp, 'big2.eml')]).status).toBe(0);
+    console.log(`peak RSS for 256 MiB: encode ${enc.toFixed(0)} MB, decode ${dec.toFixed(0)} MB`);
+    expect(enc).toBeLessThan(96);
+    expect(dec).toBeLessThan(96);
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * XMIME that cannot be decoded gives an XmimeError with a stable code and a
+ * position; never a crash, a hang or silently different bytes.
+ */
+import { describe, expect, it } from 'vitest';
+import { toMime, toXml, XmimeError, type ErrorCode } from '../src/index.js';
+import { decodeChunks, split, text, utf8 } from './helpers.js';
+
+const M = (inner: string, attrs = '') => `<mime xmlns="urn:xmpp:xmime:0"${attrs}>${inner}</mime>`;
+
+function errorOf(xml: string | Uint8Array): XmimeError {
+  try {
+    toMime(xml);
+  } catch (e) {
+    expect(e).toBeInstanceOf(XmimeError);
+    return e as XmimeError;
+  }
+  throw new Error('decoded without error');
+}
+
+const cases: [string, string | Uint8Array, ErrorCode][] = [
+  ['DTD', '<!DOCTYPE mime><mime xmlns="urn:xmpp:xmime:0"/>', 'xml-dtd'],
+  ['billion laughs', '<!DOCTYPE m [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]><mime xmlns="urn:xmpp:xmime:0">&b;</mime>', 'xml-dtd'],
+  ['external entity', '<!DOCTYPE m SYSTEM "http://example.org/x.dtd"><mime/>', 'xml-dtd'],
+  ['comment', M('<!-- hi -->'), 'xml-comment'],
+  ['processing instruction', M('<?php x ?>'), 'xml-pi'],
+  ['late XML declaration', ` <?xml version="1.0"?>${M('')}`, 'xml-pi'],
+  ['undeclared entity', M('<body>&nbsp;</body>'), 'xml-entity'],
+  ['&#0;', M('<body>&#0;</body>'), 'xml-char-ref'],
+  ['&#xD800;', M('<body>&#xD800;</body>'), 'xml-char-ref'],
+  ['&#xFFFE;', M('<body>&#xFFFE;</body>'), 'xml-char-ref'],
+  ['raw control character', M('<body>\x01</body>'), 'xml-char'],
+  ['no namespace', '<mime><body/></mime>', 'xmime-namespace'],
+  ['wrong namespace', '<mime xmlns="urn:example"/>', 'xmime-namespace'],
+  ['unknown element', M('<attachment/>'), 'xmime-element'],
+  ['unknown attribute', M('', ' charset="x"'), 'xmime-attribute'],
+  ['bad eol value', M('', ' eol="cr"'), 'xmime-attribute-value'],
+  ['part outside a multipart', M('<part/>'), 'xmime-placement'],
+  ['two bodies', M('<body>a</body><body>b</body>'), 'xmime-placement'],
+  ['headers after body', M('<body>a</body><headers/>'), 'xmime-placement'],
+  ['element inside text', M('<body><part/></body>'), 'xmime-placement'],
+  ['root not mime', '<body xmlns="urn:xmpp:xmime:0"/>', 'xmime-placement'],
+  ['header without name', M('<headers><header>x</header></headers>'), 'xmime-missing-attribute'],
+  ['header name with a space', M('<headers><header name="A B">x</header></headers>'), 'xmime-attribute-value'],
+  ['multipart without boundary', M('<multipart/>'), 'xmime-missing-attribute'],
+  ['text in a structural element', M('<headers>oops</headers>'), 'xmime-text'],
+  ['mismatched tags', M('<body>x</headers>'), 'xml-mismatch'],
+  ['unclosed root', '<mime xmlns="urn:xmpp:xmime:0"><body>x</body>', 'xml-truncated'],
+  ['empty document', '', 'xml-truncated'],
+  ['second root', `${M('')}<mime xmlns="urn:xmpp:xmime:0"/>`, 'xml-trailing'],
+  ['text after root', `${M('')}junk`, 'xml-trailing'],
+  ['duplicate attribute', M('', ' eol="lf" eol="lf"'), 'xml-duplicate-attribute'],
+  ['unbound prefix', '<x:mime xmlns="urn:xmpp:xmime:0"/>', 'xml-namespace'],
+  ['invalid UTF-8', Uint8Array.from([...utf8('<mime xmlns="urn:xmpp:xmime:0"><body>'), 0xff, ...utf8('</body></mime>')]), 'xml-utf8'],
+  ['UTF-16 BOM', Uint8Array.from([0xff, 0xfe, 0x3c, 0x00]), 'xml-encoding'],
+  ['encoding declaration', `<?xml version="1.0" encoding="ISO-8859-1"?>${M('')}`, 'xml-encoding'],
+  ['XML 1.1', `<?xml version="1.1"?>${M('')}`, 'xml-version'],
+  [']]> in text', M('<body>a]]>b</body>'), 'xml-syntax'],
+  ['< in attribute', '<mime xmlns="urn:xmpp:xmime:0" eol="<"/>', 'xml-syntax'],
+  ['unquoted attribute', '<mime xmlns=urn:xmpp:xmime:0/>', 'xml-syntax'],
+];
+
+describe('decoder errors carry a code and a position', () => {
+  for (const [name, xml, code] of cases) {
+    it(`${name} → ${code}`, () => {
+      const e = errorOf(xml);
+      expect(e.code).toBe(code);
+      expect(e.line).toBeGreaterThanOrEqual(1);
+      expect(e.column).toBeGreaterThanOrEqual(1);
+      expect(e.offset).toBeGreaterThanOrEqual(0);
+      expect(e.message).toContain(code);
+    });
+  }
+
+  it('reports line, column and offset of the offending byte', () => {
+    const xml = '<mime xmlns="urn:xmpp:xmime:0">\n  <body>ok</body>\n  <bogus/>\n</mime>';
+    const e = errorOf(xml);
+    expect(e.code).toBe('xmime-element');
+    expect([e.line, e.column, e.offset]).toEqual([3, 3, xml.indexOf('<bogus')]);
+    expect(e.excerpt).toContain('<bogus/>');
+  });
+
+  it('counts columns in characters, and positions do not depend on chunking', () => {
+    const xml = utf8('<mime xmlns="urn:xmpp:xmime:0">\n<body>\u00e9\u00e9</body>\n\u00e9<x/></mime>');
+    const whole = errorOf(xml);
+    expect([whole.line, whole.column]).toEqual([3, 1]);
+    for (const n of [1, 2, 3, 7]) {
+      let e: unknown;
+      try {
+        decodeChunks(split(xml, [n]));
+      } catch (err) {
+        e = err;
+      }
+      expect(e).toBeInstanceOf(XmimeError);
+      const x = e as XmimeError;
+      expect([x.code, x.line, x.column, x.offset]).toEqual([whole.code, whole.line, whole.column, whole.offset]);
+    }
+  });
+
+  it('every truncation of a valid document is an error, never wrong output', () => {
+    const mime = utf8('From a@b\r\nSubject: x\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\npre\r\n--b\r\n\r\nbody \u00e9\x00\r\n--b--\r\nepi');
+    const xml = utf8(toXml(mime));
+    for (let cut = 0; cut < xml.length; cut++) {
+      const e = (() => {
+        try {
+          toMime(xml.subarray(0, cut));
+          return null;
+        } catch (err) {
+          return err;
+        }
+      })();
+      // A cut inside the trailing newline after </mime> still decodes, to the same bytes.
+      if (e === null) expect(text(xml.subarray(cut)).trim()).toBe('');
+      else expect(e).toBeInstanceOf(XmimeError);
+    }
+  });
+
+  it('rejects nesting beyond the depth limit without a stack overflow', () => {
+    const deep = '<mime xmlns="urn:xmpp:xmime:0"><message>'.padEnd(0) + '<message>'.repeat(100_000);
+    expect(errorOf(deep).code).toBe('limit-depth');
+  });
+
+  it('rejects an oversized tag', () => {
+    const huge = `<mime xmlns="urn:xmpp:xmime:0" x="${'a'.repeat(2 << 20)}"/>`;
+    expect(errorOf(huge).code).toBe('limit-tag');
+  });
+
+  it('accepts what conformant XML tools may produce', () => {
+    const variants = [
+      `<?xml version='1.0' encoding='utf-8'?>\n<x:mime xmlns:x='urn:xmpp:xmime:0' eol='lf'><x:body><![CDATA[a<b&]]>&#x41;&#65;</x:body></x:mime>`,
+      `\ufeff<mime eol="lf" xmlns="urn:xmpp:xmime:0" xmlns:ext="urn:example" ext:note="ignored"><body>a&lt;b&amp;AA</body></mime>`,
+    ];
+    for (const v of variants) expect(text(toMime(v))).toBe('a<b&AA');
+  });
+});
