@@ -9,5 +9,5 @@ export { toXml, toMime, Encoder, Decoder, type EncodeOptions, type DecodeOptions
 export { MimeToXmlStream, XmlToMimeStream } from './streams.js';
 export { XmimeError, ERROR_CODES, type ErrorCode } from './errors.js';
 export { NS } from './events.js';
-export { DEFAULT_MAX_DEPTH, DEFAULT_MAX_HEADER_BYTES } from './mime-tokenizer.js';
-export { DEFAULT_XML_MAX_DEPTH, DEFAULT_MAX_TAG_BYTES } from './xml-tokenizer.js';
+export { DEFAULT_MAX_DEPTH, DEFAULT_MAX_HEADER_BYTES, type EncodeLimits } from './mime-tokenizer.js';
+export { DEFAULT_XML_MAX_DEPTH, DEFAULT_MAX_TAG_BYTES, type DecodeLimits } from './xml-tokenizer.js';

@@ -1,0 +1,28 @@
+/** The core runs anywhere: it bundles for the browser without Node built-ins. */
+import { build } from 'esbuild';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './helpers.js';
+
+const NODE_ONLY = new Set(['node.ts', 'cli.ts']);
+
+describe('platform neutrality', () => {
+  it('core modules import no Node built-ins', () => {
+    const bad: string[] = [];
+    for (const f of readdirSync(join(ROOT, 'src'))) {
+      if (NODE_ONLY.has(f)) continue;
+      const src = readFileSync(join(ROOT, 'src', f), 'utf8');
+      if (/from\s+['"](node:|fs|path|stream|buffer|os)['"/]/.test(src) || /\bBuffer\b|\bprocess\./.test(src)) bad.push(f);
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('bundles for the browser and round-trips there', async () => {
+    const out = await build({ entryPoints: [join(ROOT, 'src', 'index.ts')], bundle: true, platform: 'browser', format: 'esm', write: false });
+    const code = out.outputFiles[0].text;
+    const mod = await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+    const b = Uint8Array.from([0x41, 0x0d, 0x0a, 0x0a, 0x00, 0xff]);
+    expect(mod.toMime(mod.toXml(b))).toEqual(b);
+  });
+});
