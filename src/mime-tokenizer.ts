@@ -40,6 +40,16 @@ function isNameChar(c: number): boolean {
   return c > 0x20 && c < 0x7f && c !== COLON;
 }
 
+/** If the line [s, e) is a field line (name, white space, colon), the end of its name; else -1. */
+function fieldName(d: Uint8Array, s: number, e: number): number {
+  let q = s;
+  while (q < e && isNameChar(d[q])) q++;
+  const nameEnd = q;
+  if (q === s) return -1;
+  while (q < e && (d[q] === SP || d[q] === TAB)) q++;
+  return q < e && d[q] === COLON ? nameEnd : -1;
+}
+
 interface Frame {
   boundary: Uint8Array;
   digest: boolean;
@@ -215,7 +225,8 @@ export class MimeTokenizer {
         if (next - base > max) { bodyAt = ls; break; }
         if (lf > ls && d[lf - 1] === CR) { lineEnd = lf - 1; term = Eol.CrLf; } else { lineEnd = lf; term = Eol.Lf; }
       }
-      if (this.allowFrom && ls === base && lineEnd - ls >= 5 && FROM_.every((c, k) => d[ls + k] === c)) {
+      const nameEnd = fieldName(d, ls, lineEnd);
+      if (this.allowFrom && ls === base && nameEnd < 0 && lineEnd - ls >= 5 && FROM_.every((c, k) => d[ls + k] === c)) {
         this.from = ls + 5 - base; this.fromEnd = lineEnd - base; this.fromTerm = term;
         ls = next; this.hScan = this.hSearch = ls - base;
         continue;
@@ -228,18 +239,14 @@ export class MimeTokenizer {
         ls = next; this.hScan = this.hSearch = ls - base;
         continue;
       }
-      let q = ls;
-      while (q < lineEnd && isNameChar(d[q])) q++;
-      const nameEnd = q;
-      if (q > ls) {
-        while (q < lineEnd && (d[q] === SP || d[q] === TAB)) q++;
-        if (q < lineEnd && d[q] === COLON) {
-          q++;
-          if (q < lineEnd && d[q] === SP) q++;
-          f.push(ls - base, nameEnd - base, q - base, lineEnd - base, term);
-          ls = next; this.hScan = this.hSearch = ls - base;
-          continue;
-        }
+      if (nameEnd >= 0) {
+        let q = nameEnd;
+        while (d[q] !== COLON) q++;
+        q++;
+        if (q < lineEnd && d[q] === SP) q++;
+        f.push(ls - base, nameEnd - base, q - base, lineEnd - base, term);
+        ls = next; this.hScan = this.hSearch = ls - base;
+        continue;
       }
       bodyAt = ls; // not a header line: the body starts here
       break;

@@ -16,6 +16,7 @@ const LF = 0x0a, CR = 0x0d, LT = 0x3c, GT = 0x3e, AMP = 0x26, RB = 0x5d;
 const CLASS = new Uint8Array(256);
 for (let c = 0; c < 0x20; c++) CLASS[c] = 1;
 CLASS[0x09] = 0;
+CLASS[0x7f] = 1; // DEL: allowed by XML 1.0, but XML 1.1 tools want it escaped
 CLASS[LT] = CLASS[GT] = CLASS[AMP] = 1;
 for (let c = 0x80; c < 0x100; c++) CLASS[c] = 2;
 
@@ -56,12 +57,13 @@ export function utf8Seq(d: Uint8Array, i: number, e: number): number {
 /**
  * True for a valid sequence that XMIME text must still escape byte by byte:
  * U+F700–U+F7FF (the escape characters themselves), U+FFFE and U+FFFF (not
- * XML characters), and U+0085, U+2028 and U+2029, which some XML tools
- * (xmldom, XML 1.1 rules) turn into line feeds.
+ * XML characters), the C1 controls U+0080–U+009F (XML 1.1 tools reject them
+ * raw) and U+2028 and U+2029, which some XML tools (xmldom, XML 1.1 rules)
+ * turn into line feeds, as they do U+0085.
  */
 export function mustEscape(d: Uint8Array, i: number, len: number): boolean {
   const c = d[i], c1 = d[i + 1];
-  if (len === 2) return c === 0xc2 && c1 === 0x85;
+  if (len === 2) return c === 0xc2 && c1 <= 0x9f;
   if (len !== 3) return false;
   if (c === 0xef) return (c1 >= 0x9c && c1 <= 0x9f) || (c1 === 0xbf && d[i + 2] >= 0xbe);
   return c === 0xe2 && c1 === 0x80 && (d[i + 2] === 0xa8 || d[i + 2] === 0xa9);
