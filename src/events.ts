@@ -89,6 +89,13 @@ export interface Sink {
   close(kind: Kind): void;
 }
 
+/**
+ * Longest boundary either side accepts. The encoder carries a multipart with
+ * a longer boundary as a leaf body; the decoder rejects a longer attribute.
+ * (RFC 2046 allows 70.) Bounds the memory held per open multipart.
+ */
+export const MAX_BOUNDARY = 16384;
+
 /** ": ", the separator a Header has when `sep` is absent. */
 export const DEFAULT_SEP = new Uint8Array([0x3a, 0x20]);
 

@@ -9,7 +9,7 @@
  * @module
  */
 import { cteKind, nameIs, parseContentType } from './content-type.js';
-import { type Attrs, Eol, Kind, newAttrs, type Sink } from './events.js';
+import { type Attrs, Eol, Kind, MAX_BOUNDARY, newAttrs, type Sink } from './events.js';
 
 /** Resource limits of the encoder. A limit never loses bytes: past it, the rest is carried as body. */
 export interface EncodeLimits {
@@ -303,7 +303,7 @@ export class MimeTokenizer {
     this.opened = false;
     this.mode = Mode.Body;
     if (this.depth >= this.maxDepth) return;
-    if (type.startsWith('multipart/') && mt!.boundary !== null && mt!.boundary.length > 0 && enc !== 'base64') {
+    if (type.startsWith('multipart/') && mt!.boundary !== null && mt!.boundary.length > 0 && mt!.boundary.length <= MAX_BOUNDARY && enc !== 'base64') {
       this.a.boundary = mt!.boundary;
       this.openEl(Kind.Multipart);
       this.frames.push({ boundary: mt!.boundary, digest: type === 'multipart/digest', at: this.kinds.length - 1, open: true });

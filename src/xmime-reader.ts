@@ -4,7 +4,7 @@
  * the XML writer left out, and turns character data back into MIME bytes.
  * @module
  */
-import { type Attrs, DEFAULT_SEP, Eol, Kind, NS, TAG, defaultBefore, isLeaf, newAttrs, type Sink } from './events.js';
+import { type Attrs, DEFAULT_SEP, Eol, Kind, MAX_BOUNDARY, NS, TAG, defaultBefore, isLeaf, newAttrs, type Sink } from './events.js';
 import type { XmlAttr, XmlHandler, XmlTokenizer } from './xml-tokenizer.js';
 
 const LF = 0x0a;
@@ -143,7 +143,7 @@ export class XmimeReader implements XmlHandler {
         }
         case 'boundary': {
           const b = attrBytes(value);
-          if (b.length === 0) bad();
+          if (b.length === 0 || b.length > MAX_BOUNDARY) bad();
           a.boundary = b;
           break;
         }

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toMime, toXml } from '../src/index.js';
-import { corpusDir, decodeChunks, encodeChunks, hasSystemXmllint, randomSizes, split, text, utf8, walk, xmllint } from './helpers.js';
+import { corpusDir, decodeChunks, encodeChunks, firstDiff, hasSystemXmllint, randomSizes, split, text, utf8, walk, xmllint } from './helpers.js';
 
 const dir = corpusDir();
 if (dir === null) {
@@ -20,12 +20,6 @@ interface Item {
   name: string;
   mime: Uint8Array;
   xml: string;
-}
-
-function firstDiff(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
-  return a.length === b.length ? -1 : n;
 }
 
 /** Decodes each re-serialized document; returns "name: reason" for every one that is not byte-exact. */
@@ -72,6 +66,11 @@ describe.skipIf(dir === null)(`corpus (${dir ?? 'skipped: no corpus'})`, () => {
       if (d2 >= 0) bad.push(`${it.name}: streaming MIME differs at ${d2}`);
     });
     expect(bad).toEqual([]);
+  });
+
+  it('default limits keep the full structure of every mail', () => {
+    const unlimited = { maxDepth: Number.MAX_SAFE_INTEGER, maxHeaderBytes: Number.MAX_SAFE_INTEGER };
+    expect(items.filter((it) => toXml(it.mime, unlimited) !== it.xml).map((it) => it.name)).toEqual([]);
   });
 
   it('XMIME has no raw CR, comment, PI or DTD', () => {

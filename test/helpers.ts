@@ -119,3 +119,10 @@ export async function xmllint(docs: string[], mode: 'relaxng' | 'format' | 'c14n
   }
   return out;
 }
+
+/** Index of the first differing byte, or -1 if equal. */
+export function firstDiff(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return a.length === b.length ? -1 : n;
+}
