@@ -13,13 +13,13 @@ import { type Attrs, Eol, Kind, MAX_BOUNDARY, newAttrs, type Sink } from './even
 
 /** Resource limits of the encoder. A limit never loses bytes: past it, the rest is carried as body. */
 export interface EncodeLimits {
-  /** Composite nesting (multipart or message) beyond which bodies are not parsed. Default 100. */
+  /** Composite nesting (multipart or message) beyond which bodies are not parsed. Default 1000. */
   maxDepth?: number;
   /** Largest header section (including an mbox From line) parsed as headers. Default 1 MiB. */
   maxHeaderBytes?: number;
 }
 
-export const DEFAULT_MAX_DEPTH = 100;
+export const DEFAULT_MAX_DEPTH = 1000;
 export const DEFAULT_MAX_HEADER_BYTES = 1 << 20;
 /** The line ending is taken from the first LF within this many bytes, else CRLF. */
 export const EOL_PROBE_BYTES = 65536;
@@ -50,8 +50,23 @@ function fieldName(d: Uint8Array, s: number, e: number): number {
   return q < e && d[q] === COLON ? nameEnd : -1;
 }
 
+/** Bytes as a string key, one character per byte. */
+function latin1(d: Uint8Array, s: number, e: number): string {
+  let out = '';
+  for (let i = s; i < e; i += 8192) out += String.fromCharCode.apply(null, d.subarray(i, Math.min(e, i + 8192)) as unknown as number[]);
+  return out;
+}
+
+function trimmedKey(b: Uint8Array): string {
+  let e = b.length;
+  while (e > 0 && (b[e - 1] === SP || b[e - 1] === TAB)) e--;
+  return latin1(b, 0, e);
+}
+
 interface Frame {
   boundary: Uint8Array;
+  /** `boundary` without trailing white space, as a string: how lines find it. */
+  key: string;
   digest: boolean;
   /** Index of the Multipart element in the element stack. */
   at: number;
@@ -78,6 +93,8 @@ export class MimeTokenizer {
   // Element stack and multipart frames.
   private readonly kinds: Kind[] = [];
   private readonly frames: Frame[] = [];
+  /** Frame indexes (ascending) by boundary with trailing white space removed. */
+  private readonly bounds = new Map<string, number[]>();
   private openFrames = 0;
   private depth = 0;
   private inDigest = false;
@@ -306,7 +323,11 @@ export class MimeTokenizer {
     if (type.startsWith('multipart/') && mt!.boundary !== null && mt!.boundary.length > 0 && mt!.boundary.length <= MAX_BOUNDARY && enc !== 'base64') {
       this.a.boundary = mt!.boundary;
       this.openEl(Kind.Multipart);
-      this.frames.push({ boundary: mt!.boundary, digest: type === 'multipart/digest', at: this.kinds.length - 1, open: true });
+      const key = trimmedKey(mt!.boundary);
+      const list = this.bounds.get(key);
+      if (list) list.push(this.frames.length);
+      else this.bounds.set(key, [this.frames.length]);
+      this.frames.push({ boundary: mt!.boundary, key, digest: type === 'multipart/digest', at: this.kinds.length - 1, open: true });
       this.openFrames++;
       this.mode = Mode.Preamble;
     } else if ((type === 'message/rfc822' || type === 'message/global' || type === 'message/news') && enc === 'identity') {
@@ -431,53 +452,65 @@ export class MimeTokenizer {
   /**
    * Is the line at `s` a delimiter of an open multipart? Innermost first, and
    * strict: "--" boundary ["--"] padding (line ending | end of input).
+   * Candidates are found by the line's trimmed text in a map, so the cost per
+   * line does not grow with the nesting depth; each is then checked exactly.
    */
   private matchDelimiter(s: number): number {
     const d = this.d, n = d.length, eof = this.eof;
     if (s + 1 >= n) return eof ? NO : NEED;
     if (d[s + 1] !== DASH) return NO;
-    for (let f = this.frames.length - 1; f >= 0; f--) {
-      const fr = this.frames[f];
-      if (!fr.open) continue;
-      const b = fr.boundary, m = b.length;
-      let q = s + 2, j = 0;
-      while (j < m && q + j < n && d[q + j] === b[j]) j++;
-      if (j < m) {
-        if (q + j >= n && !eof) return NEED;
-        continue;
-      }
-      q += m;
-      let close = false;
-      if (q < n && d[q] === DASH) {
-        if (q + 1 >= n) {
-          if (!eof) return NEED;
-          continue;
-        }
-        if (d[q + 1] !== DASH) continue;
-        close = true;
-        q += 2;
-      }
-      const padS = q;
-      while (q < n && (d[q] === SP || d[q] === TAB) && q - padS <= MAX_PAD) q++;
-      if (q - padS > MAX_PAD) continue;
-      let after: Eol, end: number;
-      if (q >= n) {
-        if (!eof) return NEED;
-        after = Eol.None; end = n;
-      } else if (d[q] === LF) {
-        after = Eol.Lf; end = q + 1;
-      } else if (d[q] === CR) {
-        if (q + 1 >= n) {
-          if (!eof) return NEED;
-          continue;
-        }
-        if (d[q + 1] !== LF) continue;
-        after = Eol.CrLf; end = q + 2;
-      } else continue;
-      this.mF = f; this.mClose = close; this.mPadS = padS; this.mPadE = q; this.mAfter = after; this.mEnd = end;
-      return MATCH;
+    // The line must end (CRLF, LF or end of input) within the longest possible delimiter line.
+    const limit = s + 2 + MAX_BOUNDARY + 2 + MAX_PAD + 1;
+    let e = s + 2;
+    while (e < n && e < limit && d[e] !== LF && d[e] !== CR) e++;
+    if (e >= limit) return NO;
+    if (e >= n || (d[e] === CR && e + 1 >= n)) {
+      if (!eof) return NEED;
+    }
+    if (e < n && d[e] === CR && (e + 1 >= n || d[e + 1] !== LF)) return NO; // a bare CR is not a line ending
+    let t = e;
+    while (t > s + 2 && (d[t - 1] === SP || d[t - 1] === TAB)) t--;
+    const open = this.bounds.get(latin1(d, s + 2, t));
+    let close: number[] | undefined;
+    if (t - (s + 2) >= 2 && d[t - 1] === DASH && d[t - 2] === DASH) {
+      let u = t - 2;
+      while (u > s + 2 && (d[u - 1] === SP || d[u - 1] === TAB)) u--;
+      close = this.bounds.get(latin1(d, s + 2, u));
+    }
+    // Innermost candidate first: walk both (ascending) index lists from their ends.
+    let i = open ? open.length - 1 : -1, j = close ? close.length - 1 : -1;
+    while (i >= 0 || j >= 0) {
+      const f = j < 0 || (i >= 0 && open![i] > close![j]) ? open![i--] : close![j--];
+      if (this.frames[f].open && this.exact(f, s)) return MATCH;
     }
     return NO;
+  }
+
+  /** Checks the complete line at `s` against frame `f`; on success records the match. */
+  private exact(f: number, s: number): boolean {
+    const d = this.d, n = d.length, b = this.frames[f].boundary, m = b.length;
+    let q = s + 2;
+    if (q + m > n) return false;
+    for (let j = 0; j < m; j++) if (d[q + j] !== b[j]) return false;
+    q += m;
+    let close = false;
+    if (q + 1 < n && d[q] === DASH && d[q + 1] === DASH) {
+      close = true;
+      q += 2;
+    }
+    const padS = q;
+    while (q < n && (d[q] === SP || d[q] === TAB)) q++;
+    if (q - padS > MAX_PAD) return false;
+    let after: Eol, end: number;
+    if (q >= n) {
+      after = Eol.None; end = n;
+    } else if (d[q] === LF) {
+      after = Eol.Lf; end = q + 1;
+    } else if (d[q] === CR && q + 1 < n && d[q + 1] === LF) {
+      after = Eol.CrLf; end = q + 2;
+    } else return false;
+    this.mF = f; this.mClose = close; this.mPadS = padS; this.mPadE = q; this.mAfter = after; this.mEnd = end;
+    return true;
   }
 
   private openEl(k: Kind): void {
@@ -489,7 +522,11 @@ export class MimeTokenizer {
   private closeEl(): void {
     const k = this.kinds.pop()!;
     if (k === Kind.Multipart) {
-      if (this.frames.pop()!.open) this.openFrames--;
+      const fr = this.frames.pop()!;
+      if (fr.open) this.openFrames--;
+      const list = this.bounds.get(fr.key)!;
+      list.pop();
+      if (list.length === 0) this.bounds.delete(fr.key);
       this.depth--;
     } else if (k === Kind.Message) this.depth--;
     if (k === Kind.Body || k === Kind.Preamble || k === Kind.Epilogue) this.opened = false;

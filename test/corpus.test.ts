@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toMime, toXml } from '../src/index.js';
+import { referenceDecode } from './reference-decoder.js';
 import { corpusDir, decodeChunks, encodeChunks, firstDiff, hasSystemXmllint, randomSizes, split, text, utf8, walk, xmllint } from './helpers.js';
 
 const dir = corpusDir();
@@ -71,6 +72,18 @@ describe.skipIf(dir === null)(`corpus (${dir ?? 'skipped: no corpus'})`, () => {
   it('default limits keep the full structure of every mail', () => {
     const unlimited = { maxDepth: Number.MAX_SAFE_INTEGER, maxHeaderBytes: Number.MAX_SAFE_INTEGER };
     expect(items.filter((it) => toXml(it.mime, unlimited) !== it.xml).map((it) => it.name)).toEqual([]);
+  });
+
+  it('an independent DOM-based decoder (test/reference-decoder.ts) gives the same bytes', () => {
+    const out = items.map((it) => {
+      try {
+        return referenceDecode(it.xml);
+      } catch (e) {
+        return e as Error;
+      }
+    });
+    const bad = out.flatMap((r, i) => (r instanceof Error ? [`${items[i].name}: ${r.message}`] : firstDiff(r, items[i].mime) >= 0 ? [`${items[i].name}: differs at ${firstDiff(r, items[i].mime)}`] : []));
+    expect(bad).toEqual([]);
   });
 
   it('XMIME has no raw CR, comment, PI or DTD', () => {

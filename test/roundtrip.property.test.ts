@@ -14,7 +14,7 @@ const RUNS = Number(process.env.XMIME_FC_RUNS ?? 300);
 const fragment = fc.oneof(
   fc.constantFrom(
     '\r\n', '\n', '\r', '\r\r\n', '\x00', ' ', '\t', ':', '-', '--', '--b', '--b--', '--bb', '--b  ', '--b--\t',
-    'Content-Type: multipart/mixed; boundary=b', 'Content-Type: multipart/digest; boundary="bb"',
+    'Content-Type: multipart/mixed; boundary=b', 'Content-Type: multipart/digest; boundary="bb"', 'Content-Type: multipart/mixed; boundary="b "', '--b --',
     'Content-Type: message/rfc822', 'Content-Transfer-Encoding: base64', 'Subject: x', 'From ', 'From a@b Mon',
     ' folded', 'X-A : y', 'NoColon', ']]>', '<&>', '\uf700', '\ufffe', '\u00e9', '\ud83d\ude00', '\u0085', '\u2028', '\u2029', '\u0090', '\x7f',
   ).map(utf8),

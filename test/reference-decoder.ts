@@ -1,0 +1,126 @@
+/**
+ * A second, deliberately naive XMIME decoder written from the spec over a DOM
+ * (@xmldom/xmldom), sharing no code with src/. Used as a differential oracle:
+ * whatever the streaming decoder accepts must decode to the same bytes here.
+ */
+import { DOMParser, type Element, type Node } from '@xmldom/xmldom';
+
+const NS = 'urn:xmpp:xmime:0';
+
+export class ReferenceError extends Error {}
+
+function eolBytes(v: string | null, dflt: number[]): number[] {
+  if (v === null) return dflt;
+  if (v === 'crlf') return [13, 10];
+  if (v === 'lf') return [10];
+  if (v === 'none') return [];
+  throw new ReferenceError(`bad line-ending value ${v}`);
+}
+
+/** Characters to bytes: U+F700..U+F7FF are raw bytes, "\n" the line ending, the rest UTF-8. */
+function charsToBytes(s: string, eol: number[] | null, out: number[]): void {
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (cp >= 0xf700 && cp <= 0xf7ff) out.push(cp - 0xf700);
+    else if (cp === 10 && eol !== null) out.push(...eol);
+    else out.push(...new TextEncoder().encode(ch));
+  }
+}
+
+function attr(e: Element, name: string): string | null {
+  return e.hasAttributeNS(null, name) ? e.getAttributeNS(null, name) : null;
+}
+
+function children(e: Element): Element[] {
+  const out: Element[] = [];
+  for (let n: Node | null = e.firstChild; n !== null; n = n.nextSibling) {
+    if (n.nodeType === 1) {
+      const c = n as Element;
+      if (c.namespaceURI !== NS) throw new ReferenceError(`foreign element ${c.nodeName}`);
+      out.push(c);
+    } else if ((n.nodeType === 3 || n.nodeType === 4) && /[^ \t\r\n]/.test(n.nodeValue ?? '')) {
+      throw new ReferenceError(`text in <${e.localName}>`);
+    }
+  }
+  return out;
+}
+
+function textOf(e: Element): string {
+  let s = '';
+  for (let n: Node | null = e.firstChild; n !== null; n = n.nextSibling) {
+    if (n.nodeType === 3 || n.nodeType === 4) s += n.nodeValue;
+    else throw new ReferenceError(`element inside <${e.localName}>`);
+  }
+  return s;
+}
+
+export function referenceDecode(xml: string): Uint8Array {
+  const doc = new DOMParser({
+    onError: (level, msg) => {
+      if (level !== 'warning') throw new ReferenceError(msg);
+    },
+  }).parseFromString(xml, 'text/xml');
+  const root = doc.documentElement;
+  if (root === null || root.namespaceURI !== NS || root.localName !== 'mime') throw new ReferenceError('root is not <mime>');
+  const eol = eolBytes(attr(root, 'eol'), [13, 10]);
+  const out: number[] = [];
+  const boundaries: number[][] = [];
+
+  const leaf = (e: Element) => charsToBytes(textOf(e), eol, out);
+  const bytesAttr = (e: Element, n: string, d: string) => {
+    const b: number[] = [];
+    charsToBytes(attr(e, n) ?? d, null, b);
+    return b;
+  };
+
+  const entity = (e: Element, isRoot: boolean) => {
+    for (const c of children(e)) {
+      switch (c.localName) {
+        case 'from-line':
+          if (!isRoot) throw new ReferenceError('from-line outside the root');
+          out.push(...new TextEncoder().encode('From '));
+          leaf(c);
+          out.push(...eolBytes(attr(c, 'end'), eol));
+          break;
+        case 'headers':
+          for (const h of children(c)) {
+            if (h.localName !== 'header' || attr(h, 'name') === null) throw new ReferenceError('bad header');
+            out.push(...bytesAttr(h, 'name', ''), ...bytesAttr(h, 'sep', ': '));
+            leaf(h);
+            out.push(...eolBytes(attr(h, 'end'), eol));
+          }
+          out.push(...eolBytes(attr(c, 'end'), eol));
+          break;
+        case 'body':
+          leaf(c);
+          break;
+        case 'message':
+          entity(c, false);
+          break;
+        case 'multipart': {
+          const b = bytesAttr(c, 'boundary', '');
+          if (b.length === 0) throw new ReferenceError('empty boundary');
+          boundaries.push(b);
+          let first = true;
+          for (const p of children(c)) {
+            if (p.localName === 'preamble') leaf(p);
+            else if (p.localName === 'part' || p.localName === 'epilogue') {
+              out.push(...eolBytes(attr(p, 'before'), first ? [] : eol), 45, 45, ...b);
+              if (p.localName === 'epilogue') out.push(45, 45);
+              out.push(...bytesAttr(p, 'pad', ''), ...eolBytes(attr(p, 'after'), eol));
+              if (p.localName === 'part') entity(p, false);
+              else leaf(p);
+            } else throw new ReferenceError(`<${p.localName}> in multipart`);
+            first = false;
+          }
+          boundaries.pop();
+          break;
+        }
+        default:
+          throw new ReferenceError(`<${c.localName}> in an entity`);
+      }
+    }
+  };
+  entity(root, true);
+  return Uint8Array.from(out);
+}
