@@ -6,24 +6,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toMime, toXml } from '../src/index.js';
-import { concat, decodeChunks, encodeChunks, split, text, utf8 } from './helpers.js';
+import { anyBytes, mimeish } from './arbitraries.js';
+import { decodeChunks, encodeChunks, split, text, utf8 } from './helpers.js';
 
 const RUNS = Number(process.env.XMIME_FC_RUNS ?? 300);
-
-/** Fragments that steer random bytes toward MIME syntax. */
-const fragment = fc.oneof(
-  fc.constantFrom(
-    '\r\n', '\n', '\r', '\r\r\n', '\x00', ' ', '\t', ':', '-', '--', '--b', '--b--', '--bb', '--b  ', '--b--\t',
-    'Content-Type: multipart/mixed; boundary=b', 'Content-Type: multipart/digest; boundary="bb"', 'Content-Type: multipart/mixed; boundary="b "', '--b --',
-    'Content-Type: message/rfc822', 'Content-Transfer-Encoding: base64', 'Subject: x', 'From ', 'From a@b Mon',
-    ' folded', 'X-A : y', 'NoColon', ']]>', '<&>', '\uf700', '\ufffe', '\u00e9', '\ud83d\ude00', '\u0085', '\u2028', '\u2029', '\u0090', '\x7f',
-  ).map(utf8),
-  fc.uint8Array({ minLength: 1, maxLength: 4, min: 0x80, max: 0xff }),
-  fc.uint8Array({ minLength: 1, maxLength: 8 }),
-  fc.string({ maxLength: 12 }).map(utf8),
-);
-const mimeish = fc.array(fragment, { maxLength: 60 }).map(concat);
-const anyBytes = fc.oneof(fc.uint8Array({ maxLength: 400 }), mimeish);
 
 function roundTrip(b: Uint8Array): void {
   const xml = toXml(b);

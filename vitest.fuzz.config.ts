@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.fuzz.ts'],
+    testTimeout: 24 * 3600_000,
+    reporters: ['default', './test/summary-reporter.ts'],
+  },
+});
