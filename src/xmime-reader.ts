@@ -8,7 +8,6 @@ import { type Attrs, DEFAULT_SEP, Eol, Kind, MAX_BOUNDARY, NS, TAG, defaultBefor
 import type { XmlAttr, XmlHandler, XmlTokenizer } from './xml-tokenizer.js';
 
 const LF = 0x0a;
-const CRLF = new Uint8Array([0x0d, 0x0a]);
 
 /** Attributes each element may carry (unprefixed); foreign-namespace attributes are ignored. */
 const ALLOWED: readonly (readonly string[])[] = [
@@ -47,7 +46,7 @@ export class XmimeReader implements XmlHandler {
   private readonly a: Attrs = newAttrs();
   private readonly stack: Open[] = [];
   private eol = Eol.CrLf;
-  private readonly one = new Uint8Array(1);
+  private buf = new Uint8Array(4096);
 
   constructor(private readonly sink: Sink) {}
 
@@ -164,25 +163,21 @@ export class XmimeReader implements XmlHandler {
       return;
     }
     // "\n" is the document's line ending; U+F700–U+F7FF (EF 9C 80 – EF 9F BF) are raw bytes.
-    const sink = this.sink, crlf = this.eol === Eol.CrLf;
-    let run = s;
+    // One pass into a scratch buffer (at most twice as long), then one hand-off.
+    if (this.buf.length < 2 * (e - s)) this.buf = new Uint8Array(Math.max(2 * (e - s), 2 * this.buf.length));
+    const out = this.buf, crlf = this.eol === Eol.CrLf;
+    let k = 0;
     for (let i = s; i < e; i++) {
       const c = d[i];
       if (c === LF) {
-        if (crlf) {
-          if (i > run) sink.text(d, run, i);
-          sink.text(CRLF, 0, 2);
-          run = i + 1;
-        }
+        if (crlf) out[k++] = 0x0d;
+        out[k++] = LF;
       } else if (c === 0xef && d[i + 1] >= 0x9c && d[i + 1] <= 0x9f) {
-        if (i > run) sink.text(d, run, i);
-        this.one[0] = ((d[i + 1] & 3) << 6) | (d[i + 2] & 0x3f);
-        sink.text(this.one, 0, 1);
+        out[k++] = ((d[i + 1] & 3) << 6) | (d[i + 2] & 0x3f);
         i += 2;
-        run = i + 1;
-      }
+      } else out[k++] = c;
     }
-    if (e > run) sink.text(d, run, e);
+    this.sink.text(out, 0, k);
   }
 
   end(): void {

@@ -44,6 +44,12 @@ const LF = 0x0a, CR = 0x0d, TAB = 0x09, SP = 0x20, LT = 0x3c, GT = 0x3e, AMP = 0
 const SLASH = 0x2f, QM = 0x3f, BANG = 0x21, EQ = 0x3d, DQ = 0x22, SQ = 0x27, COLON = 0x3a, SEMI = 0x3b;
 const LF_BYTES = new Uint8Array([LF]);
 
+/** Text bytes that need no attention: printable ASCII except < & >, and TAB and LF. */
+const PLAIN = new Uint8Array(256);
+for (let c = 0x20; c < 0x7f; c++) PLAIN[c] = 1;
+PLAIN[LT] = PLAIN[AMP] = PLAIN[GT] = 0;
+PLAIN[TAB] = PLAIN[LF] = 1;
+
 const enum St { Start, Prolog, Content, Cdata, Epilog }
 
 function isWs(c: number): boolean {
@@ -65,8 +71,15 @@ export function isXmlChar(cp: number): boolean {
 
 const dec = new TextDecoder('utf-8');
 
+/** Decodes a short run of bytes (names, declarations); plain ASCII skips the TextDecoder. */
 function ascii(d: Uint8Array, s: number, e: number): string {
-  return dec.decode(d.subarray(s, e));
+  let out = '';
+  for (let i = s; i < e; i++) {
+    const c = d[i];
+    if (c >= 0x80) return dec.decode(d.subarray(s, e));
+    out += String.fromCharCode(c);
+  }
+  return out;
 }
 
 export class XmlTokenizer {
@@ -98,6 +111,8 @@ export class XmlTokenizer {
   private col = 0;
 
   private readonly scratch: number[] = [];
+  private readonly refBytes = new Uint8Array(4);
+  private refLen = 0;
 
   constructor(private readonly h: XmlHandler, limits: DecodeLimits = {}) {
     this.maxDepth = limits.maxDepth ?? DEFAULT_XML_MAX_DEPTH;
@@ -117,6 +132,7 @@ export class XmlTokenizer {
       this.d = this.win.subarray(0, need);
       this.inWin = true;
     } else {
+      this.advanceLines(this.base + this.d.length); // the previous chunk is about to go
       this.base += this.d.length;
       this.d = chunk;
       this.inWin = false;
@@ -137,8 +153,8 @@ export class XmlTokenizer {
 
   private keepTail(): void {
     const tail = this.d.length - this.p;
+    if (tail === 0) return; // nothing is discarded until the next push
     this.advanceLines(this.base + this.p);
-    if (tail === 0) return;
     if (this.inWin) {
       if (this.p > 0) this.win.copyWithin(0, this.p, this.d.length);
     } else {
@@ -454,33 +470,45 @@ export class XmlTokenizer {
   }
 
   /**
-   * Resolves the reference at `i` ('&') within `e`, appending its UTF-8 to `out`.
-   * Returns the index after ';', or -1 if the reference is cut off by `e`.
+   * Resolves the reference at `i` ('&') within `e`. Appends its UTF-8 to `out`,
+   * or with `out` null leaves it in `refBytes`/`refLen`. Returns the index
+   * after ';', or -1 if the reference is cut off by `e` (streamed text only).
    */
   private reference(i: number, e: number, out: number[] | null): number {
     const d = this.d;
-    const semi = d.subarray(i, Math.min(e, i + 12)).indexOf(SEMI);
-    if (semi < 0) {
-      if (e - i < 12 && out === null && !this.eof) return -1;
+    let semi = i + 1;
+    while (semi < e && semi < i + 12 && d[semi] !== SEMI) semi++;
+    if (semi >= e || d[semi] !== SEMI) {
+      if (semi >= e && e - i < 12 && out === null && !this.eof) return -1;
       this.fail('xml-syntax', "'&' must start a reference ending in ';'", this.base + i);
     }
-    const name = ascii(d, i + 1, i + semi);
-    let cp: number;
-    if (name.charCodeAt(0) === 0x23) {
-      const m = /^#(?:x([0-9a-fA-F]{1,6})|([0-9]{1,7}))$/.exec(name);
-      cp = m ? parseInt(m[1] ?? m[2], m[1] ? 16 : 10) : -1;
-      if (!isXmlChar(cp)) this.fail('xml-char-ref', `&${name}; is not an XML character`, this.base + i);
+    let cp = -1;
+    if (d[i + 1] === 0x23) {
+      const hex = d[i + 2] === 0x78;
+      let k = hex ? i + 3 : i + 2;
+      if (k < semi) cp = 0;
+      for (; k < semi && cp >= 0; k++) {
+        const c = d[k], v = c >= 0x30 && c <= 0x39 ? c - 0x30 : hex && (c | 0x20) >= 0x61 && (c | 0x20) <= 0x66 ? (c | 0x20) - 0x57 : -1;
+        cp = v < 0 || cp > 0x10ffff ? -1 : cp * (hex ? 16 : 10) + v;
+      }
+      if (!isXmlChar(cp)) this.fail('xml-char-ref', `${ascii(d, i, semi + 1)} is not an XML character`, this.base + i);
     } else {
-      cp = name === 'lt' ? 0x3c : name === 'gt' ? 0x3e : name === 'amp' ? 0x26 : name === 'quot' ? 0x22 : name === 'apos' ? 0x27 : -1;
-      if (cp < 0) this.fail('xml-entity', `undeclared entity &${name};`, this.base + i);
+      const len = semi - i - 1, c1 = d[i + 1], c2 = d[i + 2];
+      if (len === 2 && c2 === 0x74) cp = c1 === 0x6c ? 0x3c : c1 === 0x67 ? 0x3e : -1; // lt gt
+      else if (len === 3 && c1 === 0x61 && c2 === 0x6d && d[i + 3] === 0x70) cp = 0x26; // amp
+      else if (len === 4 && ascii(d, i + 1, semi) === 'quot') cp = 0x22;
+      else if (len === 4 && ascii(d, i + 1, semi) === 'apos') cp = 0x27;
+      if (cp < 0) this.fail('xml-entity', `undeclared entity ${ascii(d, i, semi + 1)}`, this.base + i);
     }
-    const o = out ?? this.scratch;
-    if (out === null) o.length = 0;
-    if (cp < 0x80) o.push(cp);
-    else if (cp < 0x800) o.push(0xc0 | (cp >> 6), 0x80 | (cp & 63));
-    else if (cp < 0x10000) o.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
-    else o.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
-    return i + semi + 1;
+    const r = this.refBytes;
+    let n = 0;
+    if (cp < 0x80) r[n++] = cp;
+    else if (cp < 0x800) { r[n++] = 0xc0 | (cp >> 6); r[n++] = 0x80 | (cp & 63); }
+    else if (cp < 0x10000) { r[n++] = 0xe0 | (cp >> 12); r[n++] = 0x80 | ((cp >> 6) & 63); r[n++] = 0x80 | (cp & 63); }
+    else { r[n++] = 0xf0 | (cp >> 18); r[n++] = 0x80 | ((cp >> 12) & 63); r[n++] = 0x80 | ((cp >> 6) & 63); r[n++] = 0x80 | (cp & 63); }
+    this.refLen = n;
+    if (out !== null) for (let k = 0; k < n; k++) out.push(r[k]);
+    return semi + 1;
   }
 
   /** Character data up to the next '<'. Returns false when it needs more input. */
@@ -493,6 +521,9 @@ export class XmlTokenizer {
     }
     let run = i, lit = i, stalled = false;
     while (i < n) {
+      // Fast path: bytes that need no attention (printable ASCII but < & >, plus TAB and LF).
+      while (i < n && PLAIN[d[i]] === 1) i++;
+      if (i >= n) break;
       const c = d[i];
       if (c >= 0x20 && c < 0x80) {
         if (c === LT) break;
@@ -503,7 +534,7 @@ export class XmlTokenizer {
             this.p = i;
             return false;
           }
-          h.text(Uint8Array.from(this.scratch), 0, this.scratch.length);
+          h.text(this.refBytes, 0, this.refLen);
           i = run = lit = next;
           this.brackets = 0;
           continue;
