@@ -66,8 +66,7 @@ export class Encoder {
 export class Decoder {
   private readonly out: Output;
   private readonly tok: XmlTokenizer;
-  private readonly te = new TextEncoder();
-  private hi = '';
+  private readonly se = new StringEncoder();
   private bytesIn = 0;
 
   constructor(onChunk: (mime: Uint8Array) => void, options: DecodeOptions = {}) {
@@ -78,33 +77,58 @@ export class Decoder {
   }
 
   push(xml: Uint8Array | string): void {
-    const bytes = typeof xml === 'string' ? this.encodeString(xml) : xml;
-    this.bytesIn += bytes.length;
-    this.tok.push(bytes);
+    if (typeof xml === 'string') this.bytesIn += pushString(this.tok, this.se, xml, false, this.bytesIn);
+    else {
+      this.bytesIn += xml.length;
+      this.tok.push(xml);
+    }
     this.out.flush(FLUSH_AT);
   }
 
   end(): void {
-    if (this.hi !== '') this.tok.fail('xml-char', 'the text ends with half a surrogate pair', this.bytesIn);
+    if (this.se.encode('', true).length > 0 || this.se.lone) this.tok.fail('xml-char', 'the text ends with half a surrogate pair', this.bytesIn);
     this.tok.end();
     this.out.flush();
   }
+}
 
-  /** UTF-8 of a string chunk; a trailing high surrogate waits for its partner. */
-  private encodeString(s: string): Uint8Array {
+/**
+ * UTF-8 of string chunks. A trailing high surrogate waits for its partner in
+ * the next chunk. A lone surrogate is an error, never a silent U+FFFD: the
+ * text before it is returned and `lone` is set, so the caller can feed that
+ * text and then fail at the surrogate's exact offset.
+ */
+class StringEncoder {
+  private readonly te = new TextEncoder();
+  private hi = '';
+  lone = false;
+
+  encode(s: string, last: boolean): Uint8Array {
     if (this.hi !== '') {
       s = this.hi + s;
       this.hi = '';
     }
-    const last = s.charCodeAt(s.length - 1);
-    if (last >= 0xd800 && last <= 0xdbff) {
+    const c = s.charCodeAt(s.length - 1);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      if (last) this.lone = true;
       this.hi = s.slice(-1);
       s = s.slice(0, -1);
     }
-    const lone = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.exec(s);
-    if (lone) this.tok.fail('xml-char', 'a lone surrogate is not a character', this.bytesIn + this.te.encode(s.slice(0, lone.index)).length);
+    const m = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.exec(s);
+    if (m) {
+      this.lone = true;
+      s = s.slice(0, m.index);
+    }
     return this.te.encode(s);
   }
+}
+
+/** Feeds a string to `tok`; returns the number of bytes fed. */
+function pushString(tok: XmlTokenizer, se: StringEncoder, s: string, last: boolean, offset: number): number {
+  const bytes = se.encode(s, last);
+  tok.push(bytes);
+  if (se.lone) tok.fail('xml-char', 'a lone surrogate is not a character', offset + bytes.length);
+  return bytes.length;
 }
 
 const utf8 = new TextDecoder();
@@ -145,17 +169,12 @@ export function toXml(mime: Uint8Array, options: EncodeOptions = {}): string {
  * ```
  */
 export function toMime(xml: string | Uint8Array, options: DecodeOptions = {}): Uint8Array {
-  const chunks: Uint8Array[] = [];
-  const dec = new Decoder((c) => chunks.push(c), options);
-  dec.push(xml);
-  dec.end();
-  if (chunks.length === 1) return chunks[0];
-  const total = chunks.reduce((n, c) => n + c.length, 0);
-  const all = new Uint8Array(total);
-  let n = 0;
-  for (const c of chunks) {
-    all.set(c, n);
-    n += c.length;
-  }
-  return all;
+  const out = new Output(null, xml.length + (xml.length >> 3) + 256);
+  const reader = new XmimeReader(new MimeWriter(out));
+  const tok = new XmlTokenizer(reader, options);
+  reader.tok = tok;
+  if (typeof xml === 'string') pushString(tok, new StringEncoder(), xml, true, 0);
+  else tok.push(xml);
+  tok.end();
+  return out.take();
 }

@@ -31,6 +31,9 @@ interface Open {
 
 /** Turns an attribute string into bytes: U+F700–U+F7FF are single bytes, the rest UTF-8. */
 export function attrBytes(v: string): Uint8Array {
+  let ascii = true;
+  for (let i = 0; i < v.length && ascii; i++) ascii = v.charCodeAt(i) < 0x80;
+  if (ascii) return Uint8Array.from(v, (c) => c.charCodeAt(0));
   const out: number[] = [];
   for (const ch of v) {
     const cp = ch.codePointAt(0)!;

@@ -125,6 +125,14 @@ describe('decoder errors carry a code and a position', () => {
     expect(errorOf(huge).code).toBe('limit-tag');
   });
 
+  it('a lone surrogate in string input is an error at its exact position, one-shot or streamed', () => {
+    const e = errorOf('<mime xmlns="urn:xmpp:xmime:0">\n<body>ab\ud800c</body></mime>');
+    expect([e.code, e.line, e.column, e.offset]).toEqual(['xml-char', 2, 9, 40]);
+    expect(() => decodeChunks(['<mime xmlns="urn:xmpp:xmime:0"><body>x\ud83d'])).toThrow(/xml-char at 1:39/);
+    // A pair split between two strings is fine.
+    expect(text(decodeChunks(['<mime xmlns="urn:xmpp:xmime:0"><body>x\ud83d', '\ude00</body></mime>']))).toBe('x\u{1f600}');
+  });
+
   it('accepts what conformant XML tools may produce', () => {
     const variants = [
       `<?xml version='1.0' encoding='utf-8'?>\n<x:mime xmlns:x='urn:xmpp:xmime:0' eol='lf'><x:body><![CDATA[a<b&]]>&#x41;&#65;</x:body></x:mime>`,
