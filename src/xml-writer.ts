@@ -12,13 +12,18 @@ import type { Output } from './output.js';
 
 const LF = 0x0a, CR = 0x0d, LT = 0x3c, GT = 0x3e, AMP = 0x26, RB = 0x5d;
 
-/** Byte classes for text: 0 = copy, 1 = ASCII needing care, 2 = start of a multi-byte sequence. */
-const CLASS = new Uint8Array(256);
-for (let c = 0; c < 0x20; c++) CLASS[c] = 1;
-CLASS[0x09] = 0;
-CLASS[0x7f] = 1; // DEL: allowed by XML 1.0, but XML 1.1 tools want it escaped
-CLASS[LT] = CLASS[GT] = CLASS[AMP] = 1;
-for (let c = 0x80; c < 0x100; c++) CLASS[c] = 2;
+/**
+ * Byte classes for text: 0 = copy, 1 = ASCII needing care, 2 = start of a
+ * multi-byte sequence. In an LF document a LF is copied as it is.
+ */
+const CLASS_CRLF = new Uint8Array(256);
+for (let c = 0; c < 0x20; c++) CLASS_CRLF[c] = 1;
+CLASS_CRLF[0x09] = 0;
+CLASS_CRLF[0x7f] = 1; // DEL: allowed by XML 1.0, but XML 1.1 tools want it escaped
+CLASS_CRLF[LT] = CLASS_CRLF[GT] = CLASS_CRLF[AMP] = 1;
+for (let c = 0x80; c < 0x100; c++) CLASS_CRLF[c] = 2;
+const CLASS_LF = CLASS_CRLF.slice();
+CLASS_LF[LF] = 0;
 
 const HEX = '0123456789ABCDEF';
 const INDENT = new Uint8Array(1 + 2 * 24).fill(0x20);
@@ -157,13 +162,12 @@ export class XmlWriter implements Sink {
     if (this.crPending || this.pendN > 0) i = this.resume(d, s, e);
     let run = i;
     const crlf = this.eol === Eol.CrLf;
+    const CLASS = crlf ? CLASS_CRLF : CLASS_LF;
     while (i < e) {
+      while (i < e && CLASS[d[i]] === 0) i++;
+      if (i >= e) break;
       const c = d[i];
       const cls = CLASS[c];
-      if (cls === 0) {
-        i++;
-        continue;
-      }
       if (cls === 2) {
         const len = utf8Seq(d, i, e);
         if (len > 0 && !mustEscape(d, i, len)) {

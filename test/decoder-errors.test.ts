@@ -3,7 +3,7 @@
  * position; never a crash, a hang or silently different bytes.
  */
 import { describe, expect, it } from 'vitest';
-import { toMime, toXml, XmimeError, type ErrorCode } from '../src/index.js';
+import { Decoder, toMime, toXml, XmimeError, type ErrorCode } from '../src/index.js';
 import { decodeChunks, split, text, utf8 } from './helpers.js';
 
 const M = (inner: string, attrs = '') => `<mime xmlns="urn:xmpp:xmime:0"${attrs}>${inner}</mime>`;
@@ -58,6 +58,15 @@ const cases: [string, string | Uint8Array, ErrorCode][] = [
   [']]> in text', M('<body>a]]>b</body>'), 'xml-syntax'],
   ['< in attribute', '<mime xmlns="urn:xmpp:xmime:0" eol="<"/>', 'xml-syntax'],
   ['unquoted attribute', '<mime xmlns=urn:xmpp:xmime:0/>', 'xml-syntax'],
+  ['escape with bad hex', M('<body>&#xF7G0;</body>'), 'xml-char-ref'],
+  ['escape with no digits', M('<body>&#x;</body>'), 'xml-char-ref'],
+  ['escape without semicolon', M('<body>&#xF700 </body>'), 'xml-syntax'],
+  ['escape of a surrogate', M('<body>&#xDFFF;</body>'), 'xml-char-ref'],
+  ['escape beyond Unicode', M('<body>&#x110000;</body>'), 'xml-char-ref'],
+  ['padding that is not white space', M('<multipart boundary="b"><part pad="x"/></multipart>'), 'xmime-attribute-value'],
+  ['sep without a colon', M('<headers><header name="A" sep="-">x</header></headers>'), 'xmime-attribute-value'],
+  ['boundary longer than 16 KiB', M(`<multipart boundary="${'b'.repeat(16385)}"/>`), 'xmime-attribute-value'],
+  ['element in a foreign namespace', M('<x:note xmlns:x="urn:example"/>'), 'xmime-namespace'],
 ];
 
 describe('decoder errors carry a code and a position', () => {
@@ -118,6 +127,20 @@ describe('decoder errors carry a code and a position', () => {
   it('rejects nesting beyond the depth limit without a stack overflow', () => {
     const deep = '<mime xmlns="urn:xmpp:xmime:0"><message>'.padEnd(0) + '<message>'.repeat(100_000);
     expect(errorOf(deep).code).toBe('limit-depth');
+  });
+
+  it('stops a 100 MB attribute value early, in bounded memory', () => {
+    const dec = new Decoder(() => {});
+    const mb = utf8('a'.repeat(1 << 20));
+    let fed = 0, err: unknown;
+    try {
+      dec.push('<mime xmlns="urn:xmpp:xmime:0" x="');
+      for (; fed < 100; fed++) dec.push(mb);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as XmimeError).code).toBe('limit-tag');
+    expect(fed).toBeLessThanOrEqual(2); // rejected once the tag passed maxTagBytes, not at the end
   });
 
   it('rejects an oversized tag', () => {

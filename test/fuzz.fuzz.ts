@@ -40,8 +40,18 @@ function rnd(k: number): number {
   return (seed >>> 0) % k;
 }
 
-function checkMime(b: Uint8Array, kind: string): void {
+let nextReport = Date.now() + 30_000;
+/** Counts a case and prints progress every 30 s (straight to stderr: the loops are synchronous). */
+function count(kind: string): void {
   counts[kind] = (counts[kind] ?? 0) + 1;
+  if (Date.now() >= nextReport) {
+    nextReport = Date.now() + 30_000;
+    process.stderr.write(`fuzz progress ${((Date.now() - started) / 1000).toFixed(0)} s: ${JSON.stringify(counts)}\n`);
+  }
+}
+
+function checkMime(b: Uint8Array, kind: string): void {
+  count(kind);
   try {
     const xml = toXml(b);
     const m = toMime(xml);
@@ -147,7 +157,7 @@ describe('fuzz', () => {
           default: b = b.subarray(0, at);
         }
       }
-      counts['xml-mutation'] = (counts['xml-mutation'] ?? 0) + 1;
+      count('xml-mutation');
       const t = performance.now();
       let out: Uint8Array | null = null;
       try {
