@@ -10,6 +10,7 @@
  */
 import { cteKind, nameIs, parseContentType } from './content-type.js';
 import { type Attrs, Eol, Kind, MAX_BOUNDARY, newAttrs, type Sink } from './events.js';
+import { InputWindow } from './window.js';
 
 /** Resource limits of the encoder. A limit never loses bytes: past it, the rest is carried as body. */
 export interface EncodeLimits {
@@ -79,11 +80,10 @@ export class MimeTokenizer {
   private readonly maxDepth: number;
   private readonly maxHeader: number;
 
-  // Input window: `d` is either the caller's chunk or a view of `win`.
-  private win: Uint8Array = new Uint8Array(0);
+  // Input: `d` is the window's bytes (kept in a field for speed), `p` the read position.
+  private readonly w = new InputWindow();
   private d: Uint8Array = new Uint8Array(0);
   private p = 0;
-  private inWin = false;
   private eof = false;
 
   private st = St.Probe;
@@ -133,40 +133,14 @@ export class MimeTokenizer {
   /** Feeds the next chunk of MIME bytes. */
   push(chunk: Uint8Array): void {
     if (this.eof) throw new Error('push() after end()');
-    const tail = this.d.length - this.p;
-    if (tail > 0) {
-      // The undecided tail sits at win[0, tail); append, growing geometrically so tiny chunks stay linear.
-      const need = tail + chunk.length;
-      if (this.win.length < need) {
-        const next = new Uint8Array(Math.max(need, this.win.length * 2));
-        next.set(this.win.subarray(0, tail));
-        this.win = next;
-      }
-      this.win.set(chunk, tail);
-      this.d = this.win.subarray(0, need);
-      this.inWin = true;
-    } else {
-      this.d = chunk;
-      this.inWin = false;
-    }
+    this.w.feed(chunk);
+    this.d = this.w.d;
     this.p = 0;
     this.run();
-    this.keepTail();
-  }
-
-  /** Moves the unconsumed tail to the start of `win`; the caller may reuse its chunk. */
-  private keepTail(): void {
     const tail = this.d.length - this.p;
-    if (tail === 0) return;
-    if (this.inWin) {
-      if (this.p > 0) this.win.copyWithin(0, this.p, this.d.length);
-    } else {
-      if (this.win.length < tail) this.win = new Uint8Array(Math.max(tail * 2, 4096));
-      this.win.set(this.d.subarray(this.p));
-    }
-    this.d = this.win.subarray(0, tail);
-    this.p = 0;
-    this.inWin = true;
+    this.w.keep(this.p);
+    this.d = this.w.d;
+    if (tail > 0) this.p = 0;
   }
 
   /** Signals the end of input and emits the remaining events. */

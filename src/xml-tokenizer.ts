@@ -10,6 +10,7 @@
  * @module
  */
 import { type ErrorCode, XmimeError } from './errors.js';
+import { InputWindow } from './window.js';
 import { utf8Seq } from './xml-writer.js';
 
 export interface XmlAttr {
@@ -86,13 +87,11 @@ export class XmlTokenizer {
   private readonly maxDepth: number;
   private readonly maxTag: number;
 
-  private win: Uint8Array = new Uint8Array(0);
+  private readonly w = new InputWindow();
+  /** The window's bytes (kept in a field for speed) and the read position. */
   private d: Uint8Array = new Uint8Array(0);
   private p = 0;
-  private inWin = false;
   private eof = false;
-  /** Absolute offset of d[0]. */
-  private base = 0;
 
   private st = St.Start;
   private crPending = false;
@@ -120,26 +119,17 @@ export class XmlTokenizer {
   }
 
   push(chunk: Uint8Array): void {
-    const tail = this.d.length - this.p;
-    if (tail > 0) {
-      const need = tail + chunk.length;
-      if (this.win.length < need) {
-        const next = new Uint8Array(Math.max(need, this.win.length * 2));
-        next.set(this.win.subarray(0, tail));
-        this.win = next;
-      }
-      this.win.set(chunk, tail);
-      this.d = this.win.subarray(0, need);
-      this.inWin = true;
-    } else {
-      this.advanceLines(this.base + this.d.length); // the previous chunk is about to go
-      this.base += this.d.length;
-      this.d = chunk;
-      this.inWin = false;
-      this.p = 0;
-    }
+    const w = this.w;
+    if (this.p >= this.d.length) this.advanceLines(w.base + this.d.length); // the consumed chunk is about to go
+    w.feed(chunk);
+    this.d = w.d;
+    this.p = 0;
     this.run();
-    this.keepTail();
+    const tail = this.d.length - this.p;
+    if (tail > 0) this.advanceLines(w.base + this.p); // bytes before the tail are about to go
+    w.keep(this.p);
+    this.d = w.d;
+    if (tail > 0) this.p = 0;
   }
 
   end(): void {
@@ -147,30 +137,14 @@ export class XmlTokenizer {
     this.run();
     if (this.st !== St.Epilog) {
       const what = this.stack.length > 0 ? `<${this.stack[this.stack.length - 1]}> is not closed` : 'no root element';
-      this.fail('xml-truncated', `the input ended early: ${what}`, this.base + this.d.length);
+      this.fail('xml-truncated', `the input ended early: ${what}`, this.w.base + this.d.length);
     }
-  }
-
-  private keepTail(): void {
-    const tail = this.d.length - this.p;
-    if (tail === 0) return; // nothing is discarded until the next push
-    this.advanceLines(this.base + this.p);
-    if (this.inWin) {
-      if (this.p > 0) this.win.copyWithin(0, this.p, this.d.length);
-    } else {
-      if (this.win.length < tail) this.win = new Uint8Array(Math.max(tail * 2, 4096));
-      this.win.set(this.d.subarray(this.p));
-    }
-    this.base += this.p;
-    this.d = this.win.subarray(0, tail);
-    this.p = 0;
-    this.inWin = true;
   }
 
   /** Builds the error for `code` at absolute offset `at` (only called when failing). */
   error(code: ErrorCode, detail: string, at: number): XmimeError {
-    const rel = Math.max(0, Math.min(at - this.base, this.d.length));
-    this.advanceLines(this.base + rel);
+    const rel = Math.max(0, Math.min(at - this.w.base, this.d.length));
+    this.advanceLines(this.w.base + rel);
     const from = Math.max(0, rel - 30), to = Math.min(this.d.length, rel + 30);
     // eslint-disable-next-line no-control-regex
     const excerpt = dec.decode(this.d.subarray(from, to)).replace(/[\u0000-\u001f]/g, (c) => (c === '\n' ? '\u2424' : '\ufffd'));
@@ -179,7 +153,7 @@ export class XmlTokenizer {
 
   /** Absolute offset of `d[i]` when `d` is the input window, else of the token being read. */
   offsetOf(d: Uint8Array, i: number): number {
-    return d === this.d ? this.base + i : this.base + this.p;
+    return d === this.d ? this.w.base + i : this.w.base + this.p;
   }
 
   fail(code: ErrorCode, detail: string, at: number): never {
@@ -190,8 +164,8 @@ export class XmlTokenizer {
   private advanceLines(to: number): void {
     if (to <= this.counted) return;
     const d = this.d;
-    let i = Math.max(0, this.counted - this.base);
-    const e = to - this.base;
+    let i = Math.max(0, this.counted - this.w.base);
+    const e = to - this.w.base;
     for (;;) {
       const lf = d.indexOf(LF, i);
       if (lf < 0 || lf >= e) break;
@@ -223,7 +197,7 @@ export class XmlTokenizer {
   private start(): boolean {
     const d = this.d, n = d.length, p = this.p;
     if (n - p < 6 && !this.eof) return false;
-    if (d[p] === 0xfe || d[p] === 0xff || d[p] === 0x00) this.fail('xml-encoding', 'UTF-16 or UTF-32 input; XMIME is UTF-8', this.base + p);
+    if (d[p] === 0xfe || d[p] === 0xff || d[p] === 0x00) this.fail('xml-encoding', 'UTF-16 or UTF-32 input; XMIME is UTF-8', this.w.base + p);
     if (d[p] === 0xef && d[p + 1] === 0xbb && d[p + 2] === 0xbf) {
       this.p += 3;
       return this.start();
@@ -232,14 +206,14 @@ export class XmlTokenizer {
     if (ascii(d, p, Math.min(n, p + 5)) === '<?xml' && p + 5 < n && isWs(d[p + 5])) {
       const q = d.indexOf(GT, p);
       if (q < 0) {
-        if (n - p > 1024) this.fail('xml-syntax', 'unterminated XML declaration', this.base + p);
+        if (n - p > 1024) this.fail('xml-syntax', 'unterminated XML declaration', this.w.base + p);
         if (!this.eof) {
           this.st = St.Start;
           return false;
         }
-        this.fail('xml-truncated', 'unterminated XML declaration', this.base + n);
+        this.fail('xml-truncated', 'unterminated XML declaration', this.w.base + n);
       }
-      if (d[q - 1] !== QM) this.fail('xml-syntax', 'malformed XML declaration', this.base + p);
+      if (d[q - 1] !== QM) this.fail('xml-syntax', 'malformed XML declaration', this.w.base + p);
       this.xmlDecl(ascii(d, p + 5, q - 1), p);
       this.p = q + 1;
     }
@@ -248,9 +222,9 @@ export class XmlTokenizer {
 
   private xmlDecl(s: string, at: number): void {
     const m = /^\s+version\s*=\s*(["'])([^"']*)\1(?:\s+encoding\s*=\s*(["'])([^"']*)\3)?(?:\s+standalone\s*=\s*(["'])(yes|no)\5)?\s*$/.exec(' ' + s);
-    if (!m) this.fail('xml-syntax', 'malformed XML declaration', this.base + at);
-    if (m[2] !== '1.0') this.fail('xml-version', `XML version ${m[2]}; only 1.0 is accepted`, this.base + at);
-    if (m[4] !== undefined && !/^utf-?8$/i.test(m[4])) this.fail('xml-encoding', `encoding "${m[4]}"; XMIME is UTF-8`, this.base + at);
+    if (!m) this.fail('xml-syntax', 'malformed XML declaration', this.w.base + at);
+    if (m[2] !== '1.0') this.fail('xml-version', `XML version ${m[2]}; only 1.0 is accepted`, this.w.base + at);
+    if (m[4] !== undefined && !/^utf-?8$/i.test(m[4])) this.fail('xml-encoding', `encoding "${m[4]}"; XMIME is UTF-8`, this.w.base + at);
   }
 
   /** Outside the root element: only white space and (before it) the root's start tag. */
@@ -260,11 +234,11 @@ export class XmlTokenizer {
     while (p < n && isWs(d[p])) p++;
     this.p = p;
     if (p >= n) return false;
-    if (d[p] !== LT) this.fail(this.st === St.Epilog ? 'xml-trailing' : 'xml-syntax', 'text outside the root element', this.base + p);
+    if (d[p] !== LT) this.fail(this.st === St.Epilog ? 'xml-trailing' : 'xml-syntax', 'text outside the root element', this.w.base + p);
     if (this.st === St.Epilog) {
       if (p + 1 >= n && !this.eof) return false;
       const c = d[p + 1];
-      if (c !== BANG && c !== QM) this.fail('xml-trailing', 'a second root element', this.base + p);
+      if (c !== BANG && c !== QM) this.fail('xml-trailing', 'a second root element', this.w.base + p);
     }
     return this.markup();
   }
@@ -277,21 +251,21 @@ export class XmlTokenizer {
     if (c === BANG) {
       const want = (s: string) => ascii(d, p, Math.min(n, p + s.length)) === s;
       if (n - p < 9 && !this.eof && '<![CDATA['.startsWith(ascii(d, p, n)) || (n - p < 4 && !this.eof)) return false;
-      if (want('<!--')) this.fail('xml-comment', 'comments are not allowed in restricted XML', this.base + p);
+      if (want('<!--')) this.fail('xml-comment', 'comments are not allowed in restricted XML', this.w.base + p);
       if (n - p < 9 && !this.eof) return false;
       if (want('<![CDATA[')) {
-        if (this.st !== St.Content) this.fail('xml-syntax', 'CDATA outside the root element', this.base + p);
+        if (this.st !== St.Content) this.fail('xml-syntax', 'CDATA outside the root element', this.w.base + p);
         this.st = St.Cdata;
         this.p = p + 9;
         this.brackets = 0;
         return true;
       }
-      if (want('<!DOCTYPE')) this.fail('xml-dtd', 'document type declarations are not allowed', this.base + p);
-      this.fail('xml-syntax', 'unknown markup declaration', this.base + p);
+      if (want('<!DOCTYPE')) this.fail('xml-dtd', 'document type declarations are not allowed', this.w.base + p);
+      this.fail('xml-syntax', 'unknown markup declaration', this.w.base + p);
     }
     if (c === QM) {
       const xmlDecl = /^<\?xml[\s?]/i.test(ascii(d, p, Math.min(n, p + 6)));
-      this.fail('xml-pi', xmlDecl ? 'an XML declaration is only allowed at the very start' : 'processing instructions are not allowed', this.base + p);
+      this.fail('xml-pi', xmlDecl ? 'an XML declaration is only allowed at the very start' : 'processing instructions are not allowed', this.w.base + p);
     }
     // Find the tag's '>' outside quoted attribute values, resuming where the last push stopped.
     let i = p + 1 + this.tagScan, q = this.tagQuote;
@@ -301,7 +275,7 @@ export class XmlTokenizer {
         if (b === q) q = 0;
       } else if (b === GT) break;
       else if (b === DQ || b === SQ) q = b;
-      else if (b === LT) this.fail('xml-syntax', "'<' inside a tag", this.base + i);
+      else if (b === LT) this.fail('xml-syntax', "'<' inside a tag", this.w.base + i);
     }
     if (i >= n) {
       this.tagScan = i - p - 1;
@@ -310,7 +284,7 @@ export class XmlTokenizer {
     }
     this.tagScan = 0;
     this.tagQuote = 0;
-    if (i - p > this.maxTag) this.fail('limit-tag', `tag longer than ${this.maxTag} bytes`, this.base + p);
+    if (i - p > this.maxTag) this.fail('limit-tag', `tag longer than ${this.maxTag} bytes`, this.w.base + p);
     if (c === SLASH) this.endTag(p, i);
     else this.startTag(p, i);
     this.p = i + 1;
@@ -319,15 +293,15 @@ export class XmlTokenizer {
   }
 
   private needTag(p: number): boolean {
-    if (this.d.length - p > this.maxTag) this.fail('limit-tag', `tag longer than ${this.maxTag} bytes`, this.base + p);
-    if (this.eof) this.fail('xml-truncated', 'the input ended inside a tag', this.base + this.d.length);
+    if (this.d.length - p > this.maxTag) this.fail('limit-tag', `tag longer than ${this.maxTag} bytes`, this.w.base + p);
+    if (this.eof) this.fail('xml-truncated', 'the input ended inside a tag', this.w.base + this.d.length);
     return false;
   }
 
   /** Reads a Name at `i`; returns its end. */
   private name(i: number, e: number): number {
     const d = this.d;
-    if (i >= e || !isNameStart(d[i]) && d[i] !== COLON) this.fail('xml-syntax', 'a name was expected', this.base + i);
+    if (i >= e || !isNameStart(d[i]) && d[i] !== COLON) this.fail('xml-syntax', 'a name was expected', this.w.base + i);
     while (i < e && (isNameChar(d[i]) || d[i] === COLON)) i += d[i] < 0x80 ? 1 : this.checkUtf8(i, e);
     return i;
   }
@@ -347,7 +321,7 @@ export class XmlTokenizer {
   }
 
   private startTag(p: number, gt: number): void {
-    const d = this.d, at = this.base + p;
+    const d = this.d, at = this.w.base + p;
     let i = this.name(p + 1, gt);
     const qn = ascii(d, p + 1, i);
     const raw: [string, string, number][] = [];
@@ -357,20 +331,20 @@ export class XmlTokenizer {
       while (i < gt && isWs(d[i])) i++;
       if (i >= gt) break;
       if (d[i] === SLASH) {
-        if (i + 1 !== gt) this.fail('xml-syntax', "'/' must end the tag", this.base + i);
+        if (i + 1 !== gt) this.fail('xml-syntax', "'/' must end the tag", this.w.base + i);
         selfClose = true;
         break;
       }
-      if (i === ws) this.fail('xml-syntax', 'white space is required between attributes', this.base + i);
+      if (i === ws) this.fail('xml-syntax', 'white space is required between attributes', this.w.base + i);
       const n0 = i;
       i = this.name(i, gt);
       const an = ascii(d, n0, i);
       while (i < gt && isWs(d[i])) i++;
-      if (d[i] !== EQ) this.fail('xml-syntax', `attribute "${an}" has no value`, this.base + i);
+      if (d[i] !== EQ) this.fail('xml-syntax', `attribute "${an}" has no value`, this.w.base + i);
       i++;
       while (i < gt && isWs(d[i])) i++;
       const quote = d[i];
-      if (quote !== DQ && quote !== SQ) this.fail('xml-syntax', 'attribute values must be quoted', this.base + i);
+      if (quote !== DQ && quote !== SQ) this.fail('xml-syntax', 'attribute values must be quoted', this.w.base + i);
       const v0 = i + 1;
       const v1 = d.indexOf(quote, v0);
       raw.push([an, this.attrValue(v0, v1), n0]);
@@ -383,7 +357,7 @@ export class XmlTokenizer {
       if (an === 'xmlns' || an.startsWith('xmlns:')) {
         const prefix = an === 'xmlns' ? '' : an.slice(6);
         if (prefix === 'xmlns' || (prefix === 'xml') !== (v === XML_NS) || v === XMLNS_NS || (prefix !== '' && v === ''))
-          this.fail('xml-namespace', `illegal namespace declaration ${an}="${v}"`, this.base + a0);
+          this.fail('xml-namespace', `illegal namespace declaration ${an}="${v}"`, this.w.base + a0);
         this.bindings.push([prefix, v]);
         added++;
       }
@@ -394,14 +368,14 @@ export class XmlTokenizer {
     const attrs: XmlAttr[] = [];
     const seen = new Set<string>();
     for (const [an, v, a0] of raw) {
-      if (seen.has(an)) this.fail('xml-duplicate-attribute', `attribute "${an}" appears twice`, this.base + a0);
+      if (seen.has(an)) this.fail('xml-duplicate-attribute', `attribute "${an}" appears twice`, this.w.base + a0);
       seen.add(an);
       if (an === 'xmlns' || an.startsWith('xmlns:')) continue;
-      const [ap, al] = this.qname(an, this.base + a0);
-      const ans = ap === '' ? null : this.resolve(ap, this.base + a0);
+      const [ap, al] = this.qname(an, this.w.base + a0);
+      const ans = ap === '' ? null : this.resolve(ap, this.w.base + a0);
       if (ap !== '') {
         const key = `{${ans}}${al}`;
-        if (seen.has(key)) this.fail('xml-duplicate-attribute', `attribute "${an}" appears twice`, this.base + a0);
+        if (seen.has(key)) this.fail('xml-duplicate-attribute', `attribute "${an}" appears twice`, this.w.base + a0);
         seen.add(key);
       }
       attrs.push({ ns: ans, local: al, value: v });
@@ -413,9 +387,9 @@ export class XmlTokenizer {
   }
 
   private endTag(p: number, gt: number): void {
-    const d = this.d, at = this.base + p;
+    const d = this.d, at = this.w.base + p;
     const e = this.name(p + 2, gt);
-    for (let i = e; i < gt; i++) if (!isWs(d[i])) this.fail('xml-syntax', 'malformed end tag', this.base + i);
+    for (let i = e; i < gt; i++) if (!isWs(d[i])) this.fail('xml-syntax', 'malformed end tag', this.w.base + i);
     const qn = ascii(d, p + 2, e);
     const open = this.stack[this.stack.length - 1];
     if (open === undefined) this.fail('xml-syntax', `end tag </${qn}> without a start tag`, at);
@@ -439,7 +413,7 @@ export class XmlTokenizer {
       if (c === AMP) {
         i = this.reference(i, e, out);
       } else if (c === LT) {
-        this.fail('xml-syntax', "'<' in an attribute value", this.base + i);
+        this.fail('xml-syntax', "'<' in an attribute value", this.w.base + i);
       } else if (c === CR) {
         out.push(SP);
         i += i + 1 < e && d[i + 1] === LF ? 2 : 1;
@@ -447,7 +421,7 @@ export class XmlTokenizer {
         out.push(SP);
         i++;
       } else if (c < 0x20) {
-        this.fail('xml-char', `control character U+${c.toString(16).padStart(4, '0')}`, this.base + i);
+        this.fail('xml-char', `control character U+${c.toString(16).padStart(4, '0')}`, this.w.base + i);
       } else if (c < 0x80) {
         out.push(c);
         i++;
@@ -464,8 +438,8 @@ export class XmlTokenizer {
   private checkUtf8(i: number, e: number): number {
     const d = this.d;
     const len = utf8Seq(d, i, e);
-    if (len <= 0) this.fail('xml-utf8', 'invalid UTF-8', this.base + i);
-    if (len === 3 && d[i] === 0xef && d[i + 1] === 0xbf && d[i + 2] >= 0xbe) this.fail('xml-char', 'U+FFFE and U+FFFF are not XML characters', this.base + i);
+    if (len <= 0) this.fail('xml-utf8', 'invalid UTF-8', this.w.base + i);
+    if (len === 3 && d[i] === 0xef && d[i + 1] === 0xbf && d[i + 2] >= 0xbe) this.fail('xml-char', 'U+FFFE and U+FFFF are not XML characters', this.w.base + i);
     return len;
   }
 
@@ -480,7 +454,7 @@ export class XmlTokenizer {
     while (semi < e && semi < i + 12 && d[semi] !== SEMI) semi++;
     if (semi >= e || d[semi] !== SEMI) {
       if (semi >= e && e - i < 12 && out === null && !this.eof) return -1;
-      this.fail('xml-syntax', "'&' must start a reference ending in ';'", this.base + i);
+      this.fail('xml-syntax', "'&' must start a reference ending in ';'", this.w.base + i);
     }
     let cp = -1;
     if (d[i + 1] === 0x23) {
@@ -491,14 +465,14 @@ export class XmlTokenizer {
         const c = d[k], v = c >= 0x30 && c <= 0x39 ? c - 0x30 : hex && (c | 0x20) >= 0x61 && (c | 0x20) <= 0x66 ? (c | 0x20) - 0x57 : -1;
         cp = v < 0 || cp > 0x10ffff ? -1 : cp * (hex ? 16 : 10) + v;
       }
-      if (!isXmlChar(cp)) this.fail('xml-char-ref', `${ascii(d, i, semi + 1)} is not an XML character`, this.base + i);
+      if (!isXmlChar(cp)) this.fail('xml-char-ref', `${ascii(d, i, semi + 1)} is not an XML character`, this.w.base + i);
     } else {
       const len = semi - i - 1, c1 = d[i + 1], c2 = d[i + 2];
       if (len === 2 && c2 === 0x74) cp = c1 === 0x6c ? 0x3c : c1 === 0x67 ? 0x3e : -1; // lt gt
       else if (len === 3 && c1 === 0x61 && c2 === 0x6d && d[i + 3] === 0x70) cp = 0x26; // amp
       else if (len === 4 && ascii(d, i + 1, semi) === 'quot') cp = 0x22;
       else if (len === 4 && ascii(d, i + 1, semi) === 'apos') cp = 0x27;
-      if (cp < 0) this.fail('xml-entity', `undeclared entity ${ascii(d, i, semi + 1)}`, this.base + i);
+      if (cp < 0) this.fail('xml-entity', `undeclared entity ${ascii(d, i, semi + 1)}`, this.w.base + i);
     }
     const r = this.refBytes;
     let n = 0;
@@ -542,7 +516,7 @@ export class XmlTokenizer {
         if (c === GT) {
           const b1 = i - 1 >= lit ? d[i - 1] === RB : this.brackets >= 1;
           const b2 = i - 2 >= lit ? d[i - 2] === RB : i - 1 >= lit ? this.brackets >= 1 : this.brackets >= 2;
-          if (b1 && b2) this.fail('xml-syntax', "']]>' is not allowed in text", this.base + i);
+          if (b1 && b2) this.fail('xml-syntax', "']]>' is not allowed in text", this.w.base + i);
         }
         i++;
         continue;
@@ -561,7 +535,7 @@ export class XmlTokenizer {
         run = i;
         continue;
       }
-      if (c < 0x20) this.fail('xml-char', `control character U+${c.toString(16).padStart(4, '0')}`, this.base + i);
+      if (c < 0x20) this.fail('xml-char', `control character U+${c.toString(16).padStart(4, '0')}`, this.w.base + i);
       if (utf8Seq(d, i, n) === 0 && !this.eof) {
         stalled = true; // a multi-byte character continues in the next chunk
         break;
@@ -594,7 +568,7 @@ export class XmlTokenizer {
       const c = d[i];
       if (c === RB) {
         if (i + 2 >= n) {
-          if (this.eof) this.fail('xml-truncated', 'the input ended inside a CDATA section', this.base + n);
+          if (this.eof) this.fail('xml-truncated', 'the input ended inside a CDATA section', this.w.base + n);
           break;
         }
         if (d[i + 1] === RB && d[i + 2] === GT) {
@@ -613,7 +587,7 @@ export class XmlTokenizer {
           if (d[i] === LF) i++;
         } else this.crPending = true;
         run = i;
-      } else if (c < 0x20) this.fail('xml-char', `control character U+${c.toString(16).padStart(4, '0')}`, this.base + i);
+      } else if (c < 0x20) this.fail('xml-char', `control character U+${c.toString(16).padStart(4, '0')}`, this.w.base + i);
       else {
         if (utf8Seq(d, i, n) === 0 && !this.eof) break;
         i += this.checkUtf8(i, n);
@@ -621,7 +595,7 @@ export class XmlTokenizer {
     }
     if (i > run) h.text(d, run, i);
     this.p = i;
-    if (this.eof && i >= n) this.fail('xml-truncated', 'the input ended inside a CDATA section', this.base + n);
+    if (this.eof && i >= n) this.fail('xml-truncated', 'the input ended inside a CDATA section', this.w.base + n);
     return false;
   }
 }

@@ -9,6 +9,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Decoder, Encoder, toMime, toXml } from '../src/index.js';
+import { concat } from './helpers.js';
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 const SKIP_DIRS = new Set([join(FIXTURES, 'authoring')]);
@@ -23,16 +24,6 @@ function findVectors(dir: string): string[] {
     if (statSync(p).isDirectory()) {
       if (!SKIP_DIRS.has(p)) out.push(...findVectors(p));
     } else if (f.endsWith('.eml') && existsSync(p.slice(0, -4) + '.xml')) out.push(p);
-  }
-  return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let n = 0;
-  for (const p of parts) {
-    out.set(p, n);
-    n += p.length;
   }
   return out;
 }
