@@ -41,17 +41,23 @@ function rnd(k: number): number {
 }
 
 let nextReport = Date.now() + 30_000;
-/** Counts a case and prints progress every 30 s (straight to stderr: the loops are synchronous). */
-function count(kind: string): void {
+let lastCase = Date.now();
+const slowest = { ms: 0, kind: '', size: 0 };
+/** Counts a case, tracks the slowest, and prints progress every 30 s (to stderr: the loops are synchronous). */
+function count(kind: string, size: number): void {
   counts[kind] = (counts[kind] ?? 0) + 1;
+  const now = Date.now();
+  if (now - lastCase > slowest.ms) Object.assign(slowest, { ms: now - lastCase, kind, size });
+  lastCase = now;
   if (Date.now() >= nextReport) {
     nextReport = Date.now() + 30_000;
-    process.stderr.write(`fuzz progress ${((Date.now() - started) / 1000).toFixed(0)} s: ${JSON.stringify(counts)}\n`);
+    process.stderr.write(`fuzz progress ${((Date.now() - started) / 1000).toFixed(0)} s: ${JSON.stringify(counts)}, slowest case ${JSON.stringify(slowest)}\n`);
   }
 }
 
 function checkMime(b: Uint8Array, kind: string): void {
-  count(kind);
+  count(kind, b.length);
+  const t = performance.now();
   try {
     const xml = toXml(b);
     const m = toMime(xml);
@@ -60,10 +66,12 @@ function checkMime(b: Uint8Array, kind: string): void {
     const xs = encodeChunks(split(b, sizes));
     if (text(xs) !== xml) return save(kind, b, 'chunked XML differs');
     if (firstDiff(decodeChunks(split(xs, sizes.slice(3))), b) >= 0) return save(kind, b, 'chunked MIME differs');
-    if (rnd(8) === 0 && firstDiff(referenceDecode(xml), b) >= 0) return save(kind, b, 'reference decoder differs');
+    // The DOM oracle is slow on big documents; it checks logic, which small inputs cover.
+    if (b.length < 65536 && rnd(8) === 0 && firstDiff(referenceDecode(xml), b) >= 0) return save(kind, b, 'reference decoder differs');
   } catch (e) {
     save(kind, b, `threw ${(e as Error).stack}`);
   }
+  if (performance.now() - t > 5000) save(kind, b, 'took more than 5 s');
 }
 
 const share = (k: number) => (BUDGET * k) / 10;
@@ -71,7 +79,7 @@ const share = (k: number) => (BUDGET * k) / 10;
 describe('fuzz', () => {
   afterAll(() => {
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
-    console.log(`fuzz: ${total} cases in ${((Date.now() - started) / 1000).toFixed(0)} s`, counts, failures.length ? failures : 'no failures');
+    console.log(`fuzz: ${total} cases in ${((Date.now() - started) / 1000).toFixed(0)} s`, counts, 'slowest case:', slowest, failures.length ? failures : 'no failures');
   });
 
   it('fast-check properties', () => {
@@ -162,7 +170,7 @@ describe('fuzz', () => {
           default: b = b.subarray(0, at);
         }
       }
-      count('xml-mutation');
+      count('xml-mutation', b.length);
       const t = performance.now();
       let out: Uint8Array | null = null;
       try {

@@ -19,11 +19,15 @@ function eolBytes(v: string | null, dflt: number[]): number[] {
 
 /** Characters to bytes: U+F700..U+F7FF are raw bytes, "\n" the line ending, the rest UTF-8. */
 function charsToBytes(s: string, eol: number[] | null, out: number[]): void {
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
+  for (let i = 0; i < s.length; i++) {
+    const cp = s.codePointAt(i)!;
+    if (cp > 0xffff) i++;
     if (cp >= 0xf700 && cp <= 0xf7ff) out.push(cp - 0xf700);
-    else if (cp === 10 && eol !== null) out.push(...eol);
-    else out.push(...new TextEncoder().encode(ch));
+    else if (cp === 10 && eol !== null) for (const b of eol) out.push(b);
+    else if (cp < 0x80) out.push(cp);
+    else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 63));
+    else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+    else out.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
   }
 }
 
@@ -78,14 +82,14 @@ export function referenceDecode(xml: string): Uint8Array {
       switch (c.localName) {
         case 'from-line':
           if (!isRoot) throw new ReferenceError('from-line outside the root');
-          out.push(...new TextEncoder().encode('From '));
+          charsToBytes('From ', null, out);
           leaf(c);
           out.push(...eolBytes(attr(c, 'end'), eol));
           break;
         case 'headers':
           for (const h of children(c)) {
             if (h.localName !== 'header' || attr(h, 'name') === null) throw new ReferenceError('bad header');
-            out.push(...bytesAttr(h, 'name', ''), ...bytesAttr(h, 'sep', ': '));
+            for (const x of [...bytesAttr(h, 'name', ''), ...bytesAttr(h, 'sep', ': ')]) out.push(x);
             leaf(h);
             out.push(...eolBytes(attr(h, 'end'), eol));
           }
