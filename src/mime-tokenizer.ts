@@ -10,6 +10,7 @@
  */
 import { cteKind, nameIs, parseContentType } from './content-type.js';
 import { type Attrs, Eol, Kind, MAX_BOUNDARY, newAttrs, type Sink } from './events.js';
+import { view } from './output.js';
 import { InputWindow } from './window.js';
 
 /** Resource limits of the encoder. A limit never loses bytes: past it, the rest is carried as body. */
@@ -265,8 +266,8 @@ export class MimeTokenizer {
     a.end = sepKind;
     this.openEl(Kind.Headers);
     for (let i = 0; i < f.length; i += 5) {
-      a.name = d.subarray(base + f[i], base + f[i + 1]);
-      a.sep = d.subarray(base + f[i + 1], base + f[i + 2]);
+      a.name = view(d, base + f[i], base + f[i + 1]);
+      a.sep = view(d, base + f[i + 1], base + f[i + 2]);
       a.end = f[i + 4];
       this.openEl(Kind.Header);
       if (f[i + 3] > f[i + 2]) this.sink.text(d, base + f[i + 2], base + f[i + 3]);
@@ -342,7 +343,9 @@ export class MimeTokenizer {
         if (!this.eof) return false;
         return this.finish();
       }
-      const lf = d.indexOf(LF, p);
+      // Only a line starting with '-' can be a delimiter: skip whole runs of lines that don't.
+      let lf = d.indexOf(LF, p);
+      while (lf >= 0 && lf + 1 < n && d[lf + 1] !== DASH) lf = d.indexOf(LF, lf + 1);
       if (lf < 0) {
         let e = n;
         if (!this.eof && e > p && d[e - 1] === CR) e--; // may be the CR of a delimiter's CRLF
@@ -390,7 +393,7 @@ export class MimeTokenizer {
     const d = this.d, a = this.a;
     if (!this.mClose) {
       a.before = before;
-      a.pad = d.subarray(this.mPadS, this.mPadE);
+      a.pad = view(d, this.mPadS, this.mPadE);
       a.after = this.mAfter;
       this.openEl(Kind.Part);
       this.p = this.mEnd;

@@ -5,6 +5,7 @@
  * @module
  */
 import { type Attrs, DEFAULT_SEP, Eol, Kind, MAX_BOUNDARY, NS, TAG, defaultBefore, isLeaf, newAttrs, type Sink } from './events.js';
+import { view } from './output.js';
 import type { XmlAttr, XmlHandler, XmlTokenizer } from './xml-tokenizer.js';
 
 const LF = 0x0a;
@@ -166,9 +167,29 @@ export class XmimeReader implements XmlHandler {
       return;
     }
     // "\n" is the document's line ending; U+F700–U+F7FF (EF 9C 80 – EF 9F BF) are raw bytes.
-    // One pass into a scratch buffer (at most twice as long), then one hand-off.
-    if (this.buf.length < 2 * (e - s)) this.buf = new Uint8Array(Math.max(2 * (e - s), 2 * this.buf.length));
-    const out = this.buf, crlf = this.eol === Eol.CrLf;
+    const crlf = this.eol === Eol.CrLf;
+    const seg = e - s >= 64 ? view(d, s, e) : null; // short runs: the byte loop is cheaper
+    if (seg !== null && seg.indexOf(0xef) < 0) {
+      // No escapes: pass through, or copy runs between line feeds and insert CRs.
+      if (!crlf) return this.sink.text(d, s, e);
+      const out = this.scratch(2 * seg.length);
+      let k = 0, i = 0;
+      for (;;) {
+        const j = seg.indexOf(LF, i);
+        const stop = j < 0 ? seg.length : j;
+        if (stop - i < 24) for (let q = i; q < stop; q++) out[k++] = seg[q];
+        else {
+          out.set(view(seg, i, stop), k);
+          k += stop - i;
+        }
+        if (j < 0) break;
+        out[k++] = 0x0d;
+        out[k++] = LF;
+        i = j + 1;
+      }
+      return this.sink.text(out, 0, k);
+    }
+    const out = this.scratch(2 * (e - s));
     let k = 0;
     for (let i = s; i < e; i++) {
       const c = d[i];
@@ -181,6 +202,12 @@ export class XmimeReader implements XmlHandler {
       } else out[k++] = c;
     }
     this.sink.text(out, 0, k);
+  }
+
+  /** A reusable buffer of at least `n` bytes. */
+  private scratch(n: number): Uint8Array {
+    if (this.buf.length < n) this.buf = new Uint8Array(Math.max(n, 2 * this.buf.length));
+    return this.buf;
   }
 
   end(): void {

@@ -10,6 +10,7 @@
  * @module
  */
 import { type ErrorCode, XmimeError } from './errors.js';
+import { skipPlain } from './scan.js';
 import { InputWindow } from './window.js';
 import { utf8Seq } from './xml-writer.js';
 
@@ -45,11 +46,11 @@ const LF = 0x0a, CR = 0x0d, TAB = 0x09, SP = 0x20, LT = 0x3c, GT = 0x3e, AMP = 0
 const SLASH = 0x2f, QM = 0x3f, BANG = 0x21, EQ = 0x3d, DQ = 0x22, SQ = 0x27, COLON = 0x3a, SEMI = 0x3b;
 const LF_BYTES = new Uint8Array([LF]);
 
-/** Text bytes that need no attention: printable ASCII except < & >, and TAB and LF. */
-const PLAIN = new Uint8Array(256);
-for (let c = 0x20; c < 0x7f; c++) PLAIN[c] = 1;
-PLAIN[LT] = PLAIN[AMP] = PLAIN[GT] = 0;
-PLAIN[TAB] = PLAIN[LF] = 1;
+/** Text bytes that need attention (1); 0 for printable ASCII except < & >, DEL, TAB and LF. */
+const ATTN = new Uint8Array(256).fill(1);
+for (let c = 0x20; c < 0x80; c++) ATTN[c] = 0;
+ATTN[LT] = ATTN[AMP] = ATTN[GT] = 1;
+ATTN[TAB] = ATTN[LF] = 0;
 
 const enum St { Start, Prolog, Content, Cdata, Epilog }
 
@@ -495,8 +496,7 @@ export class XmlTokenizer {
     }
     let run = i, lit = i, stalled = false;
     while (i < n) {
-      // Fast path: bytes that need no attention (printable ASCII but < & >, plus TAB and LF).
-      while (i < n && PLAIN[d[i]] === 1) i++;
+      i = skipPlain(d, i, n, ATTN);
       if (i >= n) break;
       const c = d[i];
       if (c >= 0x20 && c < 0x80) {

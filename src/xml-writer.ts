@@ -9,6 +9,7 @@
  */
 import { type Attrs, DEFAULT_SEP, EOL_NAMES, Eol, Kind, NS, TAG, bytesEqual, defaultBefore, isLeaf, type Sink } from './events.js';
 import type { Output } from './output.js';
+import { skipPlain } from './scan.js';
 
 const LF = 0x0a, CR = 0x0d, LT = 0x3c, GT = 0x3e, AMP = 0x26, RB = 0x5d;
 
@@ -164,7 +165,7 @@ export class XmlWriter implements Sink {
     const crlf = this.eol === Eol.CrLf;
     const CLASS = crlf ? CLASS_CRLF : CLASS_LF;
     while (i < e) {
-      while (i < e && CLASS[d[i]] === 0) i++;
+      i = skipPlain(d, i, e, CLASS);
       if (i >= e) break;
       const c = d[i];
       const cls = CLASS[c];

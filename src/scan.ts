@@ -1,0 +1,64 @@
+/**
+ * Skipping text that needs no attention, four bytes at a time.
+ *
+ * A word passes when all its bytes are printable ASCII other than < > & and
+ * DEL (the SWAR tests below have no false negatives). Other words, and the
+ * unaligned ends, are decided byte by byte with the caller's table. This is
+ * the fast path for base64 lines and plain ASCII text.
+ * @module
+ */
+
+let lastBuffer: ArrayBufferLike | null = null;
+let lastView: Uint32Array = new Uint32Array(0);
+
+/** A word view of the whole buffer behind `d` (cached: calls come in runs on one buffer). */
+function words(d: Uint8Array): Uint32Array {
+  if (d.buffer !== lastBuffer) {
+    lastBuffer = d.buffer;
+    lastView = new Uint32Array(d.buffer, 0, d.buffer.byteLength >>> 2);
+  }
+  return lastView;
+}
+
+/** Non-zero when any byte of `x` is zero. */
+function hasZero(x: number): number {
+  return (x - 0x01010101) & ~x & 0x80808080;
+}
+
+/** Non-zero when a byte of `w` may need attention (< 0x20, >= 0x7F, <, >, &). */
+function flagged(w: number): number {
+  return (
+    (w & 0x80808080) |
+    ((w - 0x20202020) & ~w & 0x80808080) |
+    hasZero(w ^ 0x7f7f7f7f) |
+    hasZero(w ^ 0x3c3c3c3c) |
+    hasZero(w ^ 0x3e3e3e3e) |
+    hasZero(w ^ 0x26262626)
+  );
+}
+
+/** Index of the first byte in [i, e) whose `table` entry is not 0, or `e`. */
+export function skipPlain(d: Uint8Array, i: number, e: number, table: Uint8Array): number {
+  // Bytes first: short runs (the usual case between markup) never pay for the word setup.
+  const first = Math.min(e, i + 16);
+  while (i < first && table[d[i]] === 0) i++;
+  if (i < first || i >= e) return i;
+  const off = d.byteOffset;
+  // Unaligned head.
+  while (i < e && ((off + i) & 3) !== 0) {
+    if (table[d[i]] !== 0) return i;
+    i++;
+  }
+  const w = words(d);
+  const we = (off + e) >>> 2;
+  let k = (off + i) >>> 2;
+  for (;;) {
+    while (k < we && flagged(w[k]) === 0) k++;
+    i = (k << 2) - off;
+    // A flagged word (or the tail): decide its bytes with the table.
+    const lim = Math.min(e, i + 4);
+    while (i < lim && table[d[i]] === 0) i++;
+    if (i < lim || i >= e) return i;
+    k++;
+  }
+}
