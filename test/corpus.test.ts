@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toMime, toXml } from '../src/index.js';
+import fc from 'fast-check';
+import { anyBytes } from './arbitraries.js';
 import { referenceDecode } from './reference-decoder.js';
 import { corpusDir, decodeChunks, encodeChunks, firstDiff, hasSystemXmllint, randomSizes, split, text, utf8, walk, xmllint } from './helpers.js';
 
@@ -137,7 +139,7 @@ describe.skipIf(dir === null)(`corpus (${dir ?? 'skipped: no corpus'})`, () => {
 });
 
 describe('outputs for non-corpus inputs are valid too', () => {
-  it('fixtures and hostile samples validate against spec/xmime.rng', async () => {
+  it('fixtures, hostile samples and 400 random inputs validate against spec/xmime.rng', async () => {
     const samples: Uint8Array[] = [
       new Uint8Array(0),
       utf8('x'),
@@ -147,7 +149,25 @@ describe('outputs for non-corpus inputs are valid too', () => {
       utf8('Content-Type: message/rfc822\n\nContent-Type: multipart/digest; boundary=d\n\n--d\n\nSubject: in\n\nhi\n--d--\n'),
     ];
     for (const f of walk(new URL('../fixtures', import.meta.url).pathname)) if (f.endsWith('.eml')) samples.push(new Uint8Array(readFileSync(f)));
+    samples.push(...fc.sample(anyBytes, { numRuns: 400, seed: 42 }));
     const res = await xmllint(samples.map((s) => toXml(s)), 'relaxng');
     expect(res.flatMap((r, i) => (r.valid ? [] : [`sample ${i}: ${r.output.slice(0, 300)}`]))).toEqual([]);
+  });
+});
+
+describe('the schema rejects what the decoder rejects', () => {
+  const M = (inner: string, attrs = '') => `<mime xmlns="urn:xmpp:xmime:0"${attrs}>${inner}</mime>`;
+  const bad = [
+    M('<part/>'), M('<body>a</body><body>b</body>'), M('<body>a</body><headers/>'), M('<body><part/></body>'),
+    M('', ' charset="x"'), M('', ' eol="cr"'), M('<headers><header>x</header></headers>'),
+    M('<headers><header name="A B">x</header></headers>'), M('<multipart/>'), M('<headers>oops</headers>'),
+    M('<attachment/>'), M('<message><from-line>x</from-line></message>'),
+    M('<multipart boundary="b"><part pad="x"/></multipart>'), M('<headers><header name="A" sep="-">x</header></headers>'),
+    M('<multipart boundary="b"><epilogue/><part/></multipart>'), '<mime xmlns="urn:other"/>',
+  ];
+  it('each invalid document is rejected by both', async () => {
+    for (const x of bad) expect(() => toMime(x), x).toThrow();
+    const res = await xmllint(bad, 'relaxng');
+    expect(res.flatMap((r, i) => (r.valid ? [bad[i]] : []))).toEqual([]);
   });
 });
