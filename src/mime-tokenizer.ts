@@ -343,9 +343,12 @@ export class MimeTokenizer {
         if (!this.eof) return false;
         return this.finish();
       }
-      // Only a line starting with '-' can be a delimiter: skip whole runs of lines that don't.
-      let lf = d.indexOf(LF, p);
-      while (lf >= 0 && lf + 1 < n && d[lf + 1] !== DASH) lf = d.indexOf(LF, lf + 1);
+      // Only a line starting with '-' can be a delimiter, so look for dashes (base64 has none)
+      // and pass everything before the line ending in front of one.
+      let dash = d.indexOf(DASH, p);
+      while (dash >= 0 && !(dash - 1 >= p && d[dash - 1] === LF)) dash = d.indexOf(DASH, dash + 1);
+      // With no such dash, a line that starts exactly at the end of the data is still undecided.
+      const lf = dash >= 0 ? dash - 1 : !this.eof && n > p && d[n - 1] === LF ? n - 1 : -1;
       if (lf < 0) {
         let e = n;
         if (!this.eof && e > p && d[e - 1] === CR) e--; // may be the CR of a delimiter's CRLF

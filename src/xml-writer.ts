@@ -86,6 +86,9 @@ export class XmlWriter implements Sink {
   private readonly pend = new Uint8Array(4);
   private pendN = 0;
   private brackets = 0;
+  /** Positions of the CRLFs inside the run being copied (their CRs are dropped). */
+  private readonly crs = new Int32Array(4096);
+  private crN = 0;
 
   constructor(private readonly out: Output) {}
 
@@ -168,6 +171,16 @@ export class XmlWriter implements Sink {
       i = skipPlain(d, i, e, CLASS);
       if (i >= e) break;
       const c = d[i];
+      if (c === CR && crlf && i + 1 < e && d[i + 1] === LF) {
+        // The document's line ending: keep the run going; the CR is dropped when it is copied.
+        if (this.crN === this.crs.length) {
+          this.flushRun(d, run, i);
+          run = i;
+        }
+        this.crs[this.crN++] = i;
+        i += 2;
+        continue;
+      }
       const cls = CLASS[c];
       if (cls === 2) {
         const len = utf8Seq(d, i, e);
@@ -175,7 +188,7 @@ export class XmlWriter implements Sink {
           i += len;
           continue;
         }
-        if (i > run) out.bytes(d, run, i);
+        this.flushRun(d, run, i);
         if (len === 0) {
           // Cut off by the end of this call: finish it with the next one.
           for (let k = i; k < e; k++) this.pend[this.pendN++] = d[k];
@@ -188,7 +201,7 @@ export class XmlWriter implements Sink {
         run = i;
         continue;
       }
-      if (i > run) out.bytes(d, run, i);
+      this.flushRun(d, run, i);
       if (c === LT) out.ascii('&lt;');
       else if (c === AMP) out.ascii('&amp;');
       else if (c === GT) {
@@ -200,21 +213,39 @@ export class XmlWriter implements Sink {
       } else if (c === LF) {
         if (crlf) this.escByte(LF);
         else out.byte(LF);
-      } else if (c === CR) {
-        if (crlf && i + 1 < e && d[i + 1] === LF) {
-          out.byte(LF);
-          i++;
-        } else if (crlf && i + 1 === e) {
-          this.crPending = true;
-          this.brackets = 0;
-          return;
-        } else this.escByte(CR);
+      } else if (c === CR && crlf && i + 1 === e) {
+        this.crPending = true;
+        this.brackets = 0;
+        return;
       } else this.escByte(c);
       i++;
       run = i;
     }
-    if (run < e) out.bytes(d, run, e);
+    this.flushRun(d, run, e);
     this.trackBrackets(d, s, e);
+  }
+
+  /**
+   * Copies d[run, end) to the output, dropping the CR of each CRLF recorded
+   * in `crs`: one bulk copy, then the lines slide left in place.
+   */
+  private flushRun(d: Uint8Array, run: number, end: number): void {
+    const out = this.out, crs = this.crs, m = this.crN;
+    if (m === 0) {
+      out.bytes(d, run, end);
+      return;
+    }
+    this.crN = 0;
+    const n0 = out.n;
+    out.bytes(d, run, end);
+    const buf = out.buf;
+    let dst = n0 + (crs[0] - run);
+    for (let k = 0; k < m; k++) {
+      const from = crs[k] + 1, to = k + 1 < m ? crs[k + 1] : end;
+      buf.copyWithin(dst, n0 + (from - run), n0 + (to - run));
+      dst += to - from;
+    }
+    out.n = dst;
   }
 
   /** Counts the "]" that end the text so far (at most 2 matter). */
