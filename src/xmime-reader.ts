@@ -34,7 +34,11 @@ interface Open {
 export function attrBytes(v: string): Uint8Array {
   let ascii = true;
   for (let i = 0; i < v.length && ascii; i++) ascii = v.charCodeAt(i) < 0x80;
-  if (ascii) return Uint8Array.from(v, (c) => c.charCodeAt(0));
+  if (ascii) {
+    const b = new Uint8Array(v.length);
+    for (let i = 0; i < v.length; i++) b[i] = v.charCodeAt(i);
+    return b;
+  }
   const out: number[] = [];
   for (const ch of v) {
     const cp = ch.codePointAt(0)!;

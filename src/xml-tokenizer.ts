@@ -367,14 +367,16 @@ export class XmlTokenizer {
     const [prefix, local] = this.qname(qn, at);
     const ns = this.resolve(prefix, at);
     const attrs: XmlAttr[] = [];
-    const seen = new Set<string>();
+    const seen = raw.length > 1 ? new Set<string>() : null;
     for (const [an, v, a0] of raw) {
-      if (seen.has(an)) this.fail('xml-duplicate-attribute', `attribute "${an}" appears twice`, this.w.base + a0);
-      seen.add(an);
+      if (seen !== null) {
+        if (seen.has(an)) this.fail('xml-duplicate-attribute', `attribute "${an}" appears twice`, this.w.base + a0);
+        seen.add(an);
+      }
       if (an === 'xmlns' || an.startsWith('xmlns:')) continue;
       const [ap, al] = this.qname(an, this.w.base + a0);
       const ans = ap === '' ? null : this.resolve(ap, this.w.base + a0);
-      if (ap !== '') {
+      if (ap !== '' && seen !== null) {
         const key = `{${ans}}${al}`;
         if (seen.has(key)) this.fail('xml-duplicate-attribute', `attribute "${an}" appears twice`, this.w.base + a0);
         seen.add(key);
