@@ -25,6 +25,12 @@ export const DEFAULT_MAX_DEPTH = 1000;
 export const DEFAULT_MAX_HEADER_BYTES = 1 << 20;
 /** The line ending is taken from the first LF within this many bytes, else CRLF. */
 export const EOL_PROBE_BYTES = 65536;
+/**
+ * A field name, and the white space between it and the colon, may each be this
+ * long at most (RFC 5322 lines are 998). Longer, the line is not a field line.
+ * Keeps every start tag the encoder writes far below the decoder's tag limit.
+ */
+export const MAX_NAME = 998;
 /** Transport padding longer than this makes a line not a delimiter. */
 export const MAX_PAD = 1000;
 
@@ -47,9 +53,9 @@ function fieldName(d: Uint8Array, s: number, e: number): number {
   let q = s;
   while (q < e && isNameChar(d[q])) q++;
   const nameEnd = q;
-  if (q === s) return -1;
+  if (q === s || q - s > MAX_NAME) return -1;
   while (q < e && (d[q] === SP || d[q] === TAB)) q++;
-  return q < e && d[q] === COLON ? nameEnd : -1;
+  return q < e && d[q] === COLON && q - nameEnd <= MAX_NAME ? nameEnd : -1;
 }
 
 /** Bytes as a string key, one character per byte. */

@@ -110,6 +110,7 @@ export class XmimeReader implements XmlHandler {
     a.eol = Eol.CrLf;
     const allowed = ALLOWED[kind];
     for (const { ns, local, value } of attrs) {
+      if (ns === NS) tok.fail('xmime-attribute', `<${TAG[kind]}> has no attribute "${local}" in the XMIME namespace; XMIME attributes are unprefixed`, at);
       if (ns !== null) continue;
       if (!allowed.includes(local)) tok.fail('xmime-attribute', `<${TAG[kind]}> has no attribute "${local}"`, at);
       const bad = (): never => tok.fail('xmime-attribute-value', `${local}="${value}" is not allowed on <${TAG[kind]}>`, at);

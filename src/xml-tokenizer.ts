@@ -45,6 +45,8 @@ const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 const LF = 0x0a, CR = 0x0d, TAB = 0x09, SP = 0x20, LT = 0x3c, GT = 0x3e, AMP = 0x26, RB = 0x5d;
 const SLASH = 0x2f, QM = 0x3f, BANG = 0x21, EQ = 0x3d, DQ = 0x22, SQ = 0x27, COLON = 0x3a, SEMI = 0x3b;
 const LF_BYTES = new Uint8Array([LF]);
+/** Longest reference, '&' to ';' (leading zeros make any length legal XML). */
+const MAX_REF = 1024;
 
 /** Text bytes that need attention (1); 0 for printable ASCII except < & >, DEL, TAB and LF. */
 const ATTN = new Uint8Array(256).fill(1);
@@ -454,9 +456,10 @@ export class XmlTokenizer {
   private reference(i: number, e: number, out: number[] | null): number {
     const d = this.d;
     let semi = i + 1;
-    while (semi < e && semi < i + 12 && d[semi] !== SEMI) semi++;
+    // References may carry any number of leading zeros; MAX_REF bounds what is carried between chunks.
+    while (semi < e && semi < i + MAX_REF && d[semi] !== SEMI) semi++;
     if (semi >= e || d[semi] !== SEMI) {
-      if (semi >= e && e - i < 12 && out === null && !this.eof) return -1;
+      if (semi >= e && e - i < MAX_REF && out === null && !this.eof) return -1;
       this.fail('xml-syntax', "'&' must start a reference ending in ';'", this.w.base + i);
     }
     let cp = -1;

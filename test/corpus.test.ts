@@ -164,6 +164,7 @@ describe('the schema rejects what the decoder rejects', () => {
     M('<attachment/>'), M('<message><from-line>x</from-line></message>'),
     M('<multipart boundary="b"><part pad="x"/></multipart>'), M('<headers><header name="A" sep="-">x</header></headers>'),
     M('<multipart boundary="b"><epilogue/><part/></multipart>'), '<mime xmlns="urn:other"/>',
+    '<mime xmlns="urn:xmpp:xmime:0" xmlns:x="urn:xmpp:xmime:0" x:eol="lf"/>', M('', ' eol=" lf"'),
   ];
   it('each invalid document is rejected by both', async () => {
     for (const x of bad) expect(() => toMime(x), x).toThrow();

@@ -67,6 +67,7 @@ const cases: [string, string | Uint8Array, ErrorCode][] = [
   ['sep without a colon', M('<headers><header name="A" sep="-">x</header></headers>'), 'xmime-attribute-value'],
   ['boundary longer than 16 KiB', M(`<multipart boundary="${'b'.repeat(16385)}"/>`), 'xmime-attribute-value'],
   ['element in a foreign namespace', M('<x:note xmlns:x="urn:example"/>'), 'xmime-namespace'],
+  ['prefixed attribute in the XMIME namespace', '<mime xmlns="urn:xmpp:xmime:0" xmlns:x="urn:xmpp:xmime:0" x:eol="lf"/>', 'xmime-attribute'],
 ];
 
 describe('decoder errors carry a code and a position', () => {
@@ -160,6 +161,7 @@ describe('decoder errors carry a code and a position', () => {
     const variants = [
       `<?xml version='1.0' encoding='utf-8'?>\n<x:mime xmlns:x='urn:xmpp:xmime:0' eol='lf'><x:body><![CDATA[a<b&]]>&#x41;&#65;</x:body></x:mime>`,
       `\ufeff<mime eol="lf" xmlns="urn:xmpp:xmime:0" xmlns:ext="urn:example" ext:note="ignored"><body>a&lt;b&amp;AA</body></mime>`,
+      `<mime xmlns="urn:xmpp:xmime:0"><body>a&#x0000000000003C;b&#00000038;&#x41;&#65;</body></mime>`,
     ];
     for (const v of variants) expect(text(toMime(v))).toBe('a<b&AA');
   });

@@ -70,6 +70,13 @@ describe('adversarial MIME shapes round-trip in linear time', () => {
     expect((xml.match(/<header /g) ?? []).length).toBe(100_000);
   });
 
+  it('huge field names cannot make a tag the decoder refuses (found in review)', () => {
+    for (const s of ['"'.repeat(200_000) + ': x\r\n\r\nb', 'A' + ' '.repeat(200_000) + ': x\r\n\r\nb', '<'.repeat(998) + ': x\r\n\r\n']) {
+      const b = Uint8Array.from(s, (c) => c.charCodeAt(0));
+      expect(firstDiff(toMime(toXml(b)), b)).toBe(-1);
+    }
+  });
+
   it('a header line over maxHeaderBytes becomes body, byte-exact', () => {
     const b = utf8(`X-Long: ${'x'.repeat(10 << 20)}\r\n\r\nbody\r\n`);
     const xml = toXml(b);
