@@ -1,0 +1,49 @@
+/**
+ * The examples in spec/xmime.md are conformance vectors too: every C-string
+ * MIME block followed by an XMIME block must be exactly what the encoder
+ * writes and must decode back to the same bytes.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { toMime, toXml } from '../src/index.js';
+import { ROOT } from './helpers.js';
+
+/** Bytes of a C string literal such as "a\r\n\x00". */
+function cString(lit: string): Uint8Array {
+  const body = lit.trim().replace(/^"|"$/g, '');
+  const out: number[] = [];
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c !== '\\') {
+      out.push(...new TextEncoder().encode(c));
+      continue;
+    }
+    const n = body[++i];
+    if (n === 'x') {
+      out.push(parseInt(body.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else out.push(({ r: 13, n: 10, t: 9, '0': 0, '\\': 92, '"': 34 } as Record<string, number>)[n]);
+  }
+  return Uint8Array.from(out);
+}
+
+const spec = readFileSync(join(ROOT, 'spec', 'xmime.md'), 'utf8');
+const pairs = [...spec.matchAll(/```text\n("(?:[^"\\]|\\.)*")\n```\n```xml\n([\s\S]*?)```/g)].map((m) => [m[1], m[2]] as const);
+
+describe('spec/xmime.md examples', () => {
+  it('has C-string / XMIME example pairs', () => {
+    expect(pairs.length).toBeGreaterThanOrEqual(5);
+  });
+  pairs.forEach(([lit, xml], k) => {
+    it(`example ${k + 1}: ${lit.slice(0, 50)}`, () => {
+      const mime = cString(lit);
+      expect(toXml(mime)).toBe(xml);
+      expect(toMime(xml)).toEqual(mime);
+    });
+  });
+  it('the Sam example is fixtures/sam.xml', () => {
+    const sam = readFileSync(join(ROOT, 'fixtures', 'sam.xml'), 'utf8');
+    expect(spec).toContain(sam.trimEnd());
+  });
+});
