@@ -236,6 +236,7 @@ export class XmlWriter implements Sink {
       return;
     }
     this.crN = 0;
+    out.ensure(end - run); // may hand on a full buffer: take the offset after it
     const n0 = out.n;
     out.bytes(d, run, end);
     const buf = out.buf;

@@ -60,6 +60,19 @@ describe('(b) results do not depend on chunking', () => {
   });
 });
 
+describe('(b) large inputs in large chunks (output buffers fill and are handed on mid-run)', () => {
+  it('streaming equals one-shot for big CRLF, LF and escaped bodies', () => {
+    const line = 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0';
+    const head = 'Content-Type: multipart/mixed; boundary=zz\r\n\r\n--zz\r\n\r\n';
+    for (const body of [`${line}\r\n`.repeat(40_000), `${line}\n`.repeat(40_000), `${line}\x00\u00e9<\r\n`.repeat(20_000)]) {
+      const b = utf8(head + body + '--zz--\r\n');
+      const xml = toXml(b);
+      for (const size of [1 << 20, 65536, 8191]) expect(text(encodeChunks(split(b, [size]))) === xml).toBe(true);
+      expect(decodeChunks(split(utf8(xml), [1 << 20])).length).toBe(b.length);
+    }
+  });
+});
+
 // (c) Generated MIME trees.
 type Node =
   | { t: 'leaf'; type: string; body: string }
