@@ -87,7 +87,7 @@ export class XmlWriter implements Sink {
   private pendN = 0;
   private brackets = 0;
   /** Positions of the CRLFs inside the run being copied (their CRs are dropped). */
-  private readonly crs = new Int32Array(4096);
+  private crs = new Int32Array(16);
   private crN = 0;
 
   constructor(private readonly out: Output) {}
@@ -174,8 +174,14 @@ export class XmlWriter implements Sink {
       if (c === CR && crlf && i + 1 < e && d[i + 1] === LF) {
         // The document's line ending: keep the run going; the CR is dropped when it is copied.
         if (this.crN === this.crs.length) {
-          this.flushRun(d, run, i);
-          run = i;
+          if (this.crs.length < 4096) {
+            const next = new Int32Array(this.crs.length * 4);
+            next.set(this.crs);
+            this.crs = next;
+          } else {
+            this.flushRun(d, run, i);
+            run = i;
+          }
         }
         this.crs[this.crN++] = i;
         i += 2;
