@@ -114,7 +114,8 @@ class StringEncoder {
       this.hi = s.slice(-1);
       s = s.slice(0, -1);
     }
-    const m = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.exec(s);
+    const wellFormed = (s as { isWellFormed?: () => boolean }).isWellFormed?.call(s);
+    const m = wellFormed === true ? null : /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.exec(s);
     if (m) {
       this.lone = true;
       s = s.slice(0, m.index);
