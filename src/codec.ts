@@ -133,6 +133,8 @@ function pushString(tok: XmlTokenizer, se: StringEncoder, s: string, last: boole
 }
 
 const utf8 = new TextDecoder();
+/** Inputs above this size take the one-shot paths that bound their extra memory. */
+const BIG = 1 << 20;
 
 /**
  * Converts MIME bytes to an XMIME document. Never fails: every byte sequence
@@ -151,6 +153,17 @@ const utf8 = new TextDecoder();
  * ```
  */
 export function toXml(mime: Uint8Array, options: EncodeOptions = {}): string {
+  if (mime.length > BIG) {
+    // Build the string piece by piece, so the whole output never sits in a buffer beside it.
+    const td = new TextDecoder();
+    let xml = '';
+    const out = new Output((c) => (xml += td.decode(c, { stream: true })), 1 << 20, false);
+    const tok = new MimeTokenizer(new XmlWriter(out), options);
+    tok.push(mime);
+    tok.end();
+    out.flush();
+    return xml + td.decode();
+  }
   const out = new Output(null, Math.max(4096, mime.length + (mime.length >> 1)));
   const tok = new MimeTokenizer(new XmlWriter(out), options);
   tok.push(mime);
@@ -174,8 +187,12 @@ export function toMime(xml: string | Uint8Array, options: DecodeOptions = {}): U
   const reader = new XmimeReader(new MimeWriter(out));
   const tok = new XmlTokenizer(reader, options);
   reader.tok = tok;
-  if (typeof xml === 'string') pushString(tok, new StringEncoder(), xml, true, 0);
-  else tok.push(xml);
+  if (typeof xml === 'string') {
+    // A big string is encoded a slice at a time (a split surrogate pair waits for the next slice).
+    const se = new StringEncoder();
+    let fed = 0;
+    for (let i = 0; i < xml.length; i += BIG) fed += pushString(tok, se, xml.slice(i, i + BIG), i + BIG >= xml.length, fed);
+  } else tok.push(xml);
   tok.end();
   return out.take();
 }

@@ -16,9 +16,16 @@ export class Output {
   buf: Uint8Array;
   n = 0;
 
+  /**
+   * @param onChunk receives full buffers (streaming mode), or null (one-shot mode).
+   * @param size initial buffer size.
+   * @param copy hand out copies (the default); false hands out views of the
+   *   buffer, for a consumer that is done with each chunk before it returns.
+   */
   constructor(
     private readonly onChunk: ((chunk: Uint8Array) => void) | null,
     size = 65536,
+    private readonly copy = true,
   ) {
     this.buf = new Uint8Array(size);
   }
@@ -70,7 +77,7 @@ export class Output {
   /** Hands buffered bytes to `onChunk` if at least `min` are waiting. */
   flush(min = 1): void {
     if (this.onChunk === null || this.n < min) return;
-    const chunk = this.buf.slice(0, this.n);
+    const chunk = this.copy ? this.buf.slice(0, this.n) : this.buf.subarray(0, this.n);
     this.n = 0;
     this.onChunk(chunk);
   }

@@ -9,6 +9,8 @@ import { view } from './output.js';
 import type { XmlAttr, XmlHandler, XmlTokenizer } from './xml-tokenizer.js';
 
 const LF = 0x0a;
+/** Character data is converted at most this many bytes at a time. */
+const SLICE = 32768;
 
 /** Attributes each element may carry (unprefixed); foreign-namespace attributes are ignored. */
 const ALLOWED: readonly (readonly string[])[] = [
@@ -171,6 +173,18 @@ export class XmimeReader implements XmlHandler {
       }
       return;
     }
+    // Convert in slices so the scratch buffer stays small; never split a UTF-8 sequence.
+    while (e - s > SLICE) {
+      let m = s + SLICE;
+      while ((d[m] & 0xc0) === 0x80) m--;
+      this.leafText(d, s, m);
+      s = m;
+    }
+    this.leafText(d, s, e);
+  }
+
+  /** Character data of a leaf element to MIME bytes. */
+  private leafText(d: Uint8Array, s: number, e: number): void {
     // "\n" is the document's line ending; U+F700–U+F7FF (EF 9C 80 – EF 9F BF) are raw bytes.
     const crlf = this.eol === Eol.CrLf;
     const seg = e - s >= 64 ? view(d, s, e) : null; // short runs: the byte loop is cheaper

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toMime, toXml } from '../src/index.js';
 import { anyBytes, mimeish } from './arbitraries.js';
-import { decodeChunks, encodeChunks, split, text, utf8 } from './helpers.js';
+import { decodeChunks, encodeChunks, firstDiff, split, text, utf8 } from './helpers.js';
 
 const RUNS = Number(process.env.XMIME_FC_RUNS ?? 300);
 
@@ -69,6 +69,22 @@ describe('(b) large inputs in large chunks (output buffers fill and are handed o
       const xml = toXml(b);
       for (const size of [1 << 20, 65536, 8191]) expect(text(encodeChunks(split(b, [size]))) === xml).toBe(true);
       expect(decodeChunks(split(utf8(xml), [1 << 20])).length).toBe(b.length);
+    }
+  });
+});
+
+describe('one-shot paths for inputs over 1 MiB', () => {
+  it('agree with streaming, also with a surrogate pair on every side of the string slice boundary', () => {
+    for (const shift of [0, 1, 2, 3]) {
+      // The body's text starts at index 105 of the XMIME; put an emoji's high surrogate at 2^20 - 1 + shift.
+      const prefix = 'Subject: big\r\n\r\n';
+      const body = 'a'.repeat((1 << 20) - 106 + shift) + '\u{1f600}\u00e9\r\n'.repeat(3) + 'b'.repeat(1000);
+      const b = utf8(prefix + body);
+      const xml = toXml(b);
+      expect(xml.charCodeAt((1 << 20) - 1 + shift)).toBe(0xd83d);
+      expect(text(encodeChunks(split(b, [65536]))) === xml).toBe(true);
+      expect(firstDiff(toMime(xml), b)).toBe(-1);
+      expect(firstDiff(toMime(utf8(xml)), b)).toBe(-1);
     }
   });
 });
