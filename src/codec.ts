@@ -71,7 +71,7 @@ export class Decoder {
 
   constructor(onChunk: (mime: Uint8Array) => void, options: DecodeOptions = {}) {
     this.out = new Output(onChunk);
-    const reader = new XmimeReader(new MimeWriter(this.out));
+    const reader = new XmimeReader(new MimeWriter(this.out), this.out);
     this.tok = new XmlTokenizer(reader, options);
     reader.tok = this.tok;
   }
@@ -184,7 +184,7 @@ export function toXml(mime: Uint8Array, options: EncodeOptions = {}): string {
  */
 export function toMime(xml: string | Uint8Array, options: DecodeOptions = {}): Uint8Array {
   const out = new Output(null, xml.length + (xml.length >> 3) + 256);
-  const reader = new XmimeReader(new MimeWriter(out));
+  const reader = new XmimeReader(new MimeWriter(out), out);
   const tok = new XmlTokenizer(reader, options);
   reader.tok = tok;
   if (typeof xml === 'string') {

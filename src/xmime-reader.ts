@@ -5,7 +5,7 @@
  * @module
  */
 import { type Attrs, DEFAULT_SEP, Eol, Kind, MAX_BOUNDARY, NS, TAG, defaultBefore, isLeaf, newAttrs, type Sink } from './events.js';
-import { view } from './output.js';
+import { type Output, view } from './output.js';
 import type { XmlAttr, XmlHandler, XmlTokenizer } from './xml-tokenizer.js';
 
 const LF = 0x0a;
@@ -58,7 +58,18 @@ export class XmimeReader implements XmlHandler {
   private eol = Eol.CrLf;
   private buf = new Uint8Array(4096);
 
-  constructor(private readonly sink: Sink) {}
+  private lfs = new Int32Array(256);
+  private lfN = 0;
+
+  /**
+   * @param sink receives the events.
+   * @param out when given, leaf text is written straight into it (the sink
+   *   must be a writer whose text() would only append the bytes there).
+   */
+  constructor(
+    private readonly sink: Sink,
+    private readonly out: Output | null = null,
+  ) {}
 
   start(ns: string | null, local: string, attrs: XmlAttr[], at: number): void {
     const tok = this.tok;
@@ -183,33 +194,35 @@ export class XmimeReader implements XmlHandler {
     this.leafText(d, s, e);
   }
 
-  /** Character data of a leaf element to MIME bytes. */
+  /**
+   * Character data of a leaf element to MIME bytes: "\n" is the document's
+   * line ending; U+F700–U+F7FF (EF 9C 80 – EF 9F BF) are raw bytes. Writes
+   * straight into the output when the reader was given one, else through
+   * the sink.
+   */
   private leafText(d: Uint8Array, s: number, e: number): void {
-    // "\n" is the document's line ending; U+F700–U+F7FF (EF 9C 80 – EF 9F BF) are raw bytes.
-    const crlf = this.eol === Eol.CrLf;
-    const seg = e - s >= 64 ? view(d, s, e) : null; // short runs: the byte loop is cheaper
+    const crlf = this.eol === Eol.CrLf, len = e - s;
+    const seg = len >= 64 ? view(d, s, e) : null; // short runs: the byte loop is cheaper
     if (seg !== null && seg.indexOf(0xef) < 0) {
-      // No escapes: pass through, or copy runs between line feeds and insert CRs.
       if (!crlf) return this.sink.text(d, s, e);
-      const out = this.scratch(2 * seg.length);
-      let k = 0, i = 0;
-      for (;;) {
-        const j = seg.indexOf(LF, i);
-        const stop = j < 0 ? seg.length : j;
-        if (stop - i < 24) for (let q = i; q < stop; q++) out[k++] = seg[q];
-        else {
-          out.set(view(seg, i, stop), k);
-          k += stop - i;
-        }
-        if (j < 0) break;
-        out[k++] = 0x0d;
-        out[k++] = LF;
-        i = j + 1;
+      // Copy the run once, then spread it from the end, inserting a CR before each LF.
+      const lfs = this.lineFeeds(seg);
+      const m = this.lfN;
+      const [buf, k] = this.space(len + m);
+      buf.set(seg, k);
+      let shift = m, stop = len;
+      for (let j = m - 1; j >= 0; j--) {
+        const p = lfs[j];
+        if (shift > 0 && stop > p + 1) buf.copyWithin(k + p + 1 + shift, k + p + 1, k + stop);
+        buf[k + p + shift] = LF;
+        buf[k + p + shift - 1] = 0x0d;
+        shift--;
+        stop = p;
       }
-      return this.sink.text(out, 0, k);
+      return this.commit(len + m);
     }
-    const out = this.scratch(2 * (e - s));
-    let k = 0;
+    const [out, k0] = this.space(2 * len);
+    let k = k0;
     for (let i = s; i < e; i++) {
       const c = d[i];
       if (c === LF) {
@@ -220,7 +233,37 @@ export class XmimeReader implements XmlHandler {
         i += 2;
       } else out[k++] = c;
     }
-    this.sink.text(out, 0, k);
+    this.commit(k - k0);
+  }
+
+  /** Positions of the LFs in `seg` (in `lfs`, count in `lfN`). */
+  private lineFeeds(seg: Uint8Array): Int32Array {
+    let n = 0;
+    for (let i = seg.indexOf(LF); i >= 0; i = seg.indexOf(LF, i + 1)) {
+      if (n === this.lfs.length) {
+        const next = new Int32Array(n * 2);
+        next.set(this.lfs);
+        this.lfs = next;
+      }
+      this.lfs[n++] = i;
+    }
+    this.lfN = n;
+    return this.lfs;
+  }
+
+  /** Room for `n` bytes: in the output buffer when writing directly, else in the scratch buffer. */
+  private space(n: number): [Uint8Array, number] {
+    if (this.out !== null) {
+      this.out.ensure(n);
+      return [this.out.buf, this.out.n];
+    }
+    return [this.scratch(n), 0];
+  }
+
+  /** Hands on the `k` bytes just written into {@link space}. */
+  private commit(k: number): void {
+    if (this.out !== null) this.out.n += k;
+    else this.sink.text(this.buf, 0, k);
   }
 
   /** A reusable buffer of at least `n` bytes. */
