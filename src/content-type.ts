@@ -84,9 +84,10 @@ export function parseContentType(d: Uint8Array, s: number, e: number): MediaType
     i = skipCfws(d, i + 1, e);
     let value: Uint8Array;
     if (i < e && d[i] === QUOTE) {
-      const q = quotedEnd(d, i, e);
-      value = unquote(d, i + 1, d[q - 1] === QUOTE && q - 1 > i ? q - 1 : q);
-      i = q;
+      const close = closingQuote(d, i, e);
+      // An unterminated quoted string runs to the end of the value.
+      value = unquote(d, i + 1, close < 0 ? e : close);
+      i = close < 0 ? e : close + 1;
     } else {
       const v0 = i;
       i = tokenEnd(d, i, e, [SEMI]);
@@ -97,15 +98,19 @@ export function parseContentType(d: Uint8Array, s: number, e: number): MediaType
   return { type, boundary };
 }
 
-/** Index just past the closing quote of the quoted string at `i` (or `e`). */
-function quotedEnd(d: Uint8Array, i: number, e: number): number {
-  i++;
-  while (i < e) {
-    const c = d[i++];
-    if (c === 0x5c) i++;
-    else if (c === QUOTE) return i;
+/** Index of the quote that closes the quoted string at `i`, or -1 if it is not closed before `e`. */
+function closingQuote(d: Uint8Array, i: number, e: number): number {
+  for (i++; i < e; i++) {
+    if (d[i] === 0x5c) i++;
+    else if (d[i] === QUOTE) return i;
   }
-  return e;
+  return -1;
+}
+
+/** Index just past the quoted string at `i` (or `e`). */
+function quotedEnd(d: Uint8Array, i: number, e: number): number {
+  const close = closingQuote(d, i, e);
+  return close < 0 ? e : close + 1;
 }
 
 /** The content of a quoted string: backslash escapes resolved, folds removed. */

@@ -124,6 +124,10 @@ export class MimeTokenizer {
   private epiBefore = Eol.None;
   private epiPad = new Uint8Array(0);
 
+  /** The line a delimiter check is waiting on (absolute offset), and how far its search got. */
+  private mdLine = -1;
+  private mdScan = 0;
+
   // Last delimiter match.
   private mF = 0;
   private mClose = false;
@@ -447,11 +451,17 @@ export class MimeTokenizer {
     if (d[s + 1] !== DASH) return NO;
     // The line must end (CRLF, LF or end of input) within the longest possible delimiter line.
     const limit = s + 2 + MAX_BOUNDARY + 2 + MAX_PAD + 1;
-    let e = s + 2;
+    // While a line waits for more input, resume its search rather than start over.
+    const at = this.w.base + s;
+    let e = at === this.mdLine ? s + this.mdScan : s + 2;
     while (e < n && e < limit && d[e] !== LF && d[e] !== CR) e++;
     if (e >= limit) return NO;
     if (e >= n || (d[e] === CR && e + 1 >= n)) {
-      if (!eof) return NEED;
+      if (!eof) {
+        this.mdLine = at;
+        this.mdScan = e - s;
+        return NEED;
+      }
     }
     if (e < n && d[e] === CR && (e + 1 >= n || d[e + 1] !== LF)) return NO; // a bare CR is not a line ending
     let t = e;

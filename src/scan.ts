@@ -8,16 +8,24 @@
  * @module
  */
 
-let lastBuffer: ArrayBufferLike | null = null;
-let lastView: Uint32Array = new Uint32Array(0);
+/**
+ * A word view of the whole buffer behind the bytes being scanned. Each
+ * tokenizer or writer owns one, so nothing outlives the codec that used it,
+ * and a buffer that was resized since (resizable or growable buffers) gets a
+ * fresh view.
+ */
+export class WordView {
+  private buffer: ArrayBufferLike | null = null;
+  private view: Uint32Array = new Uint32Array(0);
 
-/** A word view of the whole buffer behind `d` (cached: calls come in runs on one buffer). */
-function words(d: Uint8Array): Uint32Array {
-  if (d.buffer !== lastBuffer) {
-    lastBuffer = d.buffer;
-    lastView = new Uint32Array(d.buffer, 0, d.buffer.byteLength >>> 2);
+  of(d: Uint8Array): Uint32Array {
+    const b = d.buffer;
+    if (b !== this.buffer || this.view.length !== Math.floor(b.byteLength / 4)) {
+      this.buffer = b;
+      this.view = new Uint32Array(b, 0, Math.floor(b.byteLength / 4));
+    }
+    return this.view;
   }
-  return lastView;
 }
 
 /** Non-zero when any byte of `x` is zero. */
@@ -37,24 +45,29 @@ function flagged(w: number): number {
   );
 }
 
-/** Index of the first byte in [i, e) whose `table` entry is not 0, or `e`. */
-export function skipPlain(d: Uint8Array, i: number, e: number, table: Uint8Array): number {
+/**
+ * Index of the first byte in [i, e) whose `table` entry is not 0, or `e`.
+ * Offsets into the buffer may exceed 2^31, so word indexes use plain
+ * arithmetic, not shifts.
+ */
+export function skipPlain(d: Uint8Array, i: number, e: number, table: Uint8Array, words: WordView): number {
   // Bytes first: short runs (the usual case between markup) never pay for the word setup.
   const first = Math.min(e, i + 16);
   while (i < first && table[d[i]] === 0) i++;
   if (i < first || i >= e) return i;
   const off = d.byteOffset;
   // Unaligned head.
-  while (i < e && ((off + i) & 3) !== 0) {
+  while (i < e && (off + i) % 4 !== 0) {
     if (table[d[i]] !== 0) return i;
     i++;
   }
-  const w = words(d);
-  const we = (off + e) >>> 2;
-  let k = (off + i) >>> 2;
+  const w = words.of(d);
+  const small = off + e < 0x80000000; // shifts are exact below 2^31
+  const we = small ? (off + e) >> 2 : Math.floor((off + e) / 4);
+  let k = small ? (off + i) >> 2 : (off + i) / 4;
   for (;;) {
     while (k < we && flagged(w[k]) === 0) k++;
-    i = (k << 2) - off;
+    i = small ? (k << 2) - off : k * 4 - off;
     // A flagged word (or the tail): decide its bytes with the table.
     const lim = Math.min(e, i + 4);
     while (i < lim && table[d[i]] === 0) i++;

@@ -10,7 +10,7 @@
  * @module
  */
 import { type ErrorCode, XmimeError } from './errors.js';
-import { skipPlain } from './scan.js';
+import { skipPlain, WordView } from './scan.js';
 import { InputWindow } from './window.js';
 import { utf8Seq } from './xml-writer.js';
 
@@ -43,7 +43,7 @@ const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
 const LF = 0x0a, CR = 0x0d, TAB = 0x09, SP = 0x20, LT = 0x3c, GT = 0x3e, AMP = 0x26, RB = 0x5d;
-const SLASH = 0x2f, QM = 0x3f, BANG = 0x21, EQ = 0x3d, DQ = 0x22, SQ = 0x27, COLON = 0x3a, SEMI = 0x3b;
+const SLASH = 0x2f, QM = 0x3f, BANG = 0x21, EQ = 0x3d, DQ = 0x22, SQ = 0x27, SEMI = 0x3b;
 const LF_BYTES = new Uint8Array([LF]);
 /** Longest reference, '&' to ';' (leading zeros make any length legal XML). */
 const MAX_REF = 1024;
@@ -60,12 +60,31 @@ function isWs(c: number): boolean {
   return c === SP || c === LF || c === TAB || c === CR;
 }
 
-function isNameStart(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c >= 0x80;
+/** XML 1.0 (5th edition) NameStartChar, by code point. */
+function isNameStart(cp: number): boolean {
+  if (cp < 0x80) return (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x41 && cp <= 0x5a) || cp === 0x5f || cp === 0x3a;
+  return (
+    (cp >= 0xc0 && cp <= 0xd6) || (cp >= 0xd8 && cp <= 0xf6) || (cp >= 0xf8 && cp <= 0x2ff) || (cp >= 0x370 && cp <= 0x37d) ||
+    (cp >= 0x37f && cp <= 0x1fff) || cp === 0x200c || cp === 0x200d || (cp >= 0x2070 && cp <= 0x218f) ||
+    (cp >= 0x2c00 && cp <= 0x2fef) || (cp >= 0x3001 && cp <= 0xd7ff) || (cp >= 0xf900 && cp <= 0xfdcf) ||
+    (cp >= 0xfdf0 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0xeffff)
+  );
 }
 
-function isNameChar(c: number): boolean {
-  return isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e;
+/** XML 1.0 NameChar, by code point. */
+function isNameChar(cp: number): boolean {
+  return (
+    isNameStart(cp) || (cp >= 0x30 && cp <= 0x39) || cp === 0x2d || cp === 0x2e || cp === 0xb7 ||
+    (cp >= 0x300 && cp <= 0x36f) || cp === 0x203f || cp === 0x2040
+  );
+}
+
+/** The code point of the valid UTF-8 sequence of `len` bytes at `i`. */
+function codePoint(d: Uint8Array, i: number, len: number): number {
+  const c = d[i];
+  if (len === 2) return ((c & 0x1f) << 6) | (d[i + 1] & 0x3f);
+  if (len === 3) return ((c & 0x0f) << 12) | ((d[i + 1] & 0x3f) << 6) | (d[i + 2] & 0x3f);
+  return ((c & 0x07) << 18) | ((d[i + 1] & 0x3f) << 12) | ((d[i + 2] & 0x3f) << 6) | (d[i + 3] & 0x3f);
 }
 
 /** XML 1.0 Char production. */
@@ -73,7 +92,7 @@ export function isXmlChar(cp: number): boolean {
   return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
 }
 
-const dec = new TextDecoder('utf-8');
+const dec = new TextDecoder('utf-8', { ignoreBOM: true }); // a U+FEFF inside a name or value is data
 
 /** Decodes a short run of bytes (names, declarations); plain ASCII skips the TextDecoder. */
 function ascii(d: Uint8Array, s: number, e: number): string {
@@ -98,13 +117,17 @@ export class XmlTokenizer {
 
   private st = St.Start;
   private crPending = false;
-  private brackets = 0;
+  /** Offset of the reference or CR whose replacement text is being handed on. */
+  private pieceAt = 0;
+  private readonly words = new WordView();
   private tagScan = 0;
   private tagQuote = 0;
 
   private readonly stack: string[] = [];
   /** Namespace bindings, innermost last, and how many each open element added. */
-  private readonly bindings: [string, string][] = [['xml', XML_NS]];
+  private readonly bindings = new Map<string, string[]>([['xml', [XML_NS]]]);
+  /** Prefixes bound by the open elements, in order, and how many each element bound. */
+  private readonly bound: string[] = [];
   private readonly added: number[] = [];
 
   // Line/column bookkeeping, advanced lazily and only forward.
@@ -156,7 +179,7 @@ export class XmlTokenizer {
 
   /** Absolute offset of `d[i]` when `d` is the input window, else of the token being read. */
   offsetOf(d: Uint8Array, i: number): number {
-    return d === this.d ? this.w.base + i : this.w.base + this.p;
+    return d === this.d ? this.w.base + i : this.pieceAt;
   }
 
   fail(code: ErrorCode, detail: string, at: number): never {
@@ -198,13 +221,11 @@ export class XmlTokenizer {
 
   /** Byte order mark and XML declaration. */
   private start(): boolean {
-    const d = this.d, n = d.length, p = this.p;
-    if (n - p < 6 && !this.eof) return false;
+    const d = this.d, n = d.length;
+    if (n - this.p < 9 && !this.eof) return false;
+    let p = this.p;
     if (d[p] === 0xfe || d[p] === 0xff || d[p] === 0x00) this.fail('xml-encoding', 'UTF-16 or UTF-32 input; XMIME is UTF-8', this.w.base + p);
-    if (d[p] === 0xef && d[p + 1] === 0xbb && d[p + 2] === 0xbf) {
-      this.p += 3;
-      return this.start();
-    }
+    if (d[p] === 0xef && d[p + 1] === 0xbb && d[p + 2] === 0xbf) p = this.p += 3; // one byte order mark, no more
     this.st = St.Prolog;
     if (ascii(d, p, Math.min(n, p + 5)) === '<?xml' && p + 5 < n && isWs(d[p + 5])) {
       const q = d.indexOf(GT, p);
@@ -224,7 +245,7 @@ export class XmlTokenizer {
   }
 
   private xmlDecl(s: string, at: number): void {
-    const m = /^\s+version\s*=\s*(["'])([^"']*)\1(?:\s+encoding\s*=\s*(["'])([^"']*)\3)?(?:\s+standalone\s*=\s*(["'])(yes|no)\5)?\s*$/.exec(' ' + s);
+    const m = /^[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])([^"']*)\1(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(["'])([^"']*)\3)?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(["'])(yes|no)\5)?[ \t\r\n]*$/.exec(' ' + s);
     if (!m) this.fail('xml-syntax', 'malformed XML declaration', this.w.base + at);
     if (m[2] !== '1.0') this.fail('xml-version', `XML version ${m[2]}; only 1.0 is accepted`, this.w.base + at);
     if (m[4] !== undefined && !/^utf-?8$/i.test(m[4])) this.fail('xml-encoding', `encoding "${m[4]}"; XMIME is UTF-8`, this.w.base + at);
@@ -249,6 +270,7 @@ export class XmlTokenizer {
   /** Markup at `p` ('<'). Returns false when the tag is not complete yet. */
   private markup(): boolean {
     const d = this.d, n = d.length, p = this.p;
+    this.crPending = false; // the CR that ended the last chunk was followed by '<', not LF
     if (p + 1 >= n) return this.needTag(p);
     const c = d[p + 1];
     if (c === BANG) {
@@ -260,7 +282,6 @@ export class XmlTokenizer {
         if (this.st !== St.Content) this.fail('xml-syntax', 'CDATA outside the root element', this.w.base + p);
         this.st = St.Cdata;
         this.p = p + 9;
-        this.brackets = 0;
         return true;
       }
       if (want('<!DOCTYPE')) this.fail('xml-dtd', 'document type declarations are not allowed', this.w.base + p);
@@ -287,11 +308,10 @@ export class XmlTokenizer {
     }
     this.tagScan = 0;
     this.tagQuote = 0;
-    if (i - p > this.maxTag) this.fail('limit-tag', `tag longer than ${this.maxTag} bytes`, this.w.base + p);
+    if (i - p + 1 > this.maxTag) this.fail('limit-tag', `tag longer than ${this.maxTag} bytes`, this.w.base + p);
     if (c === SLASH) this.endTag(p, i);
     else this.startTag(p, i);
     this.p = i + 1;
-    this.brackets = 0;
     return true;
   }
 
@@ -303,9 +323,15 @@ export class XmlTokenizer {
 
   /** Reads a Name at `i`; returns its end. */
   private name(i: number, e: number): number {
-    const d = this.d;
-    if (i >= e || !isNameStart(d[i]) && d[i] !== COLON) this.fail('xml-syntax', 'a name was expected', this.w.base + i);
-    while (i < e && (isNameChar(d[i]) || d[i] === COLON)) i += d[i] < 0x80 ? 1 : this.checkUtf8(i, e);
+    const d = this.d, s = i;
+    while (i < e) {
+      const c = d[i];
+      const len = c < 0x80 ? 1 : this.checkUtf8(i, e);
+      const cp = len === 1 ? c : codePoint(d, i, len);
+      if (!(i === s ? isNameStart(cp) : isNameChar(cp))) break;
+      i += len;
+    }
+    if (i === s) this.fail('xml-syntax', 'a name was expected', this.w.base + s);
     return i;
   }
 
@@ -317,8 +343,8 @@ export class XmlTokenizer {
   }
 
   private resolve(prefix: string, at: number): string | null {
-    const b = this.bindings;
-    for (let k = b.length - 1; k >= 0; k--) if (b[k][0] === prefix) return b[k][1] === '' ? null : b[k][1];
+    const uris = this.bindings.get(prefix);
+    if (uris !== undefined && uris.length > 0) return uris[uris.length - 1] === '' ? null : uris[uris.length - 1];
     if (prefix === '') return null;
     this.fail('xml-namespace', `prefix "${prefix}" is not declared`, at);
   }
@@ -358,10 +384,13 @@ export class XmlTokenizer {
     let added = 0;
     for (const [an, v, a0] of raw) {
       if (an === 'xmlns' || an.startsWith('xmlns:')) {
-        const prefix = an === 'xmlns' ? '' : an.slice(6);
+        const prefix = an === 'xmlns' ? '' : this.qname(an, this.w.base + a0)[1];
         if (prefix === 'xmlns' || (prefix === 'xml') !== (v === XML_NS) || v === XMLNS_NS || (prefix !== '' && v === ''))
           this.fail('xml-namespace', `illegal namespace declaration ${an}="${v}"`, this.w.base + a0);
-        this.bindings.push([prefix, v]);
+        const uris = this.bindings.get(prefix);
+        if (uris === undefined) this.bindings.set(prefix, [v]);
+        else uris.push(v);
+        this.bound.push(prefix);
         added++;
       }
     }
@@ -404,7 +433,7 @@ export class XmlTokenizer {
 
   private close(at: number): void {
     this.stack.pop();
-    this.bindings.length -= this.added.pop()!;
+    for (let k = this.added.pop()!; k > 0; k--) this.bindings.get(this.bound.pop()!)!.pop();
     this.h.end(at);
     this.st = this.stack.length === 0 ? St.Epilog : St.Content;
   }
@@ -501,7 +530,7 @@ export class XmlTokenizer {
     }
     let run = i, lit = i, stalled = false;
     while (i < n) {
-      i = skipPlain(d, i, n, ATTN);
+      i = skipPlain(d, i, n, ATTN, this.words);
       if (i >= n) break;
       const c = d[i];
       if (c >= 0x20 && c < 0x80) {
@@ -513,15 +542,15 @@ export class XmlTokenizer {
             this.p = i;
             return false;
           }
+          this.pieceAt = this.w.base + i;
           h.text(this.refBytes, 0, this.refLen);
           i = run = lit = next;
-          this.brackets = 0;
           continue;
         }
-        if (c === GT) {
-          const b1 = i - 1 >= lit ? d[i - 1] === RB : this.brackets >= 1;
-          const b2 = i - 2 >= lit ? d[i - 2] === RB : i - 1 >= lit ? this.brackets >= 1 : this.brackets >= 2;
-          if (b1 && b2) this.fail('xml-syntax', "']]>' is not allowed in text", this.w.base + i);
+        // "]]>" is never split between chunks: trailing ']' wait for the next one (below).
+        if (c === GT && i - 2 >= lit && d[i - 1] === RB && d[i - 2] === RB) {
+          if (i - 2 > run) h.text(d, run, i - 2); // earlier text first, so errors come in input order
+          this.fail('xml-syntax', "']]>' is not allowed in text", this.w.base + i - 2);
         }
         i++;
         continue;
@@ -532,6 +561,7 @@ export class XmlTokenizer {
       }
       if (c === CR) {
         if (i > run) h.text(d, run, i);
+        this.pieceAt = this.w.base + i;
         h.text(LF_BYTES, 0, 1);
         i++;
         if (i < n) {
@@ -540,24 +570,24 @@ export class XmlTokenizer {
         run = i;
         continue;
       }
-      if (c < 0x20) this.fail('xml-char', `control character U+${c.toString(16).padStart(4, '0')}`, this.w.base + i);
       if (utf8Seq(d, i, n) === 0 && !this.eof) {
         stalled = true; // a multi-byte character continues in the next chunk
         break;
       }
+      if (c < 0x20 || utf8Seq(d, i, n) <= 0 || (c === 0xef && d[i + 1] === 0xbf && d[i + 2] >= 0xbe)) {
+        if (i > run) h.text(d, run, i); // earlier text first, so errors come in input order
+        if (c < 0x20) this.fail('xml-char', `control character U+${c.toString(16).padStart(4, '0')}`, this.w.base + i);
+      }
       i += this.checkUtf8(i, n);
     }
+    if (i >= n && !this.eof) {
+      // Up to two ']' at the end may start "]]>": decide them with the next chunk.
+      while (i > run && i > n - 2 && d[i - 1] === RB) i--;
+      stalled = stalled || i < n;
+    }
     if (i > run) h.text(d, run, i);
-    this.trackBrackets(lit, i);
     this.p = i;
     return !stalled && i < n;
-  }
-
-  private trackBrackets(s: number, e: number): void {
-    const d = this.d;
-    let k = 0;
-    while (k < 2 && e - 1 - k >= s && d[e - 1 - k] === RB) k++;
-    this.brackets = k === e - s ? Math.min(2, this.brackets + k) : k;
   }
 
   /** Inside <![CDATA[ ... ]]>. */
@@ -586,6 +616,7 @@ export class XmlTokenizer {
       } else if (c >= 0x20 && c < 0x80 || c === LF || c === TAB) i++;
       else if (c === CR) {
         if (i > run) h.text(d, run, i);
+        this.pieceAt = this.w.base + i;
         h.text(LF_BYTES, 0, 1);
         i++;
         if (i < n) {

@@ -9,7 +9,7 @@
  */
 import { type Attrs, DEFAULT_SEP, EOL_NAMES, Eol, Kind, NS, TAG, bytesEqual, defaultBefore, isLeaf, type Sink } from './events.js';
 import type { Output } from './output.js';
-import { skipPlain } from './scan.js';
+import { skipPlain, WordView } from './scan.js';
 
 const LF = 0x0a, CR = 0x0d, LT = 0x3c, GT = 0x3e, AMP = 0x26, RB = 0x5d;
 
@@ -88,6 +88,7 @@ export class XmlWriter implements Sink {
   private brackets = 0;
   /** Positions of the CRLFs inside the run being copied (their CRs are dropped). */
   private crs = new Int32Array(16);
+  private readonly words = new WordView();
   private crN = 0;
 
   constructor(private readonly out: Output) {}
@@ -168,7 +169,7 @@ export class XmlWriter implements Sink {
     const crlf = this.eol === Eol.CrLf;
     const CLASS = crlf ? CLASS_CRLF : CLASS_LF;
     while (i < e) {
-      i = skipPlain(d, i, e, CLASS);
+      i = skipPlain(d, i, e, CLASS, this.words);
       if (i >= e) break;
       const c = d[i];
       if (c === CR && crlf && i + 1 < e && d[i + 1] === LF) {

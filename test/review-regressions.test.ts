@@ -1,0 +1,148 @@
+/**
+ * Regression tests for the findings of the adversarial review of 2026-11-21
+ * (numbered as in that review). Each failed before its fix.
+ */
+import { describe, expect, it } from 'vitest';
+import { Decoder, toMime, toXml, XmimeError } from '../src/index.js';
+import { skipPlain, WordView } from '../src/scan.js';
+import { concat, decodeChunks, encodeChunks, split, text, utf8 } from './helpers.js';
+
+const M = '<mime xmlns="urn:xmpp:xmime:0">';
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+function errorOf(f: () => unknown): XmimeError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(XmimeError);
+    return e as XmimeError;
+  }
+  throw new Error('no error');
+}
+
+function bestOf3(f: () => void): number {
+  let best = Infinity;
+  for (let k = 0; k < 3; k++) {
+    const t = performance.now();
+    f();
+    best = Math.min(best, performance.now() - t);
+  }
+  return best;
+}
+
+describe('review findings', () => {
+  it('1: a CR ending a chunk before markup does not swallow a later LF', () => {
+    for (const parts of [[`${M}\r`, '<body>\nX</body></mime>'], [`${M}<body>a\r`, '<![CDATA[\nb]]></body></mime>']]) {
+      expect(hex(decodeChunks(parts))).toBe(hex(toMime(parts.join(''))));
+    }
+  });
+
+  it('2: U+FEFF is data in names and attribute values', () => {
+    expect(text(toMime(`${M}<multipart boundary="&#xFEFF;b"><part/></multipart></mime>`))).toBe('--\ufeffb\r\n');
+    expect(errorOf(() => toMime('<mime xmlns="&#xFEFF;urn:xmpp:xmime:0"/>')).code).toBe('xmime-namespace');
+    expect(errorOf(() => toMime('<\ufeffmime xmlns="urn:xmpp:xmime:0"/>')).code).toBe('xmime-element');
+    expect(toMime('<\ufeffa:mime xmlns:\ufeffa="urn:xmpp:xmime:0"/>').length).toBe(0);
+  });
+
+  it('3: data more than 2 GiB into its buffer is scanned correctly', () => {
+    let big: Uint8Array;
+    try {
+      big = new Uint8Array(2 ** 31 + 4096);
+    } catch {
+      return; // no room for a 2 GiB buffer here
+    }
+    const mail = utf8('Subject: far\r\n\r\n' + 'abcdefgh'.repeat(40) + '&<\r\n');
+    const v = big.subarray(2 ** 31 + 8, 2 ** 31 + 8 + mail.length);
+    v.set(mail);
+    expect(skipPlain(v, 0, v.length, new Uint8Array(256).fill(1, 0x26, 0x27), new WordView())).toBe(mail.indexOf(0x26));
+    const xml = toXml(v);
+    expect(hex(toMime(xml))).toBe(hex(mail));
+    const x = utf8(xml), w = big.subarray(2 ** 31 + 8, 2 ** 31 + 8 + x.length);
+    w.set(x);
+    expect(hex(toMime(w))).toBe(hex(mail));
+  });
+
+  it('4: a resizable buffer that grew is not scanned with a stale view', () => {
+    const buf = new (ArrayBuffer as unknown as new (n: number, o: object) => ArrayBuffer)(64, { maxByteLength: 1 << 16 });
+    const u = new Uint8Array(buf);
+    u.fill(65);
+    u[0] = 10;
+    toXml(u);
+    (buf as unknown as { resize(n: number): void }).resize(256);
+    u.fill(65);
+    u[0] = 10;
+    u[100] = 0x26;
+    u[200] = 0x3c;
+    const copy = u.slice();
+    expect(hex(toMime(toXml(u)))).toBe(hex(copy));
+  });
+
+  it('5: names follow the XML Name productions; xmlns: needs a local part', () => {
+    for (const bad of [
+      `<mime xmlns="urn:xmpp:xmime:0" xmlns:a="x" a:b\u00d7="1"/>`,
+      `<x\u00d7:mime xmlns:x\u00d7="urn:xmpp:xmime:0"/>`,
+      `<mime\u037e xmlns="urn:xmpp:xmime:0"/>`,
+      `<mime xmlns:="urn:xmpp:xmime:0"/>`,
+      `<mime xmlns="urn:xmpp:xmime:0" xmlns:a:b="x"/>`,
+    ])
+      expect(() => toMime(bad), bad).toThrow(XmimeError);
+  });
+
+  it('6: at most one byte order mark, and many give a clear error', () => {
+    expect(() => toMime('\ufeff\ufeff<mime xmlns="urn:xmpp:xmime:0"/>')).toThrow(XmimeError);
+    expect(errorOf(() => toMime('\ufeff'.repeat(100_000) + '<mime xmlns="urn:xmpp:xmime:0"/>')).code).toBe('xml-syntax');
+  });
+
+  it('7: the XML declaration takes only XML white space', () => {
+    for (const bad of ['<?xml version="1.0"\u00a0?><mime xmlns="urn:xmpp:xmime:0"/>', '<?xml version\f=\f"1.0"?><mime xmlns="urn:xmpp:xmime:0"/>'])
+      expect(() => toMime(bad)).toThrow(XmimeError);
+  });
+
+  it('8: error code and position do not depend on chunking', () => {
+    for (const doc of [`${M}]]></mime>`, `${M}\n&#62;</mime>`, `${M}x]]]>y</mime>`]) {
+      const whole = errorOf(() => toMime(doc));
+      for (const n of [1, 2, 3, 5]) {
+        const e = errorOf(() => decodeChunks(split(utf8(doc), [n])));
+        expect([e.code, e.offset, e.line, e.column]).toEqual([whole.code, whole.offset, whole.line, whole.column]);
+      }
+    }
+    expect(errorOf(() => toMime(`${M}\n&#62;</mime>`)).offset).toBe(M.length + 1);
+  });
+
+  it('9: namespace lookups stay linear with many declarations', () => {
+    const doc = (n: number) => {
+      const decl = Array.from({ length: n }, (_, i) => ` xmlns:p${i}="urn:x${i}"`).join('');
+      const attrs = Array.from({ length: n }, (_, i) => ` p${i}:a="1"`).join('');
+      return utf8(`<mime xmlns="urn:xmpp:xmime:0"${decl}><body${attrs}>x</body></mime>`);
+    };
+    const small = doc(10_000), big = doc(20_000);
+    const t1 = bestOf3(() => toMime(small)), t2 = bestOf3(() => toMime(big));
+    expect(t2 / t1).toBeLessThan(3);
+  });
+
+  it('10: a long dash line awaiting input is not rescanned on every push', () => {
+    const mail = (dash: string) => utf8('Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\n' + `${dash}${'x'.repeat(16_000)}\r\n`.repeat(20) + '--b--\r\n');
+    const withDash = mail('--'), without = mail('xx');
+    const tDash = bestOf3(() => encodeChunks(split(withDash, [1])));
+    const tPlain = bestOf3(() => encodeChunks(split(without, [1])));
+    expect(tDash / tPlain).toBeLessThan(5);
+    expect(text(encodeChunks(split(withDash, [1])))).toBe(toXml(withDash));
+  });
+
+  it('11: a quoted boundary ending in an escaped quote keeps the quote (spec §9.4)', () => {
+    const b = utf8('Content-Type: multipart/mixed; boundary="ab\\"\r\n\r\n--ab"\r\n\r\nx\r\n--ab"--\r\n');
+    expect(toXml(b)).toContain('<multipart boundary="ab&quot;">');
+    expect(hex(toMime(toXml(b)))).toBe(hex(b));
+  });
+
+  it('12: maxTagBytes is the exact tag length allowed', () => {
+    const doc = `${M}</mime>`; // the start tag is 31 bytes
+    expect(toMime(doc, { maxTagBytes: 31 }).length).toBe(0);
+    expect(errorOf(() => toMime(doc, { maxTagBytes: 30 })).code).toBe('limit-tag');
+    const parts: Uint8Array[] = [];
+    const dec = new Decoder((c) => parts.push(c), { maxTagBytes: 31 });
+    for (const c of split(utf8(doc), [1])) dec.push(c);
+    dec.end();
+    expect(concat(parts).length).toBe(0);
+  });
+});
