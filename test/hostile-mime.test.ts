@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_DEPTH, toMime, toXml } from '../src/index.js';
-import { decodeChunks, encodeChunks, firstDiff, split, text, utf8 } from './helpers.js';
+import { bestOf3, decodeChunks, encodeChunks, firstDiff, split, text, utf8 } from './helpers.js';
 
 /** Shapes, each built at size n, with the n the test starts from. */
 const SIZES: Record<string, number> = {
@@ -36,15 +36,6 @@ const SHAPES: Record<string, (n: number) => Uint8Array> = {
   },
 };
 
-function bestOf3(f: () => void): number {
-  let best = Infinity;
-  for (let k = 0; k < 3; k++) {
-    const t = performance.now();
-    f();
-    best = Math.min(best, performance.now() - t);
-  }
-  return best;
-}
 
 describe('adversarial MIME shapes round-trip in linear time', () => {
   for (const [name, make] of Object.entries(SHAPES)) {

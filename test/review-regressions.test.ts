@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Decoder, toMime, toXml, XmimeError } from '../src/index.js';
 import { skipPlain, WordView } from '../src/scan.js';
-import { concat, decodeChunks, encodeChunks, split, text, utf8 } from './helpers.js';
+import { bestOf3, concat, decodeChunks, encodeChunks, split, text, utf8 } from './helpers.js';
 
 const M = '<mime xmlns="urn:xmpp:xmime:0">';
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -20,15 +20,6 @@ function errorOf(f: () => unknown): XmimeError {
   throw new Error('no error');
 }
 
-function bestOf3(f: () => void): number {
-  let best = Infinity;
-  for (let k = 0; k < 3; k++) {
-    const t = performance.now();
-    f();
-    best = Math.min(best, performance.now() - t);
-  }
-  return best;
-}
 
 describe('review findings', () => {
   it('1: a CR ending a chunk before markup does not swallow a later LF', () => {
