@@ -86,7 +86,7 @@ export class Decoder {
   }
 
   end(): void {
-    if (this.se.encode('', true).length > 0 || this.se.lone) this.tok.fail('xml-char', 'the text ends with half a surrogate pair', this.bytesIn);
+    if (this.se.pending) this.tok.fail('xml-char', 'the text ends with half a surrogate pair', this.bytesIn);
     this.tok.end();
     this.out.flush();
   }
@@ -102,6 +102,11 @@ class StringEncoder {
   private readonly te = new TextEncoder();
   private hi = '';
   lone = false;
+
+  /** A high surrogate is waiting for its partner. */
+  get pending(): boolean {
+    return this.hi !== '';
+  }
 
   encode(s: string, last: boolean): Uint8Array {
     if (this.hi !== '') {

@@ -61,7 +61,7 @@ function fieldName(d: Uint8Array, s: number, e: number): number {
 /** Bytes as a string key, one character per byte. */
 function latin1(d: Uint8Array, s: number, e: number): string {
   let out = '';
-  for (let i = s; i < e; i += 8192) out += String.fromCharCode.apply(null, d.subarray(i, Math.min(e, i + 8192)) as unknown as number[]);
+  for (let i = s; i < e; i += 8192) out += String.fromCharCode.apply(null, view(d, i, Math.min(e, i + 8192)) as unknown as number[]);
   return out;
 }
 
