@@ -8,11 +8,38 @@ import { Output } from './output.js';
 import { XmimeReader } from './xmime-reader.js';
 import { type DecodeLimits, XmlTokenizer } from './xml-tokenizer.js';
 import { XmlWriter } from './xml-writer.js';
+import { Readable, type ReadableStats } from './readable.js';
 
 /** Options of MIME → XMIME. */
-export type EncodeOptions = EncodeLimits;
+export interface EncodeOptions extends EncodeLimits {
+  /**
+   * Carry `text/*` bodies as decoded text (`<text>`) wherever their exact
+   * bytes can be rebuilt from it. Default true; false gives the pure wire
+   * form, the fastest path. Both decode with the same {@link toMime}.
+   */
+  readable?: boolean;
+  /** Bodies longer than this stay bytes. Default 1 MiB. */
+  maxTextBytes?: number;
+  /** Counts text parts and readable ones into this object, if given. */
+  stats?: ReadableStats;
+}
 /** Options of XMIME → MIME. */
 export type DecodeOptions = DecodeLimits;
+
+/** The encoder pipeline into `out`: tokenizer → (readable stage) → XML writer. */
+function encoderInto(out: Output, options: EncodeOptions): MimeTokenizer {
+  const writer = new XmlWriter(out);
+  const sink = options.readable === false ? writer : new Readable(writer, options.maxTextBytes, options.stats ?? null);
+  return new MimeTokenizer(sink, options);
+}
+
+/** The decoder pipeline into `out`: XML tokenizer → XMIME reader → MIME writer. */
+function decoderInto(out: Output, options: DecodeOptions): XmlTokenizer {
+  const reader = new XmimeReader(new MimeWriter(out), out, options.maxTextBytes);
+  const tok = new XmlTokenizer(reader, options);
+  reader.tok = tok;
+  return tok;
+}
 
 /** Output is handed on once this much is buffered (and at the end). */
 const FLUSH_AT = 16384;
@@ -36,7 +63,7 @@ export class Encoder {
 
   constructor(onChunk: (xml: Uint8Array) => void, options: EncodeOptions = {}) {
     this.out = new Output(onChunk);
-    this.tok = new MimeTokenizer(new XmlWriter(this.out), options);
+    this.tok = encoderInto(this.out, options);
   }
 
   push(mime: Uint8Array): void {
@@ -71,9 +98,7 @@ export class Decoder {
 
   constructor(onChunk: (mime: Uint8Array) => void, options: DecodeOptions = {}) {
     this.out = new Output(onChunk);
-    const reader = new XmimeReader(new MimeWriter(this.out), this.out);
-    this.tok = new XmlTokenizer(reader, options);
-    reader.tok = this.tok;
+    this.tok = decoderInto(this.out, options);
   }
 
   push(xml: Uint8Array | string): void {
@@ -163,14 +188,14 @@ export function toXml(mime: Uint8Array, options: EncodeOptions = {}): string {
     const td = new TextDecoder();
     let xml = '';
     const out = new Output((c) => (xml += td.decode(c, { stream: true })), 1 << 20, false);
-    const tok = new MimeTokenizer(new XmlWriter(out), options);
+    const tok = encoderInto(out, options);
     tok.push(mime);
     tok.end();
     out.flush();
     return xml + td.decode();
   }
   const out = new Output(null, Math.max(4096, mime.length + (mime.length >> 1)));
-  const tok = new MimeTokenizer(new XmlWriter(out), options);
+  const tok = encoderInto(out, options);
   tok.push(mime);
   tok.end();
   return utf8.decode(out.take());
@@ -189,9 +214,7 @@ export function toXml(mime: Uint8Array, options: EncodeOptions = {}): string {
  */
 export function toMime(xml: string | Uint8Array, options: DecodeOptions = {}): Uint8Array {
   const out = new Output(null, xml.length + (xml.length >> 3) + 256);
-  const reader = new XmimeReader(new MimeWriter(out), out);
-  const tok = new XmlTokenizer(reader, options);
-  reader.tok = tok;
+  const tok = decoderInto(out, options);
   if (typeof xml === 'string') {
     // A big string is encoded a slice at a time (a split surrogate pair waits for the next slice).
     const se = new StringEncoder();

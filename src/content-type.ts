@@ -10,6 +10,8 @@ export interface MediaType {
   /** `type/subtype`, lower-cased ASCII. */
   type: string;
   boundary: Uint8Array | null;
+  /** The charset parameter, if any (for readable text). */
+  charset: Uint8Array | null;
 }
 
 const SP = 0x20, TAB = 0x09, CR = 0x0d, LF = 0x0a;
@@ -61,13 +63,13 @@ export function parseContentType(d: Uint8Array, s: number, e: number): MediaType
   i = tokenEnd(d, i, e, [SLASH, SEMI]);
   const t1 = i;
   i = skipCfws(d, i, e);
-  if (t1 === t0 || i >= e || d[i] !== SLASH) return { type: '', boundary: null };
+  if (t1 === t0 || i >= e || d[i] !== SLASH) return { type: '', boundary: null, charset: null };
   i = skipCfws(d, i + 1, e);
   const u0 = i;
   i = tokenEnd(d, i, e, [SEMI, 0x28]);
-  if (i === u0) return { type: '', boundary: null };
+  if (i === u0) return { type: '', boundary: null, charset: null };
   const type = lowerAscii(d, t0, t1) + '/' + lowerAscii(d, u0, i);
-  let boundary: Uint8Array | null = null;
+  let boundary: Uint8Array | null = null, charset: Uint8Array | null = null;
   while (i < e) {
     // Advance to the next ';' (skipping quoted strings), then read one parameter.
     while (i < e && d[i] !== SEMI) {
@@ -93,9 +95,11 @@ export function parseContentType(d: Uint8Array, s: number, e: number): MediaType
       i = tokenEnd(d, i, e, [SEMI]);
       value = d.slice(v0, i);
     }
-    if (boundary === null && lowerAscii(d, n0, n1) === 'boundary') boundary = value;
+    const pname = n1 - n0 === 8 || n1 - n0 === 7 ? lowerAscii(d, n0, n1) : '';
+    if (boundary === null && pname === 'boundary') boundary = value;
+    else if (charset === null && pname === 'charset') charset = value;
   }
-  return { type, boundary };
+  return { type, boundary, charset };
 }
 
 /** Index of the quote that closes the quoted string at `i`, or -1 if it is not closed before `e`. */
@@ -125,11 +129,16 @@ function unquote(d: Uint8Array, s: number, e: number): Uint8Array {
   return Uint8Array.from(out);
 }
 
+/** A Content-Transfer-Encoding value: its first token, lower-cased. */
+export function cteValue(d: Uint8Array, s: number, e: number): string {
+  const i = skipCfws(d, s, e);
+  return lowerAscii(d, i, tokenEnd(d, i, e, [SEMI, 0x28]));
+}
+
 /** True when a Content-Transfer-Encoding value is an identity encoding (or absent). */
 export function cteKind(d: Uint8Array | null, s: number, e: number): 'identity' | 'base64' | 'other' {
   if (d === null) return 'identity';
-  const i = skipCfws(d, s, e);
-  const v = lowerAscii(d, i, tokenEnd(d, i, e, [SEMI, 0x28]));
+  const v = cteValue(d, s, e);
   if (v === '' || v === '7bit' || v === '8bit' || v === 'binary') return 'identity';
   return v === 'base64' ? 'base64' : 'other';
 }

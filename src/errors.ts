@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   'xml-trailing': 'content after the root element',
   'limit-depth': 'elements nested deeper than the maxDepth limit',
   'limit-tag': 'a tag longer than the maxTagBytes limit',
+  'limit-text': 'a <text> element longer than the maxTextBytes limit',
   'xmime-namespace': 'an element outside the XMIME namespace',
   'xmime-element': 'an element that XMIME does not define',
   'xmime-placement': 'an XMIME element where it may not appear',
@@ -30,6 +31,7 @@ export const ERROR_CODES = {
   'xmime-attribute-value': 'an attribute value outside its allowed form',
   'xmime-missing-attribute': 'a required attribute is missing',
   'xmime-text': 'text in an element that holds only elements',
+  'xmime-charset': 'a character of a <text> element that its charset cannot encode',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

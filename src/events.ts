@@ -12,6 +12,8 @@
 /** The XMIME namespace; also the XEP-0030 feature a gateway advertises. */
 export const NS = 'urn:xmpp:xmime:0';
 
+import type { TextForm } from './text-body.js';
+
 /** Element kinds, in the order of {@link TAG}. */
 export const enum Kind {
   Mime = 0,
@@ -24,6 +26,8 @@ export const enum Kind {
   Part,
   Epilogue,
   Message,
+  /** A readable text body (decoded text plus how to re-encode it). */
+  Text,
 }
 
 /** Element local names, indexed by {@link Kind}. */
@@ -38,11 +42,12 @@ export const TAG: readonly string[] = [
   'part',
   'epilogue',
   'message',
+  'text',
 ];
 
 /** Kinds whose content is text (the bytes of the MIME construct); the rest hold only elements. */
 export function isLeaf(k: Kind): boolean {
-  return k === Kind.FromLine || k === Kind.Header || k === Kind.Body || k === Kind.Preamble || k === Kind.Epilogue;
+  return k === Kind.FromLine || k === Kind.Header || k === Kind.Body || k === Kind.Preamble || k === Kind.Epilogue || k === Kind.Text;
 }
 
 /** A line terminator: none (end of data), LF, or CR LF. */
@@ -76,10 +81,12 @@ export interface Attrs {
   boundary: Uint8Array | null;
   /** Part, Epilogue: transport padding after the delimiter (spaces and tabs). */
   pad: Uint8Array | null;
+  /** Text: how the decoded text becomes the body's bytes again. */
+  form: TextForm | null;
 }
 
 export function newAttrs(): Attrs {
-  return { eol: Eol.CrLf, end: Eol.CrLf, before: Eol.CrLf, after: Eol.CrLf, name: null, sep: null, boundary: null, pad: null };
+  return { eol: Eol.CrLf, end: Eol.CrLf, before: Eol.CrLf, after: Eol.CrLf, name: null, sep: null, boundary: null, pad: null, form: null };
 }
 
 /** The consumer of events. Text is always the exact MIME bytes. */

@@ -6,9 +6,13 @@
  */
 import { type Attrs, DEFAULT_SEP, Eol, Kind, MAX_BOUNDARY, NS, TAG, defaultBefore, isLeaf, newAttrs, type Sink } from './events.js';
 import { type Output, view } from './output.js';
-import type { XmlAttr, XmlHandler, XmlTokenizer } from './xml-tokenizer.js';
+import { charsetEncoder, charsetName } from './charset.js';
+import { type TextForm, writeText } from './text-body.js';
+import { B64_LINE, MAX_BREAKS, QP_LINE } from './transfer.js';
+import { DEFAULT_MAX_TEXT_BYTES_DECODE, type XmlAttr, type XmlHandler, type XmlTokenizer } from './xml-tokenizer.js';
 
 const LF = 0x0a;
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 /** Character data is converted at most this many bytes at a time. */
 const SLICE = 32768;
 
@@ -24,7 +28,14 @@ const ALLOWED: readonly (readonly string[])[] = [
   ['before', 'pad', 'after'], // part
   ['before', 'pad', 'after'], // epilogue
   [], // message
+  ['charset', 'transfer', 'eol', 'line', 'end', 'blank', 'hex', 'always', 'start', 'trailing', 'soft-space', 'breaks', 'wrap', 'fill'], // text
 ];
+
+/** Attributes of `<text>` that only a transfer encoding has. */
+const FOR_TRANSFER: Record<string, TextForm['transfer']> = {
+  end: 'base64', blank: 'base64', hex: 'quoted-printable', always: 'quoted-printable', start: 'quoted-printable',
+  trailing: 'quoted-printable', 'soft-space': 'quoted-printable', breaks: 'quoted-printable', wrap: 'quoted-printable', fill: 'quoted-printable',
+};
 
 interface Open {
   kind: Kind;
@@ -66,9 +77,16 @@ export class XmimeReader implements XmlHandler {
    * @param out when given, leaf text is written straight into it (the sink
    *   must be a writer whose text() would only append the bytes there).
    */
+  /** The content of an open `<text>`, its form and where it started. */
+  private textBuf = new Uint8Array(0);
+  private textN = 0;
+  private textAt = 0;
+  private form: TextForm | null = null;
+
   constructor(
     private readonly sink: Sink,
     private readonly out: Output | null = null,
+    private readonly maxText = DEFAULT_MAX_TEXT_BYTES_DECODE,
   ) {}
 
   start(ns: string | null, local: string, attrs: XmlAttr[], at: number): void {
@@ -107,7 +125,7 @@ export class XmimeReader implements XmlHandler {
     // An entity: mime, part or message.
     if (kind === Kind.FromLine && pk === Kind.Mime && parent.phase === 0) parent.phase = 1;
     else if (kind === Kind.Headers && parent.phase <= 1) parent.phase = 2;
-    else if ((kind === Kind.Body || kind === Kind.Multipart || kind === Kind.Message) && parent.phase <= 2) parent.phase = 3;
+    else if ((kind === Kind.Body || kind === Kind.Text || kind === Kind.Multipart || kind === Kind.Message) && parent.phase <= 2) parent.phase = 3;
     else bad(`cannot appear here inside <${TAG[pk]}>`);
     return false;
   }
@@ -121,7 +139,9 @@ export class XmimeReader implements XmlHandler {
     a.pad = null;
     a.name = a.boundary = null;
     a.eol = Eol.CrLf;
+    a.form = null;
     const allowed = ALLOWED[kind];
+    if (kind === Kind.Text) return this.textForm(attrs, at);
     for (const { ns, local, value } of attrs) {
       if (ns === NS) tok.fail('xmime-attribute', `<${TAG[kind]}> has no attribute "${local}" in the XMIME namespace; XMIME attributes are unprefixed`, at);
       if (ns !== null) continue;
@@ -175,8 +195,103 @@ export class XmimeReader implements XmlHandler {
     if (kind === Kind.Mime) this.eol = a.eol;
   }
 
+  /** Reads the attributes of `<text>` (spec §7.4) into a form. */
+  private textForm(attrs: XmlAttr[], at: number): void {
+    const tok = this.tok;
+    const f: TextForm = { charset: 'utf-8', transfer: 'identity', qp: null, b64: null, eol: this.eol };
+    const seen = new Map<string, string>();
+    for (const { ns, local, value } of attrs) {
+      if (ns === NS) tok.fail('xmime-attribute', `<text> has no attribute "${local}" in the XMIME namespace; XMIME attributes are unprefixed`, at);
+      if (ns !== null) continue;
+      if (!ALLOWED[Kind.Text].includes(local)) tok.fail('xmime-attribute', `<text> has no attribute "${local}"`, at);
+      seen.set(local, value);
+    }
+    const bad = (name: string): never => tok.fail('xmime-attribute-value', `${name}="${seen.get(name)}" is not allowed on <text>`, at);
+    const int = (name: string, min: number, max: number): number | undefined => {
+      const v = seen.get(name);
+      if (v === undefined) return undefined;
+      if (!/^[0-9]{1,9}$/.test(v) || +v < min || +v > max) bad(name);
+      return +v;
+    };
+    const charset = seen.get('charset');
+    if (charset !== undefined) {
+      const name = charsetName(charset);
+      if (name === null || charsetEncoder(name) === null) tok.fail('xmime-attribute-value', `charset="${charset}" is not a charset xmime can encode`, at);
+      f.charset = charset;
+    }
+    const transfer = seen.get('transfer');
+    if (transfer !== undefined) {
+      f.transfer = transfer === 'quoted-printable' || transfer === 'base64' ? transfer : bad('transfer');
+    }
+    for (const k of seen.keys())
+      if (FOR_TRANSFER[k] !== undefined && FOR_TRANSFER[k] !== f.transfer) tok.fail('xmime-attribute', `<text> has "${k}" only with transfer="${FOR_TRANSFER[k]}"`, at);
+    const eol = seen.get('eol');
+    if (eol !== undefined) f.eol = eol === 'crlf' ? Eol.CrLf : eol === 'lf' ? Eol.Lf : bad('eol');
+    const flag = (name: string, on: string): boolean => seen.has(name) && (seen.get(name) === on || bad(name));
+    if (f.transfer === 'base64') {
+      const line = int('line', 4, 1e6) ?? B64_LINE;
+      if (line % 4 !== 0) bad('line');
+      f.b64 = { line, end: !flag('end', 'none'), blank: int('blank', 0, 1e6) ?? 0 };
+    } else if (f.transfer === 'quoted-printable') {
+      const chars = (name: string): string => {
+        const v = seen.get(name);
+        if (v === undefined) return '';
+        const b = attrBytes(v);
+        if (b.some((c) => c !== 0x09 && (c < 0x20 || c > 0x7e || c === 0x3d))) bad(name);
+        return String.fromCharCode(...b);
+      };
+      let breaks: number[] | null = null;
+      const bv = seen.get('breaks');
+      if (bv !== undefined) {
+        if (!/^[0-9]{1,9}( [0-9]{1,9})*$/.test(bv)) bad('breaks');
+        breaks = bv.split(' ').map(Number);
+        if (breaks.length > MAX_BREAKS) bad('breaks');
+      }
+      f.qp = {
+        line: int('line', 4, 1e6) ?? QP_LINE,
+        lower: flag('hex', 'lower'),
+        always: chars('always'),
+        start: chars('start'),
+        rawTrailing: flag('trailing', 'raw'),
+        softSpace: flag('soft-space', 'encoded'),
+        word: flag('wrap', 'word'),
+        fill: !flag('fill', 'no'),
+        breaks,
+      };
+    } else if (seen.has('line')) tok.fail('xmime-attribute', '<text> has "line" only with a transfer encoding', at);
+    this.a.form = this.form = f;
+    this.textN = 0;
+    this.textAt = at;
+  }
+
+  /** Collects the content of `<text>`; it is encoded at its end tag. */
+  private textContent(d: Uint8Array, s: number, e: number): void {
+    const need = this.textN + e - s;
+    if (need > this.maxText) this.tok.fail('limit-text', `<text> holds more than ${this.maxText} bytes`, this.tok.offsetOf(d, s));
+    if (need > this.textBuf.length) {
+      const next = new Uint8Array(Math.min(this.maxText, Math.max(need, 2 * this.textBuf.length, 4096)));
+      next.set(this.textBuf.subarray(0, this.textN));
+      this.textBuf = next;
+    }
+    this.textBuf.set(d.subarray(s, e), this.textN);
+    this.textN = need;
+  }
+
+  /** The bytes of a finished `<text>`: line feeds to its line ending, U+F7xx to controls, then charset and transfer encoding. */
+  private endText(): void {
+    const f = this.form!;
+    const nl = f.eol === Eol.CrLf ? '\r\n' : '\n';
+    const s = utf8.decode(this.textBuf.subarray(0, this.textN)).replace(/[\n\uf700-\uf7ff]/g, (m) => (m === '\n' ? nl : String.fromCharCode(m.charCodeAt(0) - 0xf700)));
+    const bytes = writeText(s, f, this.eol);
+    if (bytes === null) this.tok.fail('xmime-charset', `<text> holds a character that charset "${f.charset}" cannot encode`, this.textAt);
+    this.sink.text(bytes, 0, bytes.length);
+    this.form = null;
+    if (this.textBuf.length > 65536) this.textBuf = new Uint8Array(0);
+  }
+
   text(d: Uint8Array, s: number, e: number): void {
     const top = this.stack[this.stack.length - 1];
+    if (top.kind === Kind.Text) return this.textContent(d, s, e);
     if (!isLeaf(top.kind)) {
       for (let i = s; i < e; i++) {
         const c = d[i];
@@ -273,6 +388,8 @@ export class XmimeReader implements XmlHandler {
   }
 
   end(): void {
-    this.sink.close(this.stack.pop()!.kind);
+    const kind = this.stack.pop()!.kind;
+    if (kind === Kind.Text) this.endText();
+    this.sink.close(kind);
   }
 }

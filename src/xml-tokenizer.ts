@@ -34,10 +34,13 @@ export interface DecodeLimits {
   maxDepth?: number;
   /** Longest start or end tag, attributes included. Default 1 MiB. */
   maxTagBytes?: number;
+  /** Longest content of a `<text>` element (UTF-8 bytes), which is re-encoded whole. Default 16 MiB. */
+  maxTextBytes?: number;
 }
 
 export const DEFAULT_XML_MAX_DEPTH = 4096;
 export const DEFAULT_MAX_TAG_BYTES = 1 << 20;
+export const DEFAULT_MAX_TEXT_BYTES_DECODE = 16 << 20;
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';

@@ -10,6 +10,8 @@
 import { type Attrs, DEFAULT_SEP, EOL_NAMES, Eol, Kind, NS, TAG, bytesEqual, defaultBefore, isLeaf, type Sink } from './events.js';
 import type { Output } from './output.js';
 import { skipPlain, WordView } from './scan.js';
+import type { TextForm } from './text-body.js';
+import { B64_LINE, QP_LINE } from './transfer.js';
 
 const LF = 0x0a, CR = 0x0d, LT = 0x3c, GT = 0x3e, AMP = 0x26, RB = 0x5d;
 
@@ -27,6 +29,17 @@ const CLASS_LF = CLASS_CRLF.slice();
 CLASS_LF[LF] = 0;
 
 const HEX = '0123456789ABCDEF';
+/** What `chars` escapes: line endings, controls, markup. */
+const CHARS_ESCAPED = /\r\n|[\n\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f<&]|]]>/g;
+const utf8 = new TextEncoder();
+
+function latin1Bytes(s: string): Uint8Array {
+  return Uint8Array.from(s, (c) => c.charCodeAt(0));
+}
+
+function escAttr(s: string): string {
+  return s.replace(/[&<"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&quot;'));
+}
 const INDENT = new Uint8Array(1 + 2 * 24).fill(0x20);
 INDENT[0] = LF;
 
@@ -121,6 +134,9 @@ export class XmlWriter implements Sink {
         break;
       case Kind.Preamble:
         this.mpFirst[this.mpFirst.length - 1] = false;
+        break;
+      case Kind.Text:
+        this.formAttrs(a.form!, eol);
         break;
       case Kind.Part:
       case Kind.Epilogue: {
@@ -312,6 +328,59 @@ export class XmlWriter implements Sink {
     out.byte(HEX.charCodeAt(b >> 4));
     out.byte(HEX.charCodeAt(b & 15));
     out.byte(0x3b);
+  }
+
+  /** The attributes of `<text>`: each only when it differs from its default (spec §7.4). */
+  private formAttrs(f: TextForm, eol: Eol): void {
+    const out = this.out;
+    if (f.charset !== 'utf-8') out.ascii(` charset="${escAttr(f.charset)}"`);
+    if (f.transfer !== 'identity') out.ascii(` transfer="${f.transfer}"`);
+    if (f.eol !== eol) this.enumAttr('eol', f.eol);
+    const b = f.b64, q = f.qp;
+    if (b !== null) {
+      if (b.line !== B64_LINE) out.ascii(` line="${b.line}"`);
+      if (!b.end) out.ascii(' end="none"');
+      if (b.blank !== 0) out.ascii(` blank="${b.blank}"`);
+    }
+    if (q !== null) {
+      if (q.line !== QP_LINE && q.breaks === null) out.ascii(` line="${q.line}"`);
+      if (q.lower) out.ascii(' hex="lower"');
+      if (q.always !== '') this.bytesAttr('always', latin1Bytes(q.always));
+      if (q.start !== '') this.bytesAttr('start', latin1Bytes(q.start));
+      if (q.rawTrailing) out.ascii(' trailing="raw"');
+      if (q.softSpace) out.ascii(' soft-space="encoded"');
+      if (q.breaks !== null) out.ascii(` breaks="${q.breaks.join(' ')}"`);
+      else {
+        if (q.word) out.ascii(' wrap="word"');
+        if (!q.fill) out.ascii(' fill="no"');
+      }
+    }
+  }
+
+  /**
+   * The decoded text of a `<text>` element. "\n" stands for the text's line
+   * ending `eol`; control characters (and a CR or LF that is not that line
+   * ending) become U+F700 + their code.
+   */
+  chars(s: string, eol: Eol): void {
+    this.flushText();
+    const crlf = eol === Eol.CrLf;
+    const x = s.replace(CHARS_ESCAPED, (m) => {
+      if (m === '\r\n') return crlf ? '\n' : '&#xF70D;\n';
+      if (m === '\n') return crlf ? '&#xF70A;' : '\n';
+      if (m === '<') return '&lt;';
+      if (m === '&') return '&amp;';
+      if (m === ']]>') return ']]&gt;';
+      const c = m.charCodeAt(0);
+      return `&#xF7${HEX[c >> 4]}${HEX[c & 15]};`;
+    });
+    if (this.gtPending && x.length > 0) {
+      this.out.byte(GT);
+      this.gtPending = false;
+    }
+    const out = this.out;
+    out.ensure(3 * x.length);
+    out.n += utf8.encodeInto(x, out.buf.subarray(out.n)).written;
   }
 
   private enumAttr(name: string, v: Eol): void {

@@ -1,8 +1,11 @@
 /**
  * A second, deliberately naive XMIME decoder written from the spec over a DOM
- * (@xmldom/xmldom), sharing no code with src/. Used as a differential oracle:
+ * (@xmldom/xmldom), sharing no code with src/ but the charset and transfer
+ * encoders of `<text>` (spec §7.4). Used as a differential oracle:
  * whatever the streaming decoder accepts must decode to the same bytes here.
  */
+import { Eol } from '../src/events.js';
+import { type TextForm, writeText } from '../src/text-body.js';
 import { DOMParser, type Element, type Node } from '@xmldom/xmldom';
 
 const NS = 'urn:xmpp:xmime:0';
@@ -98,6 +101,9 @@ export function referenceDecode(xml: string): Uint8Array {
         case 'body':
           leaf(c);
           break;
+        case 'text':
+          for (const b of textBytes(c, eol)) out.push(b);
+          break;
         case 'message':
           entity(c, false);
           break;
@@ -127,4 +133,44 @@ export function referenceDecode(xml: string): Uint8Array {
   };
   entity(root, true);
   return Uint8Array.from(out);
+}
+
+/**
+ * A `<text>` element's bytes. The attributes are read here independently; the
+ * charset and transfer encoders are the library's (spec §7.4 defines them).
+ */
+function textBytes(e: Element, eol: number[]): Uint8Array {
+  const docEol = eol.length === 2 ? Eol.CrLf : Eol.Lf;
+  const a = (n: string) => attr(e, n);
+  const transfer = (a('transfer') ?? 'identity') as TextForm['transfer'];
+  const tEol = a('eol') === null ? docEol : a('eol') === 'lf' ? Eol.Lf : Eol.CrLf;
+  const num = (n: string, d: number) => (a(n) === null ? d : Number(a(n)));
+  const form: TextForm = {
+    charset: a('charset') ?? 'utf-8',
+    transfer,
+    eol: tEol,
+    b64: transfer === 'base64' ? { line: num('line', 76), end: a('end') !== 'none', blank: num('blank', 0) } : null,
+    qp:
+      transfer === 'quoted-printable'
+        ? {
+            line: num('line', 76),
+            lower: a('hex') === 'lower',
+            always: [...(a('always') ?? '')].map((ch) => String.fromCharCode(ch.codePointAt(0)! & 0xff)).join(''),
+            start: [...(a('start') ?? '')].map((ch) => String.fromCharCode(ch.codePointAt(0)! & 0xff)).join(''),
+            rawTrailing: a('trailing') === 'raw',
+            softSpace: a('soft-space') === 'encoded',
+            word: a('wrap') === 'word',
+            fill: a('fill') !== 'no',
+            breaks: a('breaks') === null ? null : a('breaks')!.split(' ').map(Number),
+          }
+        : null,
+  };
+  let text = '';
+  for (const ch of textOf(e)) {
+    const cp = ch.codePointAt(0)!;
+    text += cp === 10 ? (tEol === Eol.CrLf ? '\r\n' : '\n') : cp >= 0xf700 && cp <= 0xf7ff ? String.fromCharCode(cp - 0xf700) : ch;
+  }
+  const bytes = writeText(text, form, docEol);
+  if (bytes === null) throw new ReferenceError('text not encodable');
+  return bytes;
 }

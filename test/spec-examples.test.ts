@@ -38,7 +38,7 @@ describe('spec/xmime.md examples', () => {
   pairs.forEach(([lit, xml], k) => {
     it(`example ${k + 1}: ${lit.slice(0, 50)}`, () => {
       const mime = cString(lit);
-      expect(toXml(mime)).toBe(xml);
+      expect(toXml(mime, { readable: false })).toBe(xml);
       expect(toMime(xml)).toEqual(mime);
     });
   });

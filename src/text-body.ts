@@ -1,0 +1,116 @@
+/**
+ * Readable text bodies: a `text/*` leaf body becomes Unicode text plus the
+ * few parameters that rebuild its bytes (charset, transfer encoding, line
+ * layout). {@link readText} keeps the view only after checking that
+ * {@link writeText} gives back every byte; the decoder calls `writeText`.
+ * @module
+ */
+import { charsetEncoder, charsetName, decodeCharset } from './charset.js';
+import { Eol, bytesEqual } from './events.js';
+import { type B64Params, type QpParams, b64Decode, b64Encode, qpCandidates, qpDecode, qpEncode } from './transfer.js';
+
+/** How decoded text turns back into the body's bytes (the attributes of `<text>`). */
+export interface TextForm {
+  /** MIME charset label (WHATWG Encoding Standard labels); "utf-8" by default. */
+  charset: string;
+  transfer: 'identity' | 'quoted-printable' | 'base64';
+  qp: QpParams | null;
+  b64: B64Params | null;
+  /** The line ending that "\n" in the text stands for. */
+  eol: Eol;
+}
+
+/** Labels that promise ASCII: 8-bit bytes under them are more likely UTF-8 than windows-1252. */
+const ASCII_LABELS = new Set(['us-ascii', 'ascii', 'ansi_x3.4-1968', 'iso646-us', 'us']);
+
+/** Classifies a Content-Transfer-Encoding value (already lower-cased and trimmed). */
+export function transferOf(cte: string | null): TextForm['transfer'] | null {
+  if (cte === null) return 'identity';
+  if (cte === 'quoted-printable' || cte === 'base64') return cte;
+  // 7bit, 8bit, binary, and the misspellings mail software understands as them.
+  return /^(?:[78] ?-?bits?|binary|)$/.test(cte) ? 'identity' : null;
+}
+
+/**
+ * Characters a readable view cannot carry: U+F700–U+F7FF (they escape
+ * control characters in the view), U+2028, U+2029, U+FFFE, U+FFFF and lone
+ * surrogates. Control characters are fine: the writer escapes them.
+ */
+const UNCARRIABLE = /[\uf700-\uf7ff\u2028\u2029\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function isAscii(b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i] >= 0x80) return false;
+  return true;
+}
+
+/**
+ * The readable view of body bytes `w`, or null when none rebuilds them.
+ * @param charset the Content-Type charset parameter, or null.
+ * @param cte the Content-Transfer-Encoding, lower-cased, or null.
+ */
+export function readText(w: Uint8Array, charset: string | null, cte: string | null, docEol: Eol): { form: TextForm; text: string } | null {
+  const transfer = transferOf(cte);
+  if (transfer === null) return null;
+  const crlf = docEol === Eol.CrLf;
+  let d: Uint8Array | null = w, qps: QpParams[] = [], b64: B64Params | null = null;
+  if (transfer === 'quoted-printable') {
+    d = qpDecode(w, crlf);
+    if (d !== null) qps = qpCandidates(w, crlf);
+  } else if (transfer === 'base64') {
+    const r = b64Decode(w, crlf);
+    d = r && r.d;
+    b64 = r && r.p;
+  }
+  if (d === null) return null;
+  // UTF-8 when the bytes are UTF-8 and the label allows it; else the declared charset.
+  const lower = charset === null ? null : charset.trim().toLowerCase();
+  const declared = lower === null ? null : charsetName(lower);
+  let label = 'utf-8', text: string | null = null;
+  if (declared === null || declared === 'utf-8' || ASCII_LABELS.has(lower!) || isAscii(d)) text = decodeCharset('utf-8', d);
+  if (text === null && declared !== null && declared !== 'utf-8') {
+    label = lower!;
+    text = decodeCharset(declared, d);
+  } else if (text === null && (declared === null || ASCII_LABELS.has(lower!))) {
+    // No usable label: windows-1252, as browsers and mail readers assume (every byte has a character).
+    label = 'windows-1252';
+    text = decodeCharset(label, d);
+  }
+  if (text === null || UNCARRIABLE.test(text)) return null;
+  const eol = text.includes('\r\n') ? Eol.CrLf : text.includes('\n') ? Eol.Lf : docEol;
+  const form: TextForm = { charset: label, transfer, qp: null, b64, eol };
+  // Both stages must give back every byte: the charset ...
+  const bytes = encodeChars(text, label);
+  if (bytes === null || !bytesEqual(bytes, d)) return null;
+  // ... and the transfer encoding, with the first parameter set that fits.
+  if (transfer === 'identity') return { form, text };
+  if (transfer === 'base64') return bytesEqual(b64Encode(d, b64!, crlf), w) ? { form, text } : null;
+  for (const qp of qps) if (bytesEqual(qpEncode(d, qp, crlf), w)) return { form: { ...form, qp }, text };
+  return null;
+}
+
+/** `text` in the charset `label`, or null. */
+function encodeChars(text: string, label: string): Uint8Array | null {
+  const name = charsetName(label);
+  const enc = name === null ? null : charsetEncoder(name);
+  const body = enc === null ? null : enc.encode(text);
+  if (body === null) return null;
+  const tail = enc!.end();
+  if (tail.length === 0) return body;
+  const d = new Uint8Array(body.length + tail.length);
+  d.set(body);
+  d.set(tail, body.length);
+  return d;
+}
+
+/**
+ * The body bytes of a readable text: charset-encoded, then transfer-encoded.
+ * Null when a character has no encoding in the charset.
+ */
+export function writeText(text: string, form: TextForm, docEol: Eol): Uint8Array | null {
+  const d = encodeChars(text, form.charset);
+  if (d === null) return null;
+  const crlf = docEol === Eol.CrLf;
+  if (form.transfer === 'quoted-printable') return qpEncode(d, form.qp!, crlf);
+  if (form.transfer === 'base64') return b64Encode(d, form.b64!, crlf);
+  return d;
+}

@@ -1,0 +1,359 @@
+/**
+ * Content-Transfer-Encodings for readable text: quoted-printable and base64,
+ * each as a strict decoder, a parameterised encoder, and a reader of the
+ * parameters a body was written with. Callers keep a decoded view only when
+ * `encode(decode(w), learn(w))` gives back `w` exactly.
+ * @module
+ */
+
+const CR = 0x0d, LF = 0x0a, EQ = 0x3d, SP = 0x20, TAB = 0x09;
+
+/** How a quoted-printable body was written (spec §7.4). */
+export interface QpParams {
+  /** Longest encoded line, counting the "=" of a soft line break. */
+  line: number;
+  /** Hexadecimal digits in lower case. */
+  lower: boolean;
+  /** Printable ASCII characters (and SP, TAB) encoded wherever they occur, although they need not be. */
+  always: string;
+  /** Characters encoded when they start a line ("." and "-" guard against SMTP dot-stuffing and delimiters). */
+  start: string;
+  /** White space at the end of a line is left as it is instead of being encoded. */
+  rawTrailing: boolean;
+  /** White space just before a soft break is encoded too (with explicit `breaks` only). */
+  softSpace: boolean;
+  /** A soft break goes after the last white space that fits, not after the last character that fits. */
+  word: boolean;
+  /** The last character of a line may take the last column (else every line leaves room for "="). */
+  fill: boolean;
+  /**
+   * Where the soft breaks go, when no rule above places them as the body
+   * has them: the number of decoded bytes before each, counted from the
+   * previous soft break or the start. Overrides `line`, `word` and `fill`.
+   */
+  breaks: number[] | null;
+}
+
+/** Soft breaks are listed explicitly only up to this many. */
+export const MAX_BREAKS = 4096;
+
+export const QP_LINE = 76;
+export const B64_LINE = 76;
+
+function hexVal(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const l = c | 0x20;
+  return l >= 0x61 && l <= 0x66 ? l - 0x61 + 10 : -1;
+}
+
+/** Index of the next line ending at or after `i` in `w` (the document's `eol`), or `w.length`. */
+function lineEnd(w: Uint8Array, i: number, crlf: boolean): number {
+  for (;;) {
+    const j = w.indexOf(LF, i);
+    if (j < 0) return w.length;
+    if (!crlf) return j;
+    if (j > 0 && w[j - 1] === CR) return j - 1;
+    i = j + 1;
+  }
+}
+
+/**
+ * Decodes quoted-printable. Hard line breaks (the document line ending) stay
+ * as they are; "=" before a line ending is a soft break; "=" must otherwise
+ * start an escape. Returns null for input that is not quoted-printable.
+ */
+export function qpDecode(w: Uint8Array, crlf: boolean, breaks: number[] | null = null): Uint8Array | null {
+  const out = new Uint8Array(w.length);
+  const el = crlf ? 2 : 1;
+  let n = 0, i = 0;
+  while (i <= w.length) {
+    const e = lineEnd(w, i, crlf);
+    let soft = false;
+    for (let k = i; k < e; k++) {
+      const c = w[k];
+      if (c !== EQ) out[n++] = c;
+      else if (k + 1 === e) soft = true;
+      else {
+        const h = hexVal(w[k + 1]), l = k + 2 < e ? hexVal(w[k + 2]) : -1;
+        if (h < 0 || l < 0) return null;
+        out[n++] = h * 16 + l;
+        k += 2;
+      }
+    }
+    if (e === w.length) {
+      if (soft) return null; // a soft break needs a line after it
+      break;
+    }
+    if (!soft) for (let k = e; k < e + el; k++) out[n++] = w[k];
+    else if (breaks !== null) breaks.push(n);
+    i = e + el;
+  }
+  if (breaks !== null) for (let k = breaks.length - 1; k > 0; k--) breaks[k] -= breaks[k - 1];
+  return out.subarray(0, n);
+}
+
+const isHexLower = (c: number): boolean => c >= 0x61 && c <= 0x66;
+
+/**
+ * The parameter sets a quoted-printable body may have been written with,
+ * most likely first: what the escapes and line lengths show, with the two
+ * wrapping styles that cannot be told apart by looking.
+ */
+export function qpCandidates(w: Uint8Array, crlf: boolean): QpParams[] {
+  const el = crlf ? 2 : 1;
+  let line = 0, longest = 0, lower = false, rawTrailing = false, softSpace = false;
+  const always = new Set<number>(), start = new Set<number>(), literal = new Set<number>();
+  for (let i = 0; i <= w.length; ) {
+    const e = lineEnd(w, i, crlf);
+    const soft = e > i && w[e - 1] === EQ && e < w.length;
+    if (soft) line = Math.max(line, e - i);
+    longest = Math.max(longest, e - i);
+    if (!soft && e > i && (w[e - 1] === SP || w[e - 1] === TAB)) rawTrailing = true;
+    for (let k = i; k < e; k++) {
+      const c = w[k];
+      if (c !== EQ || k + 2 >= e) {
+        if (k > i) literal.add(c);
+        continue;
+      }
+      const v = hexVal(w[k + 1]) * 16 + hexVal(w[k + 2]);
+      if (isHexLower(w[k + 1]) || isHexLower(w[k + 2])) lower = true;
+      // Trailing white space must be encoded anyway; elsewhere SP and TAB are optional.
+      const ws = v === SP || v === TAB;
+      if (ws && soft && k + 3 === e - 1) softSpace = true;
+      else if (((v > SP && v < 0x7f) || (ws && k + 3 < e)) && v !== EQ) (k === i ? start : always).add(v);
+      k += 2;
+    }
+    if (e === w.length) break;
+    i = e + el;
+  }
+  for (const c of always) start.delete(c);
+  // A character encoded at line starts only, and seen literally elsewhere, is a line-start rule.
+  const startRule = [...start].filter((c) => literal.has(c));
+  for (const c of start) if (!literal.has(c)) always.add(c);
+  const str = (s: Iterable<number>): string => String.fromCharCode(...[...s].sort((a, b) => a - b));
+  const base = { line: line > 0 ? line : Math.max(QP_LINE, longest), lower, always: str(always), start: str(startRule), rawTrailing, softSpace };
+  const out: QpParams[] = [];
+  for (const word of [false, true]) {
+    // Word wrapping leaves lines short of the limit, so the longest line only bounds it from below.
+    const lines = word && line > 0 ? [line, line + 1, line + 2, line + 3, QP_LINE, 78].filter((l, k, a) => l >= line && a.indexOf(l) === k) : [base.line];
+    for (const l of lines) for (const fill of [true, false]) out.push({ ...base, line: l, word, fill, breaks: null });
+  }
+  const breaks: number[] = [];
+  qpDecode(w, crlf, breaks);
+  if (breaks.length > 0 && breaks.length <= MAX_BREAKS) out.push({ ...base, word: false, fill: true, breaks });
+  return out;
+}
+
+/** A growable byte buffer for the encoders. */
+class Bytes {
+  buf: Uint8Array;
+  n = 0;
+  constructor(size: number) {
+    this.buf = new Uint8Array(Math.max(16, size));
+  }
+  room(k: number): Uint8Array {
+    if (this.n + k > this.buf.length) {
+      const next = new Uint8Array(2 * this.buf.length + k);
+      next.set(this.buf.subarray(0, this.n));
+      this.buf = next;
+    }
+    return this.buf;
+  }
+  eol(crlf: boolean): void {
+    const b = this.room(2);
+    if (crlf) b[this.n++] = CR;
+    b[this.n++] = LF;
+  }
+}
+
+/**
+ * Encodes bytes as quoted-printable: each line of `d` (split at the document
+ * line ending) becomes one or more encoded lines no longer than `p.line`.
+ */
+export function qpEncode(d: Uint8Array, p: QpParams, crlf: boolean): Uint8Array {
+  const hex = p.lower ? '0123456789abcdef' : '0123456789ABCDEF';
+  const enc = new Uint8Array(256);
+  for (let c = 0; c < 256; c++) enc[c] = c < SP || c >= 0x7f || c === EQ ? 1 : 0;
+  enc[TAB] = 0;
+  for (let k = 0; k < p.always.length; k++) enc[p.always.charCodeAt(k)] = 1;
+  const start = new Uint8Array(256);
+  for (let k = 0; k < p.start.length; k++) start[p.start.charCodeAt(k)] = 1;
+  const o = new Bytes(d.length + (d.length >> 1));
+  const el = crlf ? 2 : 1;
+  let esc = new Uint8Array(256);
+  // Explicit breaks as offsets into d, and the next one due.
+  let abs: number[] | null = null, bi = 0;
+  if (p.breaks !== null) {
+    abs = [];
+    let at = 0;
+    for (const b of p.breaks) abs.push((at += b));
+  }
+  /** Writes bytes [a, b) of the line at `i`, escaped as decided. */
+  const emit = (i: number, a: number, b: number): void => {
+    const buf = o.room(3 * (b - a));
+    for (let k = a; k < b; k++) {
+      const c = d[i + k];
+      if (esc[k]) {
+        buf[o.n++] = EQ;
+        buf[o.n++] = hex.charCodeAt(c >> 4);
+        buf[o.n++] = hex.charCodeAt(c & 15);
+      } else buf[o.n++] = c;
+    }
+  };
+  const soft = (): void => {
+    const b = o.room(1);
+    b[o.n++] = EQ;
+    o.eol(crlf);
+  };
+  for (let i = 0; i <= d.length; ) {
+    const e = lineEnd(d, i, crlf);
+    const len = e - i;
+    if (esc.length < len) esc = new Uint8Array(2 * len);
+    // Decide each byte's escape, then lay the line out.
+    for (let k = 0; k < len; k++) {
+      const c = d[i + k];
+      esc[k] = enc[c];
+    }
+    const lastC = d[e - 1];
+    if (len > 0 && !p.rawTrailing && (lastC === SP || lastC === TAB)) esc[len - 1] = 1;
+    let from = 0, col = 0, space = -1; // the physical line holds [from, k) and is col wide
+    if (abs !== null) {
+      // Explicit layout: a soft break wherever the list says, in this line or at its end.
+      let q = bi;
+      while (q < abs.length && abs[q] < e) q++;
+      if (len > 0 && !p.rawTrailing && abs[q] === e) esc[len - 1] = enc[d[e - 1]];
+      for (let k = 0; k <= len; k++) {
+        while (bi < abs.length && abs[bi] === i + k) {
+          if (p.softSpace && k > from && (d[i + k - 1] === SP || d[i + k - 1] === TAB)) esc[k - 1] = 1;
+          emit(i, from, k);
+          soft();
+          from = k;
+          bi++;
+          col = 0;
+        }
+        if (k < len && col++ === 0 && start[d[i + k]]) esc[k] = 1;
+      }
+      emit(i, from, len);
+      if (e === d.length) break;
+      o.eol(crlf);
+      i = e + el;
+      continue;
+    }
+    for (let k = 0; k < len; k++) {
+      if (col === 0 && start[d[i + k]]) esc[k] = 1;
+      const w = esc[k] ? 3 : 1;
+      const limit = k === len - 1 && p.fill ? p.line : p.line - 1;
+      if (col + w > limit && col > 0) {
+        const cut = p.word && space >= from ? space + 1 : k;
+        emit(i, from, cut);
+        soft();
+        from = cut;
+        col = 0;
+        for (let j = from; j < k; j++) col += esc[j] ? 3 : 1;
+        if (col + w > limit && col > 0) {
+          emit(i, from, k);
+          soft();
+          from = k;
+          col = 0;
+        }
+        space = -1;
+      }
+      if (!esc[k] && (d[i + k] === SP || d[i + k] === TAB)) space = k;
+      col += w;
+    }
+    emit(i, from, len);
+    if (e === d.length) break;
+    o.eol(crlf);
+    i = e + el;
+  }
+  return o.buf.subarray(0, o.n);
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_VAL = new Int8Array(256).fill(-1);
+for (let k = 0; k < 64; k++) B64_VAL[B64.charCodeAt(k)] = k;
+
+/** A base64 body's layout. */
+export interface B64Params {
+  /** Characters per line (a multiple of 4); the last line may be shorter. */
+  line: number;
+  /** The last line has a line ending. */
+  end: boolean;
+  /** Empty lines after the last line. */
+  blank: number;
+}
+
+/**
+ * Decodes base64 laid out in lines of equal length (a multiple of 4, the
+ * last line shorter), each ended by the document line ending except perhaps
+ * the last. Anything else gives null.
+ */
+export function b64Decode(w: Uint8Array, crlf: boolean): { d: Uint8Array; p: B64Params } | null {
+  const el = crlf ? 2 : 1;
+  // Empty lines at the end are layout, not data.
+  let blank = 0;
+  while (w.length >= (blank + 2) * el && (crlf ? w[w.length - 2 * el] === CR && w[w.length - 2 * el + 1] === LF : w[w.length - 2] === LF) && w[w.length - 1] === LF) {
+    w = w.subarray(0, w.length - el);
+    blank++;
+  }
+  const first = lineEnd(w, 0, crlf);
+  const line = first;
+  if (line === 0 || line % 4 !== 0) return null;
+  const out = new Uint8Array(Math.ceil((w.length * 3) / 4));
+  let n = 0, i = 0, end = false, pad = false;
+  while (i < w.length) {
+    const e = lineEnd(w, i, crlf);
+    const len = e - i;
+    if (len === 0 || len > line || len % 4 !== 0 || pad) return null;
+    if (len < line && e + el < w.length) return null; // only the last line may be short
+    for (let k = i; k < e; k += 4) {
+      const a = B64_VAL[w[k]], b = B64_VAL[w[k + 1]];
+      let c = B64_VAL[w[k + 2]], f = B64_VAL[w[k + 3]];
+      if (a < 0 || b < 0) return null;
+      if (w[k + 3] === EQ && k + 4 === e) {
+        pad = true;
+        if (w[k + 2] === EQ) c = 0;
+        else if (c < 0) return null;
+        f = 0;
+      } else if (c < 0 || f < 0) return null;
+      const v = (a << 18) | (b << 12) | (c << 6) | f;
+      out[n++] = v >> 16;
+      if (!(pad && w[k + 2] === EQ)) out[n++] = (v >> 8) & 0xff;
+      if (!pad) out[n++] = v & 0xff;
+    }
+    end = e < w.length;
+    if (e < w.length && (w[e] !== (crlf ? CR : LF) || (crlf && w[e + 1] !== LF))) return null;
+    i = e + el;
+  }
+  return { d: out.subarray(0, n), p: { line, end, blank } };
+}
+
+/** Encodes bytes as base64 in lines of `p.line` characters (a multiple of 4). */
+export function b64Encode(d: Uint8Array, p: B64Params, crlf: boolean): Uint8Array {
+  const chars = 4 * Math.ceil(d.length / 3);
+  const lines = Math.ceil(chars / p.line);
+  const el = crlf ? 2 : 1;
+  const out = new Uint8Array(chars + (Math.max(0, lines - (p.end ? 0 : 1)) + p.blank) * el);
+  let n = 0, col = 0;
+  const put = (c: number): void => {
+    if (col === p.line) {
+      if (crlf) out[n++] = CR;
+      out[n++] = LF;
+      col = 0;
+    }
+    out[n++] = c;
+    col++;
+  };
+  for (let i = 0; i < d.length; i += 3) {
+    const v = (d[i] << 16) | ((d[i + 1] ?? 0) << 8) | (d[i + 2] ?? 0);
+    put(B64.charCodeAt(v >> 18));
+    put(B64.charCodeAt((v >> 12) & 63));
+    put(i + 1 < d.length ? B64.charCodeAt((v >> 6) & 63) : EQ);
+    put(i + 2 < d.length ? B64.charCodeAt(v & 63) : EQ);
+  }
+  for (let k = p.end && n > 0 ? -1 : 0; k < p.blank; k++) {
+    if (crlf) out[n++] = CR;
+    out[n++] = LF;
+  }
+  return out.subarray(0, n);
+}
