@@ -49,7 +49,8 @@ const decoders = new Map<string, TextDecoder>();
 /** Decodes `b` strictly (malformed input gives null), keeping any byte order mark as a character. */
 export function decodeCharset(name: string, b: Uint8Array): string | null {
   let d = decoders.get(name);
-  if (d === undefined) decoders.set(name, (d = new TextDecoder(name, { fatal: true, ignoreBOM: true })));
+  // ignoreBOM only where a BOM exists: with it, Node 20 drops a leading 0xFF in windows-1252.
+  if (d === undefined) decoders.set(name, (d = new TextDecoder(name, { fatal: true, ignoreBOM: name.startsWith('utf-') })));
   try {
     return d.decode(b);
   } catch {
@@ -61,10 +62,8 @@ export function decodeCharset(name: string, b: Uint8Array): string | null {
 const tables = new Map<string, Map<number, number>>();
 
 function addSeq(t: Map<number, number>, name: string, seq: number[]): void {
-  // An "A" in front: Node 20 decodes a lone 0xFF in windows-1252 to nothing.
-  const a = decodeCharset(name, Uint8Array.from([0x41, ...seq]));
-  const s = a === null ? '' : a.slice(1);
-  if (s.length === 0) return;
+  const s = decodeCharset(name, Uint8Array.from(seq));
+  if (s === null || s.length === 0) return;
   const cp = s.codePointAt(0)!;
   if (s.length !== (cp > 0xffff ? 2 : 1) || t.has(cp)) return; // first (lowest) sequence wins
   t.set(cp, seq.reduce((a, b) => a * 256 + b, 0) + (seq.length - 1) * 0x1000000);

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { toMime, toXml } from './codec.js';
+import { type EncodeOptions, toMime, toXml } from './codec.js';
+import type { ReadableStats } from './readable.js';
 import { XmimeError } from './errors.js';
 import { convertFile, createDecodeStream, createEncodeStream } from './node.js';
 import { MimeToXmlStream, XmlToMimeStream } from './streams.js';
@@ -19,6 +20,8 @@ const HELP = `Usage:
 
 Options:
   -o, --output OUT   write to OUT (atomically) instead of standard output
+  --wire             encode and verify the pure wire form (no decoded text)
+  --stats            verify: also print how many text parts were readable
   --debug            show stack traces
   -h, --help         show this help
   -v, --version      show the version
@@ -79,14 +82,14 @@ function firstDiff(a: Uint8Array, b: Uint8Array): number {
 }
 
 /** Checks one file both ways, one-shot and streaming; returns a failure description or null. */
-async function verifyOne(file: string): Promise<string | null> {
+async function verifyOne(file: string, opts: EncodeOptions): Promise<string | null> {
   const b = new Uint8Array(await readFile(file));
-  const xml = toXml(b);
+  const xml = toXml(b, opts);
   const m1 = toMime(xml);
   let d = firstDiff(m1, b);
   if (d >= 0) return `${file}: one-shot round trip differs at byte ${d}`;
   const next = chunker(b.length * 2654435761 + 1);
-  const xs = await through(b, new MimeToXmlStream(), next);
+  const xs = await through(b, new MimeToXmlStream({ readable: opts.readable }), next);
   const xb = new TextEncoder().encode(xml);
   d = firstDiff(xs, xb);
   if (d >= 0) return `${file}: streaming XMIME differs from one-shot at byte ${d}`;
@@ -96,14 +99,15 @@ async function verifyOne(file: string): Promise<string | null> {
   return null;
 }
 
-async function verify(paths: string[]): Promise<number> {
+async function verify(paths: string[], readable: boolean, withStats: boolean): Promise<number> {
   let ok = 0, failed = 0;
+  const stats: ReadableStats = { textParts: 0, readableParts: 0 };
   for (const p of paths) {
     try {
       for await (const file of walk(p)) {
         let why: string | null;
         try {
-          why = await verifyOne(file);
+          why = await verifyOne(file, { readable, stats });
         } catch (e) {
           why = describe(file, e);
         }
@@ -118,6 +122,10 @@ async function verify(paths: string[]): Promise<number> {
       console.log(`FAIL ${describe(p, e)}`);
     }
   }
+  if (withStats) {
+    const { textParts: t, readableParts: r } = stats;
+    console.log(`readable text parts: ${r} of ${t} (${t === 0 ? '0.0' : ((100 * r) / t).toFixed(1)}%)`);
+  }
   console.log(`${ok} ok, ${failed} failed`);
   return failed > 0 ? 1 : 0;
 }
@@ -130,6 +138,8 @@ async function main(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         output: { type: 'string', short: 'o' },
+        wire: { type: 'boolean' },
+        stats: { type: 'boolean' },
         debug: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -148,11 +158,13 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const [cmd, ...rest] = pos;
+  if (o.stats && cmd !== 'verify') throw new Usage('--stats is an option of verify');
+  if (o.wire && cmd === 'decode') throw new Usage('--wire is an option of encode and verify');
   if (cmd === 'encode' || cmd === 'decode') {
     if (rest.length > 1) throw new Usage(`${cmd} takes one input file`);
     const input = rest[0] ?? '-';
     try {
-      await convertFile(input, o.output ?? null, cmd === 'encode' ? createEncodeStream() : createDecodeStream());
+      await convertFile(input, o.output ?? null, cmd === 'encode' ? createEncodeStream({ readable: !o.wire }) : createDecodeStream());
     } catch (e) {
       console.error(describe(input, e));
       if (o.debug) console.error((e as Error).stack);
@@ -163,7 +175,7 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === 'verify') {
     if (rest.length === 0) throw new Usage('verify needs at least one path');
     if (o.output !== undefined) throw new Usage('verify does not write output');
-    return verify(rest);
+    return verify(rest, !o.wire, o.stats === true);
   }
   throw new Usage(cmd === undefined ? 'no command given' : `unknown command "${cmd}"`);
 }

@@ -66,7 +66,9 @@ export function readText(w: Uint8Array, charset: string | null, cte: string | nu
   const lower = charset === null ? null : charset.trim().toLowerCase();
   const declared = lower === null ? null : charsetName(lower);
   let label = 'utf-8', text: string | null = null;
-  if (declared === null || declared === 'utf-8' || ASCII_LABELS.has(lower!) || isAscii(d)) text = decodeCharset('utf-8', d);
+  // ISO-2022-JP is ASCII bytes too, so ASCII bytes alone do not make UTF-8 the better reading.
+  const asciiSuperset = declared !== 'iso-2022-jp';
+  if (declared === null || declared === 'utf-8' || ASCII_LABELS.has(lower!) || (isAscii(d) && asciiSuperset)) text = decodeCharset('utf-8', d);
   if (text === null && declared !== null && declared !== 'utf-8') {
     label = lower!;
     text = decodeCharset(declared, d);

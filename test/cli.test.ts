@@ -81,6 +81,18 @@ describe('xmime verify', () => {
 });
 
 describe('usage', () => {
+  it('--stats prints the readable rate just before the summary; --wire encodes without <text>', () => {
+    const d = mkdtempSync(join(tmp, 'stats-'));
+    writeFileSync(join(d, 'qp.eml'), utf8('Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nK=F6ln\r\n'));
+    writeFileSync(join(d, 'bad.eml'), utf8('Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n!!not base64!!\r\n'));
+    writeFileSync(join(d, 'img.eml'), utf8('Content-Type: image/png\r\n\r\nPNG\r\n'));
+    const lines = run(['verify', '--stats', d]).out.toString().trim().split('\n');
+    expect(lines.slice(-2)).toEqual(['readable text parts: 1 of 2 (50.0%)', '3 ok, 0 failed']);
+    expect(run(['encode', join(d, 'qp.eml')]).out.toString()).toContain('<text charset="iso-8859-1" transfer="quoted-printable">Köln\n</text>');
+    expect(run(['encode', '--wire', join(d, 'qp.eml')]).out.toString()).toContain('<body>K=F6ln\n</body>');
+    expect(run(['decode', '--wire', join(d, 'qp.eml')]).code).toBe(2);
+  });
+
   it('--help and --version', () => {
     expect(run(['--help']).out.toString()).toContain('xmime encode');
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };

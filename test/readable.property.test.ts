@@ -1,0 +1,113 @@
+/**
+ * Readable mode, property-tested: random Unicode text is written into a
+ * text/plain body by encoders that are independent of xmime (Node's Buffer
+ * base64 and a textbook RFC 2045 quoted-printable encoder), in several
+ * charsets. The XMIME must carry the text itself in `<text>`, and decode to
+ * the same bytes, whole and in random chunks.
+ */
+import { DOMParser } from '@xmldom/xmldom';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { toMime, toXml } from '../src/index.js';
+import { concat, decodeChunks, firstDiff, split, utf8 } from './helpers.js';
+
+/** RFC 2045 §6.7, the usual way: escape what must be, soft-break greedily at 76. */
+function textbookQp(d: Uint8Array): string {
+  let out = '', line = '';
+  const lines: number[][] = [[]];
+  for (let i = 0; i < d.length; i++) {
+    if (d[i] === 13 && d[i + 1] === 10) {
+      lines.push([]);
+      i++;
+    } else lines[lines.length - 1].push(d[i]);
+  }
+  lines.forEach((l, li) => {
+    line = '';
+    l.forEach((c, k) => {
+      const last = k === l.length - 1;
+      const esc = c === 61 || c > 126 || (c < 32 && c !== 9) || (last && (c === 32 || c === 9));
+      const tok = esc ? '=' + c.toString(16).toUpperCase().padStart(2, '0') : String.fromCharCode(c);
+      if (line.length + tok.length > (last ? 76 : 75)) {
+        out += line + '=\r\n';
+        line = '';
+      }
+      line += tok;
+    });
+    out += line + (li < lines.length - 1 ? '\r\n' : '');
+  });
+  return out;
+}
+
+function base64Lines(d: Uint8Array): string {
+  return (Buffer.from(d).toString('base64').match(/.{1,76}/g) ?? []).join('\r\n') + (d.length > 0 ? '\r\n' : '');
+}
+
+/** The characters of `<text>`, as spec §7.4 maps them back: "\n" is the line ending, U+F7xx a control. */
+function viewOf(xml: string): string | null {
+  const doc = new DOMParser().parseFromString(xml, 'text/xml');
+  const t = doc.getElementsByTagNameNS('urn:xmpp:xmime:0', 'text')[0];
+  if (t === undefined) return null;
+  const nl = t.getAttribute('eol') === 'lf' ? '\n' : '\r\n';
+  return (t.textContent ?? '').replace(/[\n\uf700-\uf7ff]/g, (m) => (m === '\n' ? nl : String.fromCharCode(m.charCodeAt(0) - 0xf700)));
+}
+
+const piece = fc.oneof(
+  fc.constantFrom('\r\n', ' ', '\t', '=', '.', '-', 'From ', 'é', '€', '😀', '\u0007', '<&>', ']]>', 'x'.repeat(90), ' \r\n'),
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+);
+/** Text a mail can carry as text/plain: line breaks are CRLF (no bare CR or LF). */
+const text = fc.array(piece, { maxLength: 40 }).map((a) => a.join('').replace(/\r(?!\n)|(?<!\r)\n/g, '\r\n'));
+
+const mail = (charset: string, cte: string, body: string | Uint8Array): Uint8Array =>
+  concat([utf8(`Content-Type: text/plain; charset=${charset}\r\nContent-Transfer-Encoding: ${cte}\r\n\r\n`), typeof body === 'string' ? utf8(body) : body]);
+
+/** Whether the view may be readable at all: characters spec §7.4 rules out. */
+const carriable = (s: string) => !/[\uf700-\uf7ff\u2028\u2029\ufffe\uffff]/.test(s);
+
+function check(mime: Uint8Array, s: string, chunks: number[]): void {
+  const xml = toXml(mime);
+  expect(firstDiff(toMime(xml), mime)).toBe(-1);
+  expect(firstDiff(decodeChunks(split(utf8(xml), chunks)), mime)).toBe(-1);
+  // An empty body has no leaf element at all (spec §6.2).
+  if (carriable(s)) expect(viewOf(xml)).toBe(s === '' ? null : s);
+}
+
+const sizes = fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 20 });
+
+describe('readable text bodies (property)', () => {
+  it('UTF-8, quoted-printable from a textbook encoder: the view is the text', () => {
+    fc.assert(fc.property(text, sizes, (s, c) => check(mail('utf-8', 'quoted-printable', textbookQp(utf8(s))), s, c)), { numRuns: 300 });
+  });
+
+  it('UTF-8, base64 from Buffer: the view is the text', () => {
+    fc.assert(fc.property(text, sizes, (s, c) => check(mail('utf-8', 'base64', base64Lines(utf8(s))), s, c)), { numRuns: 300 });
+  });
+
+  it('UTF-8, 8bit: the view is the text', () => {
+    fc.assert(fc.property(text, sizes, (s, c) => check(mail('utf-8', '8bit', s), s, c)), { numRuns: 300 });
+  });
+
+  it('ISO-8859-1 quoted-printable: the view is the text', () => {
+    const latin = fc.array(fc.oneof(fc.constantFrom('\r\n', ' ', '=', 'ü', 'ß', '\u00a0', 'ÿ'), fc.string({ maxLength: 10 })), { maxLength: 40 }).map((a) =>
+      a.join('').replace(/\r(?!\n)|(?<!\r)\n/g, '\r\n').replace(/[^\x00-\xff]/g, '?'),
+    );
+    fc.assert(
+      fc.property(latin, sizes, (s, c) => check(mail('iso-8859-1', 'quoted-printable', textbookQp(Uint8Array.from(s, (ch) => ch.charCodeAt(0)))), s, c)),
+      { numRuns: 200 },
+    );
+  });
+
+  it('any bytes under any declared charset and transfer encoding round-trip exactly', () => {
+    const cs = fc.constantFrom('utf-8', 'iso-8859-1', 'us-ascii', 'shift_jis', 'iso-2022-jp', 'big5', 'koi8-r', 'utf-16le', 'x-unknown');
+    const cte = fc.constantFrom('7bit', '8bit', 'quoted-printable', 'base64', 'binary');
+    fc.assert(
+      fc.property(cs, cte, fc.uint8Array({ maxLength: 300 }), sizes, (c, t, body, ch) => {
+        const m = mail(c, t, body);
+        const xml = toXml(m);
+        expect(firstDiff(toMime(xml), m)).toBe(-1);
+        expect(firstDiff(decodeChunks(split(utf8(xml), ch)), m)).toBe(-1);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
