@@ -11,3 +11,4 @@ export { XmimeError, ERROR_CODES, type ErrorCode } from './errors.js';
 export { NS } from './events.js';
 export { DEFAULT_MAX_DEPTH, DEFAULT_MAX_HEADER_BYTES, type EncodeLimits } from './mime-tokenizer.js';
 export { DEFAULT_XML_MAX_DEPTH, DEFAULT_MAX_TAG_BYTES, type DecodeLimits } from './xml-tokenizer.js';
+export * from './embed.js';
