@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The XMPP end-to-end tests need services: `npm run test:xmpp` runs them.
+    exclude: ['test/xmpp/**', 'node_modules/**'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
     reporters: ['default', './test/summary-reporter.ts'],

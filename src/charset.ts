@@ -46,16 +46,54 @@ export function charsetName(label: string): string | null {
 
 const decoders = new Map<string, TextDecoder>();
 
-/** Decodes `b` strictly (malformed input gives null), keeping any byte order mark as a character. */
+/**
+ * WHATWG windows-1252 at 0x80..0x9F. Decoded here because Node 20 decodes
+ * windows-1252 (and so iso-8859-1 and us-ascii) as ISO-8859-1, unlike
+ * browsers; the text must not depend on the platform.
+ */
+const CP1252 = '\u20ac\x81\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\x8d\u017d\x8f\x90\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\x9d\u017e\u0178';
+
+/** Labels WHATWG maps to windows-1252 that promise 7-bit bytes. */
+export const ASCII_LABELS = new Set([
+  'us-ascii', 'ascii', 'ansi_x3.4-1968', 'ansi-x3.4-1968', 'ansi_x3.4-1986', 'iso646-us', 'us', 'cp367', 'ibm367', 'iso-ir-6', 'csascii', 'iso_646.irv:1991',
+]);
+
+/**
+ * Decodes `b` in the WHATWG charset `name` strictly (malformed input gives
+ * null), keeping a UTF-8 or UTF-16 byte order mark as a character.
+ */
 export function decodeCharset(name: string, b: Uint8Array): string | null {
+  if (name === 'windows-1252') {
+    let s = '';
+    for (let i = 0; i < b.length; i += 8192) {
+      const part = Array.from(b.subarray(i, i + 8192), (c) => (c >= 0x80 && c < 0xa0 ? CP1252.charCodeAt(c - 0x80) : c));
+      s += String.fromCharCode(...part);
+    }
+    return s;
+  }
   let d = decoders.get(name);
-  // ignoreBOM only where a BOM exists: with it, Node 20 drops a leading 0xFF in windows-1252.
+  // ignoreBOM only where a BOM exists: with it, Node 20 drops a leading 0xFF in single-byte charsets.
   if (d === undefined) decoders.set(name, (d = new TextDecoder(name, { fatal: true, ignoreBOM: name.startsWith('utf-') })));
   try {
     return d.decode(b);
   } catch {
     return null;
   }
+}
+
+/**
+ * Decodes `b` in the charset a mail names (`label`); null when the label is
+ * unknown or the bytes are not valid in it. US-ASCII labels take 7-bit bytes only.
+ *
+ * @example
+ * decodeLabel('iso-8859-1', new Uint8Array([0x63, 0x61, 0x66, 0xe9])); // 'café'
+ * decodeLabel('x-unknown', new Uint8Array([0x61]));                    // null
+ */
+export function decodeLabel(label: string, b: Uint8Array): string | null {
+  const name = charsetName(label);
+  if (name === null) return null;
+  if (ASCII_LABELS.has(label.trim().toLowerCase())) for (let i = 0; i < b.length; i++) if (b[i] > 0x7f) return null;
+  return decodeCharset(name, b);
 }
 
 /** Code point → bytes (packed big-endian, up to three), per charset. */

@@ -5,7 +5,7 @@
  * {@link writeText} gives back every byte; the decoder calls `writeText`.
  * @module
  */
-import { charsetEncoder, charsetName, decodeCharset } from './charset.js';
+import { ASCII_LABELS, charsetEncoder, charsetName, decodeCharset } from './charset.js';
 import { Eol, bytesEqual } from './events.js';
 import { type B64Params, type QpParams, b64Decode, b64Encode, qpCandidates, qpDecode, qpEncode } from './transfer.js';
 
@@ -19,9 +19,6 @@ export interface TextForm {
   /** The line ending that "\n" in the text stands for. */
   eol: Eol;
 }
-
-/** Labels that promise ASCII: 8-bit bytes under them are more likely UTF-8 than windows-1252. */
-const ASCII_LABELS = new Set(['us-ascii', 'ascii', 'ansi_x3.4-1968', 'iso646-us', 'us']);
 
 /** Classifies a Content-Transfer-Encoding value (already lower-cased and trimmed). */
 export function transferOf(cte: string | null): TextForm['transfer'] | null {
