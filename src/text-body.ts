@@ -49,7 +49,7 @@ export function readText(w: Uint8Array, charset: string | null, cte: string | nu
   const transfer = transferOf(cte);
   if (transfer === null) return null;
   const crlf = docEol === Eol.CrLf;
-  let d: Uint8Array | null = w, qps: QpParams[] = [], b64: B64Params | null = null;
+  let d: Uint8Array | null = w, qps: Iterable<QpParams> = [], b64: B64Params | null = null;
   if (transfer === 'quoted-printable') {
     d = qpDecode(w, crlf);
     if (d !== null) qps = qpCandidates(w, crlf);

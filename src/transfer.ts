@@ -99,10 +99,11 @@ const isHexLower = (c: number): boolean => c >= 0x61 && c <= 0x66;
  * most likely first: what the escapes and line lengths show, with the two
  * wrapping styles that cannot be told apart by looking.
  */
-export function qpCandidates(w: Uint8Array, crlf: boolean): QpParams[] {
+export function* qpCandidates(w: Uint8Array, crlf: boolean): Generator<QpParams> {
   const el = crlf ? 2 : 1;
   let line = 0, longest = 0, lower = false, rawTrailing = false, softSpace = false;
-  const always = new Set<number>(), start = new Set<number>(), literal = new Set<number>();
+  // Per byte value: seen encoded mid-line (1), encoded at a line start (2), literal mid-line (4).
+  const seen = new Uint8Array(256);
   for (let i = 0; i <= w.length; ) {
     const e = lineEnd(w, i, crlf);
     const soft = e > i && w[e - 1] === EQ && e < w.length;
@@ -112,7 +113,7 @@ export function qpCandidates(w: Uint8Array, crlf: boolean): QpParams[] {
     for (let k = i; k < e; k++) {
       const c = w[k];
       if (c !== EQ || k + 2 >= e) {
-        if (k > i) literal.add(c);
+        if (k > i) seen[c] |= 4;
         continue;
       }
       const v = hexVal(w[k + 1]) * 16 + hexVal(w[k + 2]);
@@ -120,28 +121,29 @@ export function qpCandidates(w: Uint8Array, crlf: boolean): QpParams[] {
       // Trailing white space must be encoded anyway; elsewhere SP and TAB are optional.
       const ws = v === SP || v === TAB;
       if (ws && soft && k + 3 === e - 1) softSpace = true;
-      else if (((v > SP && v < 0x7f) || (ws && k + 3 < e)) && v !== EQ) (k === i ? start : always).add(v);
+      else if (((v > SP && v < 0x7f) || (ws && k + 3 < e)) && v !== EQ) seen[v] |= k === i ? 2 : 1;
       k += 2;
     }
     if (e === w.length) break;
     i = e + el;
   }
-  for (const c of always) start.delete(c);
-  // A character encoded at line starts only, and seen literally elsewhere, is a line-start rule.
-  const startRule = [...start].filter((c) => literal.has(c));
-  for (const c of start) if (!literal.has(c)) always.add(c);
-  const str = (s: Iterable<number>): string => String.fromCharCode(...[...s].sort((a, b) => a - b));
-  const base = { line: line > 0 ? line : Math.max(QP_LINE, longest), lower, always: str(always), start: str(startRule), rawTrailing, softSpace };
-  const out: QpParams[] = [];
+  // Encoded mid-line: always. Encoded at line starts only, and literal elsewhere: a line-start rule.
+  let always = '', startRule = '';
+  for (let c = 0; c < 256; c++) {
+    const f = seen[c];
+    if (f & 1 || (f & 2 && !(f & 4))) always += String.fromCharCode(c);
+    else if (f & 2) startRule += String.fromCharCode(c);
+  }
+  const base = { line: line > 0 ? line : Math.max(QP_LINE, longest), lower, always, start: startRule, rawTrailing, softSpace };
+  // Generated lazily: the caller stops at the first that fits, usually the first.
   for (const word of [false, true]) {
     // Word wrapping leaves lines short of the limit, so the longest line only bounds it from below.
     const lines = word && line > 0 ? [line, line + 1, line + 2, line + 3, QP_LINE, 78].filter((l, k, a) => l >= line && a.indexOf(l) === k) : [base.line];
-    for (const l of lines) for (const fill of [true, false]) out.push({ ...base, line: l, word, fill, breaks: null });
+    for (const l of lines) for (const fill of [true, false]) yield { ...base, line: l, word, fill, breaks: null };
   }
   const breaks: number[] = [];
   qpDecode(w, crlf, breaks);
-  if (breaks.length > 0 && breaks.length <= MAX_BREAKS) out.push({ ...base, word: false, fill: true, breaks });
-  return out;
+  if (breaks.length > 0 && breaks.length <= MAX_BREAKS) yield { ...base, word: false, fill: true, breaks };
 }
 
 /** A growable byte buffer for the encoders. */
