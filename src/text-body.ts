@@ -63,8 +63,8 @@ export function readText(w: Uint8Array, charset: string | null, cte: string | nu
   const lower = charset === null ? null : charset.trim().toLowerCase();
   const declared = lower === null ? null : charsetName(lower);
   let label = 'utf-8', text: string | null = null;
-  // ISO-2022-JP is ASCII bytes too, so ASCII bytes alone do not make UTF-8 the better reading.
-  const asciiSuperset = declared !== 'iso-2022-jp';
+  // ISO-2022-JP (and UTF-16 text below U+0080 per byte) is ASCII bytes too: ASCII alone does not make UTF-8 the better reading.
+  const asciiSuperset = declared !== 'iso-2022-jp' && declared !== 'utf-16le' && declared !== 'utf-16be';
   if (declared === null || declared === 'utf-8' || ASCII_LABELS.has(lower!) || (isAscii(d) && asciiSuperset)) text = decodeCharset('utf-8', d);
   if (text === null && declared !== null && declared !== 'utf-8') {
     label = lower!;

@@ -268,6 +268,8 @@ export function qpEncode(d: Uint8Array, p: QpParams, crlf: boolean): Uint8Array 
     o.eol(crlf);
     i = e + el;
   }
+  // Every listed break must have found its place (only a decoder can be handed a bad list).
+  if (abs !== null && bi < abs.length) throw new RangeError('a soft break offset is not inside a line');
   return o.buf.subarray(0, o.n);
 }
 
@@ -294,7 +296,9 @@ export function b64Decode(w: Uint8Array, crlf: boolean): { d: Uint8Array; p: B64
   const el = crlf ? 2 : 1;
   // Empty lines at the end are layout, not data.
   let blank = 0;
-  while (w.length >= (blank + 2) * el && (crlf ? w[w.length - 2 * el] === CR && w[w.length - 2 * el + 1] === LF : w[w.length - 2] === LF) && w[w.length - 1] === LF) {
+  const endsBlank = (): boolean =>
+    crlf ? w.length >= 4 && w[w.length - 4] === CR && w[w.length - 3] === LF && w[w.length - 2] === CR && w[w.length - 1] === LF : w.length >= 2 && w[w.length - 2] === LF && w[w.length - 1] === LF;
+  while (endsBlank()) {
     w = w.subarray(0, w.length - el);
     blank++;
   }

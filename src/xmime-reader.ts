@@ -229,9 +229,9 @@ export class XmimeReader implements XmlHandler {
     if (eol !== undefined) f.eol = eol === 'crlf' ? Eol.CrLf : eol === 'lf' ? Eol.Lf : bad('eol');
     const flag = (name: string, on: string): boolean => seen.has(name) && (seen.get(name) === on || bad(name));
     if (f.transfer === 'base64') {
-      const line = int('line', 4, 1e6) ?? B64_LINE;
+      const line = int('line', 4, 999999999) ?? B64_LINE;
       if (line % 4 !== 0) bad('line');
-      f.b64 = { line, end: !flag('end', 'none'), blank: int('blank', 0, 1e6) ?? 0 };
+      f.b64 = { line, end: !flag('end', 'none'), blank: int('blank', 0, 999999999) ?? 0 };
     } else if (f.transfer === 'quoted-printable') {
       const chars = (name: string): string => {
         const v = seen.get(name);
@@ -248,7 +248,7 @@ export class XmimeReader implements XmlHandler {
         if (breaks.length > MAX_BREAKS) bad('breaks');
       }
       f.qp = {
-        line: int('line', 4, 1e6) ?? QP_LINE,
+        line: int('line', 1, 999999999) ?? QP_LINE,
         lower: flag('hex', 'lower'),
         always: chars('always'),
         start: chars('start'),
@@ -282,7 +282,12 @@ export class XmimeReader implements XmlHandler {
     const f = this.form!;
     const nl = f.eol === Eol.CrLf ? '\r\n' : '\n';
     const s = utf8.decode(this.textBuf.subarray(0, this.textN)).replace(/[\n\uf700-\uf7ff]/g, (m) => (m === '\n' ? nl : String.fromCharCode(m.charCodeAt(0) - 0xf700)));
-    const bytes = writeText(s, f, this.eol);
+    let bytes: Uint8Array | null;
+    try {
+      bytes = writeText(s, f, this.eol);
+    } catch {
+      return this.tok.fail('xmime-attribute-value', 'breaks="…" names an offset that is not inside a line of the decoded text', this.textAt);
+    }
     if (bytes === null) this.tok.fail('xmime-charset', `<text> holds a character that charset "${f.charset}" cannot encode`, this.textAt);
     this.sink.text(bytes, 0, bytes.length);
     this.form = null;
