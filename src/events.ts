@@ -1,18 +1,19 @@
 /**
  * The event vocabulary shared by both pipelines.
  *
- *   MIME bytes → MimeTokenizer → events → XmlWriter → XMIME
+ *   MIME bytes → MimeTokenizer → events → [Readable] → XmlWriter → XMIME
  *   XMIME      → XmlTokenizer → XmimeReader → events → MimeWriter → MIME bytes
+ *
+ * (The optional Readable stage turns text bodies into Text events.)
  *
  * Every event maps to exactly one XMIME element, so the two writers are
  * mirror images and the round trip is concatenation.
  * @module
  */
+import type { TextForm } from './text-body.js';
 
 /** The XMIME namespace; also the XEP-0030 feature a gateway advertises. */
 export const NS = 'urn:xmpp:xmime:0';
-
-import type { TextForm } from './text-body.js';
 
 /** Element kinds, in the order of {@link TAG}. */
 export const enum Kind {

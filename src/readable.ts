@@ -10,7 +10,8 @@
  * @module
  */
 import { cteValue, nameIs, parseContentType } from './content-type.js';
-import { type Attrs, type Eol, Kind, newAttrs, type Sink } from './events.js';
+import { type Attrs, Eol, Kind, newAttrs, type Sink } from './events.js';
+import { Output } from './output.js';
 import { readText } from './text-body.js';
 import type { XmlWriter } from './xml-writer.js';
 
@@ -38,16 +39,13 @@ const latin1 = new TextDecoder('latin1');
 
 export class Readable implements Sink {
   private readonly entities: Entity[] = [];
-  private eol: Eol = 2 as Eol;
-  /** The field being read when it is Content-Type (1) or Content-Transfer-Encoding (2). */
+  private eol = Eol.CrLf;
+  /** The field being read when it is Content-Type (1) or Content-Transfer-Encoding (2), and its value. */
   private field = 0;
-  private value = new Uint8Array(256);
-  private valueN = 0;
-  /** The body held back for the check, or null when not holding one. */
-  private body: Uint8Array | null = null;
-  /** The buffer bodies are held in, reused. */
-  private held = new Uint8Array(4096);
-  private bodyN = 0;
+  private readonly value = new Output(null, 256);
+  /** A text body is being held back for the check (in `body`, reused). */
+  private holding = false;
+  private readonly body = new Output(null, 4096);
   private readonly a: Attrs = newAttrs();
 
   constructor(
@@ -71,13 +69,14 @@ export class Readable implements Sink {
         const top = this.entities[this.entities.length - 1];
         const n = a.name!;
         this.field = nameIs(n, 0, n.length, 'content-type') && top.type === null ? 1 : nameIs(n, 0, n.length, 'content-transfer-encoding') && top.cte === null ? 2 : 0;
-        this.valueN = 0;
+        this.value.n = 0;
         break;
       }
       case Kind.Body:
         if (this.isText()) {
-          this.body = this.held;
-          this.bodyN = 0;
+          if (this.stats !== null) this.stats.textParts++;
+          this.holding = true;
+          this.body.n = 0;
           return; // opened once the check is done
         }
         break;
@@ -86,13 +85,13 @@ export class Readable implements Sink {
   }
 
   text(d: Uint8Array, s: number, e: number): void {
-    if (this.body !== null) {
-      if (this.bodyN + e - s <= this.maxText) return this.hold(d, s, e);
+    if (this.holding) {
+      if (this.body.n + e - s <= this.maxText) return this.body.bytes(d, s, e);
       // Too long for a view: let it, and everything after it, through as bytes.
       this.sink.open(Kind.Body, this.a);
-      this.sink.text(this.body, 0, this.bodyN);
-      this.body = null;
-    } else if (this.field !== 0) this.keep(d, s, e);
+      this.sink.text(this.body.buf, 0, this.body.n);
+      this.holding = false;
+    } else if (this.field !== 0) this.value.bytes(d, s, e);
     this.sink.text(d, s, e);
   }
 
@@ -103,7 +102,7 @@ export class Readable implements Sink {
         this.field = 0;
         break;
       case Kind.Body:
-        if (this.body !== null) return this.decide();
+        if (this.holding) return this.decide();
         break;
       case Kind.Mime:
       case Kind.Part:
@@ -117,13 +116,11 @@ export class Readable implements Sink {
   /** The current entity's body is text: its type is text/*, or it has none and is not in a digest. */
   private isText(): boolean {
     const top = this.entities[this.entities.length - 1];
-    const text = top.type === null ? !top.inDigest : top.type === '' || top.type.startsWith('text/');
-    if (text && this.stats !== null) this.stats.textParts++;
-    return text;
+    return top.type === null ? !top.inDigest : top.type === '' || top.type.startsWith('text/');
   }
 
   private record(): void {
-    const top = this.entities[this.entities.length - 1], v = this.value, n = this.valueN;
+    const top = this.entities[this.entities.length - 1], v = this.value.buf, n = this.value.n;
     if (this.field === 1) {
       const mt = parseContentType(v, 0, n);
       top.type = mt.type;
@@ -133,8 +130,8 @@ export class Readable implements Sink {
 
   private decide(): void {
     const top = this.entities[this.entities.length - 1];
-    const w = this.body!.slice(0, this.bodyN);
-    this.body = null;
+    const w = this.body.buf.subarray(0, this.body.n);
+    this.holding = false;
     const r = readText(w, top.charset, top.cte, this.eol);
     if (r === null) {
       this.sink.open(Kind.Body, this.a);
@@ -147,27 +144,5 @@ export class Readable implements Sink {
     this.sink.open(Kind.Text, this.a);
     this.sink.chars(r.text, r.form.eol);
     this.sink.close(Kind.Text);
-  }
-
-  private hold(d: Uint8Array, s: number, e: number): void {
-    const need = this.bodyN + e - s;
-    if (need > this.body!.length) {
-      const next = new Uint8Array(Math.min(this.maxText, Math.max(need, 2 * this.body!.length)));
-      next.set(this.body!.subarray(0, this.bodyN));
-      this.body = this.held = next;
-    }
-    this.body!.set(d.subarray(s, e), this.bodyN);
-    this.bodyN = need;
-  }
-
-  private keep(d: Uint8Array, s: number, e: number): void {
-    const need = this.valueN + e - s;
-    if (need > this.value.length) {
-      const next = new Uint8Array(Math.max(need, 2 * this.value.length));
-      next.set(this.value.subarray(0, this.valueN));
-      this.value = next;
-    }
-    this.value.set(d.subarray(s, e), this.valueN);
-    this.valueN = need;
   }
 }

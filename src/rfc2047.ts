@@ -5,19 +5,10 @@
  * @module
  */
 import { decodeLabel } from './charset.js';
+import { B64, B64_VAL, hexVal } from './transfer.js';
 
 /** Decodes `bytes` in the charset `label` (see {@link decodeLabel}). */
 export const decodeCharset = decodeLabel;
-
-const B64 = new Int8Array(128).fill(-1);
-for (let i = 0; i < 64; i++) B64['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
-const B64_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-function hexVal(c: number): number {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  c |= 0x20;
-  return c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
-}
 
 /** `%XX` / `=XX` value at `s[i+1..i+2]`, or -1. */
 export function hexPair(s: string, i: number): number {
@@ -53,7 +44,7 @@ function bDecode(s: string): Uint8Array | null {
   let acc = 0, bits = 0, n = 0;
   for (let i = 0; i < end; i++) {
     const c = s.charCodeAt(i);
-    const v = c < 128 ? B64[c] : -1;
+    const v = c < 256 ? B64_VAL[c] : -1;
     if (v < 0) return null;
     acc = ((acc << 6) | v) & 0xffffff;
     bits += 6;
@@ -154,9 +145,9 @@ function bEncode(bytes: Uint8Array): string {
   let s = '';
   for (let i = 0; i < bytes.length; i += 3) {
     const n = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    s += B64_CHARS[n >> 18] + B64_CHARS[(n >> 12) & 63];
-    s += i + 1 < bytes.length ? B64_CHARS[(n >> 6) & 63] : '=';
-    s += i + 2 < bytes.length ? B64_CHARS[n & 63] : '=';
+    s += B64[n >> 18] + B64[(n >> 12) & 63];
+    s += i + 1 < bytes.length ? B64[(n >> 6) & 63] : '=';
+    s += i + 2 < bytes.length ? B64[n & 63] : '=';
   }
   return s;
 }

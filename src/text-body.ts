@@ -25,7 +25,7 @@ export function transferOf(cte: string | null): TextForm['transfer'] | null {
   if (cte === null) return 'identity';
   if (cte === 'quoted-printable' || cte === 'base64') return cte;
   // 7bit, 8bit, binary, and the misspellings mail software understands as them.
-  return /^(?:[78] ?-?bits?|binary|)$/.test(cte) ? 'identity' : null;
+  return /^(?:[78]-?bits?|binary|)$/.test(cte) ? 'identity' : null;
 }
 
 /**
@@ -69,7 +69,7 @@ export function readText(w: Uint8Array, charset: string | null, cte: string | nu
   if (text === null && declared !== null && declared !== 'utf-8') {
     label = lower!;
     text = decodeCharset(declared, d);
-  } else if (text === null && (declared === null || ASCII_LABELS.has(lower!))) {
+  } else if (text === null && declared === null) {
     // No usable label: windows-1252, as browsers and mail readers assume (every byte has a character).
     label = 'windows-1252';
     text = decodeCharset(label, d);

@@ -6,7 +6,10 @@
  * @module
  */
 
+import { Output } from './output.js';
+
 const CR = 0x0d, LF = 0x0a, EQ = 0x3d, SP = 0x20, TAB = 0x09;
+const CRLF = new Uint8Array([CR, LF]), LF_ONLY = new Uint8Array([LF]);
 
 /** How a quoted-printable body was written (spec §7.4). */
 export interface QpParams {
@@ -40,7 +43,8 @@ export const MAX_BREAKS = 4096;
 export const QP_LINE = 76;
 export const B64_LINE = 76;
 
-function hexVal(c: number): number {
+/** The value of a hexadecimal digit (either case), or -1. */
+export function hexVal(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
   const l = c | 0x20;
   return l >= 0x61 && l <= 0x66 ? l - 0x61 + 10 : -1;
@@ -146,28 +150,6 @@ export function* qpCandidates(w: Uint8Array, crlf: boolean): Generator<QpParams>
   if (breaks.length > 0 && breaks.length <= MAX_BREAKS) yield { ...base, word: false, fill: true, breaks };
 }
 
-/** A growable byte buffer for the encoders. */
-class Bytes {
-  buf: Uint8Array;
-  n = 0;
-  constructor(size: number) {
-    this.buf = new Uint8Array(Math.max(16, size));
-  }
-  room(k: number): Uint8Array {
-    if (this.n + k > this.buf.length) {
-      const next = new Uint8Array(2 * this.buf.length + k);
-      next.set(this.buf.subarray(0, this.n));
-      this.buf = next;
-    }
-    return this.buf;
-  }
-  eol(crlf: boolean): void {
-    const b = this.room(2);
-    if (crlf) b[this.n++] = CR;
-    b[this.n++] = LF;
-  }
-}
-
 /**
  * Encodes bytes as quoted-printable: each line of `d` (split at the document
  * line ending) becomes one or more encoded lines no longer than `p.line`.
@@ -180,8 +162,9 @@ export function qpEncode(d: Uint8Array, p: QpParams, crlf: boolean): Uint8Array 
   for (let k = 0; k < p.always.length; k++) enc[p.always.charCodeAt(k)] = 1;
   const start = new Uint8Array(256);
   for (let k = 0; k < p.start.length; k++) start[p.start.charCodeAt(k)] = 1;
-  const o = new Bytes(d.length + (d.length >> 1));
+  const o = new Output(null, Math.max(16, d.length + (d.length >> 1)));
   const el = crlf ? 2 : 1;
+  const eol = crlf ? CRLF : LF_ONLY;
   let esc = new Uint8Array(256);
   // Explicit breaks as offsets into d, and the next one due.
   let abs: number[] | null = null, bi = 0;
@@ -192,7 +175,8 @@ export function qpEncode(d: Uint8Array, p: QpParams, crlf: boolean): Uint8Array 
   }
   /** Writes bytes [a, b) of the line at `i`, escaped as decided. */
   const emit = (i: number, a: number, b: number): void => {
-    const buf = o.room(3 * (b - a));
+    o.ensure(3 * (b - a));
+    const buf = o.buf;
     for (let k = a; k < b; k++) {
       const c = d[i + k];
       if (esc[k]) {
@@ -203,9 +187,8 @@ export function qpEncode(d: Uint8Array, p: QpParams, crlf: boolean): Uint8Array 
     }
   };
   const soft = (): void => {
-    const b = o.room(1);
-    b[o.n++] = EQ;
-    o.eol(crlf);
+    o.byte(EQ);
+    o.bytes(eol);
   };
   for (let i = 0; i <= d.length; ) {
     const e = lineEnd(d, i, crlf);
@@ -237,7 +220,7 @@ export function qpEncode(d: Uint8Array, p: QpParams, crlf: boolean): Uint8Array 
       }
       emit(i, from, len);
       if (e === d.length) break;
-      o.eol(crlf);
+      o.bytes(eol);
       i = e + el;
       continue;
     }
@@ -265,7 +248,7 @@ export function qpEncode(d: Uint8Array, p: QpParams, crlf: boolean): Uint8Array 
     }
     emit(i, from, len);
     if (e === d.length) break;
-    o.eol(crlf);
+    o.bytes(eol);
     i = e + el;
   }
   // Every listed break must have found its place (only a decoder can be handed a bad list).
@@ -273,8 +256,9 @@ export function qpEncode(d: Uint8Array, p: QpParams, crlf: boolean): Uint8Array 
   return o.buf.subarray(0, o.n);
 }
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const B64_VAL = new Int8Array(256).fill(-1);
+/** The base64 alphabet, and each byte's value in it (-1 outside). */
+export const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+export const B64_VAL = new Int8Array(256).fill(-1);
 for (let k = 0; k < 64; k++) B64_VAL[B64.charCodeAt(k)] = k;
 
 /** A base64 body's layout. */

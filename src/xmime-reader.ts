@@ -5,7 +5,7 @@
  * @module
  */
 import { type Attrs, DEFAULT_SEP, Eol, Kind, MAX_BOUNDARY, NS, TAG, defaultBefore, isLeaf, newAttrs, type Sink } from './events.js';
-import { type Output, view } from './output.js';
+import { Output, view } from './output.js';
 import { charsetEncoder, charsetName } from './charset.js';
 import { type TextForm, writeText } from './text-body.js';
 import { B64_LINE, MAX_BREAKS, QP_LINE } from './transfer.js';
@@ -72,17 +72,16 @@ export class XmimeReader implements XmlHandler {
   private lfs = new Int32Array(256);
   private lfN = 0;
 
+  /** The content of an open `<text>`, its form and where it started. */
+  private textBuf = new Output(null, 4096);
+  private textAt = 0;
+  private form: TextForm | null = null;
+
   /**
    * @param sink receives the events.
    * @param out when given, leaf text is written straight into it (the sink
    *   must be a writer whose text() would only append the bytes there).
    */
-  /** The content of an open `<text>`, its form and where it started. */
-  private textBuf = new Uint8Array(0);
-  private textN = 0;
-  private textAt = 0;
-  private form: TextForm | null = null;
-
   constructor(
     private readonly sink: Sink,
     private readonly out: Output | null = null,
@@ -141,11 +140,16 @@ export class XmimeReader implements XmlHandler {
     a.eol = Eol.CrLf;
     a.form = null;
     const allowed = ALLOWED[kind];
-    if (kind === Kind.Text) return this.textForm(attrs, at);
+    // `<text>` attributes depend on each other: they are read together once all are known.
+    const seen = kind === Kind.Text ? new Map<string, string>() : null;
     for (const { ns, local, value } of attrs) {
       if (ns === NS) tok.fail('xmime-attribute', `<${TAG[kind]}> has no attribute "${local}" in the XMIME namespace; XMIME attributes are unprefixed`, at);
       if (ns !== null) continue;
       if (!allowed.includes(local)) tok.fail('xmime-attribute', `<${TAG[kind]}> has no attribute "${local}"`, at);
+      if (seen !== null) {
+        seen.set(local, value);
+        continue;
+      }
       const bad = (): never => tok.fail('xmime-attribute-value', `${local}="${value}" is not allowed on <${TAG[kind]}>`, at);
       switch (local) {
         case 'eol':
@@ -190,22 +194,16 @@ export class XmimeReader implements XmlHandler {
         }
       }
     }
+    if (seen !== null) return this.textForm(seen, at);
     if (kind === Kind.Header && a.name === null) tok.fail('xmime-missing-attribute', '<header> needs a name', at);
     if (kind === Kind.Multipart && a.boundary === null) tok.fail('xmime-missing-attribute', '<multipart> needs a boundary', at);
     if (kind === Kind.Mime) this.eol = a.eol;
   }
 
   /** Reads the attributes of `<text>` (spec §7.4) into a form. */
-  private textForm(attrs: XmlAttr[], at: number): void {
+  private textForm(seen: Map<string, string>, at: number): void {
     const tok = this.tok;
     const f: TextForm = { charset: 'utf-8', transfer: 'identity', qp: null, b64: null, eol: this.eol };
-    const seen = new Map<string, string>();
-    for (const { ns, local, value } of attrs) {
-      if (ns === NS) tok.fail('xmime-attribute', `<text> has no attribute "${local}" in the XMIME namespace; XMIME attributes are unprefixed`, at);
-      if (ns !== null) continue;
-      if (!ALLOWED[Kind.Text].includes(local)) tok.fail('xmime-attribute', `<text> has no attribute "${local}"`, at);
-      seen.set(local, value);
-    }
     const bad = (name: string): never => tok.fail('xmime-attribute-value', `${name}="${seen.get(name)}" is not allowed on <text>`, at);
     const int = (name: string, min: number, max: number): number | undefined => {
       const v = seen.get(name);
@@ -260,28 +258,21 @@ export class XmimeReader implements XmlHandler {
       };
     } else if (seen.has('line')) tok.fail('xmime-attribute', '<text> has "line" only with a transfer encoding', at);
     this.a.form = this.form = f;
-    this.textN = 0;
+    this.textBuf.n = 0;
     this.textAt = at;
   }
 
   /** Collects the content of `<text>`; it is encoded at its end tag. */
   private textContent(d: Uint8Array, s: number, e: number): void {
-    const need = this.textN + e - s;
-    if (need > this.maxText) this.tok.fail('limit-text', `<text> holds more than ${this.maxText} bytes`, this.tok.offsetOf(d, s));
-    if (need > this.textBuf.length) {
-      const next = new Uint8Array(Math.min(this.maxText, Math.max(need, 2 * this.textBuf.length, 4096)));
-      next.set(this.textBuf.subarray(0, this.textN));
-      this.textBuf = next;
-    }
-    this.textBuf.set(d.subarray(s, e), this.textN);
-    this.textN = need;
+    if (this.textBuf.n + e - s > this.maxText) this.tok.fail('limit-text', `<text> holds more than ${this.maxText} bytes`, this.tok.offsetOf(d, s));
+    this.textBuf.bytes(d, s, e);
   }
 
   /** The bytes of a finished `<text>`: line feeds to its line ending, U+F7xx to controls, then charset and transfer encoding. */
   private endText(): void {
     const f = this.form!;
     const nl = f.eol === Eol.CrLf ? '\r\n' : '\n';
-    const s = utf8.decode(this.textBuf.subarray(0, this.textN)).replace(/[\n\uf700-\uf7ff]/g, (m) => (m === '\n' ? nl : String.fromCharCode(m.charCodeAt(0) - 0xf700)));
+    const s = utf8.decode(this.textBuf.buf.subarray(0, this.textBuf.n)).replace(/[\n\uf700-\uf7ff]/g, (m) => (m === '\n' ? nl : String.fromCharCode(m.charCodeAt(0) - 0xf700)));
     let bytes: Uint8Array | null;
     try {
       bytes = writeText(s, f, this.eol);
@@ -291,7 +282,7 @@ export class XmimeReader implements XmlHandler {
     if (bytes === null) this.tok.fail('xmime-charset', `<text> holds a character that charset "${f.charset}" cannot encode`, this.textAt);
     this.sink.text(bytes, 0, bytes.length);
     this.form = null;
-    if (this.textBuf.length > 65536) this.textBuf = new Uint8Array(0);
+    if (this.textBuf.buf.length > 65536) this.textBuf = new Output(null, 4096); // a big one is not kept
   }
 
   text(d: Uint8Array, s: number, e: number): void {
