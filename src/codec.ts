@@ -5,7 +5,8 @@
 import { MimeTokenizer, type EncodeLimits } from './mime-tokenizer.js';
 import { MimeWriter } from './mime-writer.js';
 import { Output } from './output.js';
-import { XmimeReader } from './xmime-reader.js';
+import { type ExternalHook, XmimeReader } from './xmime-reader.js';
+import type { Sink } from './events.js';
 import { type DecodeLimits, XmlTokenizer } from './xml-tokenizer.js';
 import { XmlWriter } from './xml-writer.js';
 import { Readable, type ReadableStats } from './readable.js';
@@ -26,18 +27,22 @@ export interface EncodeOptions extends EncodeLimits {
 /** Options of XMIME → MIME. */
 export type DecodeOptions = DecodeLimits;
 
-/** The encoder pipeline into `out`: tokenizer → (readable stage) → XML writer. */
-function encoderInto(out: Output, options: EncodeOptions): MimeTokenizer {
+/**
+ * The encoder pipeline into `out`: tokenizer → (`front` stage) → (readable
+ * stage) → XML writer.
+ */
+export function encoderInto(out: Output, options: EncodeOptions, front?: (next: Sink) => Sink): MimeTokenizer {
   const writer = new XmlWriter(out);
   const sink = options.readable === false ? writer : new Readable(writer, options.maxTextBytes, options.stats ?? null);
-  return new MimeTokenizer(sink, options);
+  return new MimeTokenizer(front === undefined ? sink : front(sink), options);
 }
 
 /** The decoder pipeline into `out`: XML tokenizer → XMIME reader → MIME writer. */
-function decoderInto(out: Output, options: DecodeOptions): XmlTokenizer {
+export function decoderInto(out: Output, options: DecodeOptions, onExternal: ExternalHook | null = null): XmlTokenizer {
   const reader = new XmimeReader(new MimeWriter(out), out, options.maxTextBytes);
   const tok = new XmlTokenizer(reader, options);
   reader.tok = tok;
+  reader.onExternal = onExternal;
   return tok;
 }
 
@@ -214,7 +219,12 @@ export function toXml(mime: Uint8Array, options: EncodeOptions = {}): string {
  */
 export function toMime(xml: string | Uint8Array, options: DecodeOptions = {}): Uint8Array {
   const out = new Output(null, xml.length + (xml.length >> 3) + 256);
-  const tok = decoderInto(out, options);
+  feedAll(decoderInto(out, options), xml);
+  return out.take();
+}
+
+/** Feeds a whole document to `tok` and ends it. */
+export function feedAll(tok: XmlTokenizer, xml: string | Uint8Array): void {
   if (typeof xml === 'string') {
     // A big string is encoded a slice at a time (a split surrogate pair waits for the next slice).
     const se = new StringEncoder();
@@ -222,5 +232,4 @@ export function toMime(xml: string | Uint8Array, options: DecodeOptions = {}): U
     for (let i = 0; i < xml.length; i += BIG) fed += pushString(tok, se, xml.slice(i, i + BIG), i + BIG >= xml.length, fed);
   } else tok.push(xml);
   tok.end();
-  return out.take();
 }

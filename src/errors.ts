@@ -32,6 +32,12 @@ export const ERROR_CODES = {
   'xmime-missing-attribute': 'a required attribute is missing',
   'xmime-text': 'text in an element that holds only elements',
   'xmime-charset': 'a character of a <text> element that its charset cannot encode',
+  'external-unresolved': 'an <external> body, but no resolver (decode with toMimeAsync)',
+  'external-scheme': 'an <external> URI whose scheme the decoder does not accept',
+  'external-resolve': 'the resolver failed to fetch an <external> body',
+  'external-size': 'the bytes of an <external> body do not have its size',
+  'external-hash': 'the bytes of an <external> body do not have its SHA-256',
+  'limit-external': 'an <external> body larger than the maxExternalBytes limit',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

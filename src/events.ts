@@ -29,6 +29,8 @@ export const enum Kind {
   Message,
   /** A readable text body (decoded text plus how to re-encode it). */
   Text,
+  /** A leaf body carried out of band: a reference to its bytes. */
+  External,
 }
 
 /** Element local names, indexed by {@link Kind}. */
@@ -44,6 +46,7 @@ export const TAG: readonly string[] = [
   'epilogue',
   'message',
   'text',
+  'external',
 ];
 
 /** Kinds whose content is text (the bytes of the MIME construct); the rest hold only elements. */
@@ -84,10 +87,27 @@ export interface Attrs {
   pad: Uint8Array | null;
   /** Text: how the decoded text becomes the body's bytes again. */
   form: TextForm | null;
+  /** External: where the body's bytes are, and how to check them. */
+  ref: ExternalRef | null;
+}
+
+/**
+ * A body carried out of band (`<external>`): the exact bytes of the body as
+ * they stood in the MIME (transfer encoding and line layout included).
+ */
+export interface ExternalRef {
+  /** Where the bytes are, e.g. an XEP-0363 `https:` URL or a XEP-0231 `cid:` URI. */
+  uri: string;
+  /** Length of the bytes. */
+  size: number;
+  /** SHA-256 of the bytes, 64 lowercase hexadecimal digits. */
+  sha256: string;
+  /** The entity's media type, for the reader's information ('' if none was given). */
+  type: string;
 }
 
 export function newAttrs(): Attrs {
-  return { eol: Eol.CrLf, end: Eol.CrLf, before: Eol.CrLf, after: Eol.CrLf, name: null, sep: null, boundary: null, pad: null, form: null };
+  return { eol: Eol.CrLf, end: Eol.CrLf, before: Eol.CrLf, after: Eol.CrLf, name: null, sep: null, boundary: null, pad: null, form: null, ref: null };
 }
 
 /** The consumer of events. Text is always the exact MIME bytes. */

@@ -12,3 +12,16 @@ export { NS } from './events.js';
 export { DEFAULT_MAX_DEPTH, DEFAULT_MAX_HEADER_BYTES, type EncodeLimits } from './mime-tokenizer.js';
 export { DEFAULT_XML_MAX_DEPTH, DEFAULT_MAX_TAG_BYTES, type DecodeLimits } from './xml-tokenizer.js';
 export * from './embed.js';
+export {
+  toXmlAsync,
+  toMimeAsync,
+  sha256Hex,
+  DEFAULT_SCHEMES,
+  DEFAULT_MAX_EXTERNAL_BYTES,
+  RESOLVE_CONCURRENCY,
+  type ExternalRef,
+  type Uploader,
+  type Resolver,
+  type ExternalEncodeOptions,
+  type ExternalDecodeOptions,
+} from './external.js';

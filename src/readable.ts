@@ -9,7 +9,7 @@
  * needs all of it; a longer body streams through as it is.
  * @module
  */
-import { cteValue, nameIs, parseContentType } from './content-type.js';
+import { EntityTypes } from './entity-types.js';
 import { type Attrs, Eol, Kind, newAttrs, type Sink } from './events.js';
 import { Output } from './output.js';
 import { readText } from './text-body.js';
@@ -26,23 +26,9 @@ export interface ReadableStats {
 /** Largest body the encoder considers for a readable view. */
 export const DEFAULT_MAX_TEXT_BYTES = 1 << 20;
 
-interface Entity {
-  /** Media type (lower case), '' if unparseable, null if there was no Content-Type. */
-  type: string | null;
-  charset: string | null;
-  cte: string | null;
-  /** The entity is a part of a multipart/digest (its default type is message/rfc822). */
-  inDigest: boolean;
-}
-
-const latin1 = new TextDecoder('latin1');
-
 export class Readable implements Sink {
-  private readonly entities: Entity[] = [];
+  private readonly entities = new EntityTypes();
   private eol = Eol.CrLf;
-  /** The field being read when it is Content-Type (1) or Content-Transfer-Encoding (2), and its value. */
-  private field = 0;
-  private readonly value = new Output(null, 256);
   /** A text body is being held back for the check (in `body`, reused). */
   private holding = false;
   private readonly body = new Output(null, 4096);
@@ -55,31 +41,13 @@ export class Readable implements Sink {
   ) {}
 
   open(kind: Kind, a: Attrs): void {
-    switch (kind) {
-      case Kind.Mime:
-      case Kind.Part:
-      case Kind.Message: {
-        if (kind === Kind.Mime) this.eol = a.eol;
-        const parent = this.entities[this.entities.length - 1];
-        const inDigest = kind === Kind.Part && parent !== undefined && parent.type === 'multipart/digest';
-        this.entities.push({ type: null, charset: null, cte: null, inDigest });
-        break;
-      }
-      case Kind.Header: {
-        const top = this.entities[this.entities.length - 1];
-        const n = a.name!;
-        this.field = nameIs(n, 0, n.length, 'content-type') && top.type === null ? 1 : nameIs(n, 0, n.length, 'content-transfer-encoding') && top.cte === null ? 2 : 0;
-        this.value.n = 0;
-        break;
-      }
-      case Kind.Body:
-        if (this.isText()) {
-          if (this.stats !== null) this.stats.textParts++;
-          this.holding = true;
-          this.body.n = 0;
-          return; // opened once the check is done
-        }
-        break;
+    if (kind === Kind.Mime) this.eol = a.eol;
+    this.entities.open(kind, a);
+    if (kind === Kind.Body && this.entities.isText()) {
+      if (this.stats !== null) this.stats.textParts++;
+      this.holding = true;
+      this.body.n = 0;
+      return; // opened once the check is done
     }
     this.sink.open(kind, a);
   }
@@ -91,45 +59,18 @@ export class Readable implements Sink {
       this.sink.open(Kind.Body, this.a);
       this.sink.text(this.body.buf, 0, this.body.n);
       this.holding = false;
-    } else if (this.field !== 0) this.value.bytes(d, s, e);
+    } else this.entities.text(d, s, e);
     this.sink.text(d, s, e);
   }
 
   close(kind: Kind): void {
-    switch (kind) {
-      case Kind.Header:
-        if (this.field !== 0) this.record();
-        this.field = 0;
-        break;
-      case Kind.Body:
-        if (this.holding) return this.decide();
-        break;
-      case Kind.Mime:
-      case Kind.Part:
-      case Kind.Message:
-        this.entities.pop();
-        break;
-    }
+    if (kind === Kind.Body && this.holding) return this.decide();
+    this.entities.close(kind);
     this.sink.close(kind);
   }
 
-  /** The current entity's body is text: its type is text/*, or it has none and is not in a digest. */
-  private isText(): boolean {
-    const top = this.entities[this.entities.length - 1];
-    return top.type === null ? !top.inDigest : top.type === '' || top.type.startsWith('text/');
-  }
-
-  private record(): void {
-    const top = this.entities[this.entities.length - 1], v = this.value.buf, n = this.value.n;
-    if (this.field === 1) {
-      const mt = parseContentType(v, 0, n);
-      top.type = mt.type;
-      top.charset = mt.charset === null ? null : latin1.decode(mt.charset);
-    } else top.cte = cteValue(v, 0, n);
-  }
-
   private decide(): void {
-    const top = this.entities[this.entities.length - 1];
+    const top = this.entities.top;
     const w = this.body.buf.subarray(0, this.body.n);
     this.holding = false;
     const r = readText(w, top.charset, top.cte, this.eol);

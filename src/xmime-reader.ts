@@ -4,11 +4,12 @@
  * the XML writer left out, and turns character data back into MIME bytes.
  * @module
  */
-import { type Attrs, DEFAULT_SEP, Eol, Kind, MAX_BOUNDARY, NS, TAG, defaultBefore, isLeaf, newAttrs, type Sink } from './events.js';
+import { type Attrs, DEFAULT_SEP, Eol, type ExternalRef, Kind, MAX_BOUNDARY, NS, TAG, defaultBefore, isLeaf, newAttrs, type Sink } from './events.js';
 import { Output, view } from './output.js';
 import { charsetEncoder, charsetName } from './charset.js';
 import { type TextForm, writeText } from './text-body.js';
 import { B64_LINE, MAX_BREAKS, QP_LINE } from './transfer.js';
+import type { XmimeError } from './errors.js';
 import { DEFAULT_MAX_TEXT_BYTES_DECODE, type XmlAttr, type XmlHandler, type XmlTokenizer } from './xml-tokenizer.js';
 
 const LF = 0x0a;
@@ -29,7 +30,20 @@ const ALLOWED: readonly (readonly string[])[] = [
   ['before', 'pad', 'after'], // epilogue
   [], // message
   ['charset', 'transfer', 'eol', 'line', 'end', 'blank', 'hex', 'always', 'start', 'trailing', 'soft-space', 'breaks', 'wrap', 'fill'], // text
+  ['uri', 'size', 'sha256', 'type'], // external
 ];
+
+/** `<external>` attribute forms (spec §7.5): an absolute URI without white space, a size, a SHA-256. */
+const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[!-~]*$/;
+const SIZE = /^[0-9]{1,15}$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/**
+ * Called for each `<external>`, where its bytes belong in the output. `where`
+ * is an error located at the element, for the caller to copy if the bytes
+ * later turn out to be unusable.
+ */
+export type ExternalHook = (ref: ExternalRef, where: XmimeError) => void;
 
 /** Attributes of `<text>` that only a transfer encoding has. */
 const FOR_TRANSFER: Record<string, TextForm['transfer']> = {
@@ -77,6 +91,9 @@ export class XmimeReader implements XmlHandler {
   private textAt = 0;
   private form: TextForm | null = null;
 
+  /** Receives `<external>` references; without one they are an error (`external-unresolved`). */
+  onExternal: ExternalHook | null = null;
+
   /**
    * @param sink receives the events.
    * @param out when given, leaf text is written straight into it (the sink
@@ -97,6 +114,11 @@ export class XmimeReader implements XmlHandler {
     const first = this.place(kind, parent, at);
     this.attributes(kind, attrs, first, at);
     this.stack.push({ kind, phase: 0 });
+    if (kind === Kind.External) {
+      const where = tok.error('external-unresolved', 'an <external> body needs a resolver: decode with toMimeAsync', at);
+      if (this.onExternal === null) throw where;
+      this.onExternal(this.a.ref!, where);
+    }
     this.sink.open(kind, this.a);
   }
 
@@ -108,6 +130,7 @@ export class XmimeReader implements XmlHandler {
       return false;
     }
     const pk = parent.kind;
+    if (pk === Kind.External) bad('cannot appear inside <external>, which is empty');
     if (isLeaf(pk)) bad(`cannot appear inside <${TAG[pk]}>, which holds text`);
     if (pk === Kind.Headers) {
       if (kind !== Kind.Header) bad('cannot appear inside <headers>');
@@ -124,7 +147,7 @@ export class XmimeReader implements XmlHandler {
     // An entity: mime, part or message.
     if (kind === Kind.FromLine && pk === Kind.Mime && parent.phase === 0) parent.phase = 1;
     else if (kind === Kind.Headers && parent.phase <= 1) parent.phase = 2;
-    else if ((kind === Kind.Body || kind === Kind.Text || kind === Kind.Multipart || kind === Kind.Message) && parent.phase <= 2) parent.phase = 3;
+    else if ((kind === Kind.Body || kind === Kind.Text || kind === Kind.External || kind === Kind.Multipart || kind === Kind.Message) && parent.phase <= 2) parent.phase = 3;
     else bad(`cannot appear here inside <${TAG[pk]}>`);
     return false;
   }
@@ -139,6 +162,7 @@ export class XmimeReader implements XmlHandler {
     a.name = a.boundary = null;
     a.eol = Eol.CrLf;
     a.form = null;
+    a.ref = kind === Kind.External ? { uri: '', size: -1, sha256: '', type: '' } : null;
     const allowed = ALLOWED[kind];
     // `<text>` attributes depend on each other: they are read together once all are known.
     const seen = kind === Kind.Text ? new Map<string, string>() : null;
@@ -192,11 +216,31 @@ export class XmimeReader implements XmlHandler {
           a.boundary = b;
           break;
         }
+        case 'uri':
+          if (!URI.test(value)) bad();
+          a.ref!.uri = value;
+          break;
+        case 'size':
+          if (!SIZE.test(value)) bad();
+          a.ref!.size = +value;
+          break;
+        case 'sha256':
+          if (!SHA256.test(value)) bad();
+          a.ref!.sha256 = value;
+          break;
+        case 'type':
+          a.ref!.type = value;
+          break;
       }
     }
     if (seen !== null) return this.textForm(seen, at);
     if (kind === Kind.Header && a.name === null) tok.fail('xmime-missing-attribute', '<header> needs a name', at);
     if (kind === Kind.Multipart && a.boundary === null) tok.fail('xmime-missing-attribute', '<multipart> needs a boundary', at);
+    if (kind === Kind.External) {
+      const r = a.ref!;
+      const missing = r.uri === '' ? 'uri' : r.size < 0 ? 'size' : r.sha256 === '' ? 'sha256' : null;
+      if (missing !== null) tok.fail('xmime-missing-attribute', `<external> needs ${missing}`, at);
+    }
     if (kind === Kind.Mime) this.eol = a.eol;
   }
 
@@ -291,7 +335,8 @@ export class XmimeReader implements XmlHandler {
     if (!isLeaf(top.kind)) {
       for (let i = s; i < e; i++) {
         const c = d[i];
-        if (c !== 0x20 && c !== LF && c !== 0x09 && c !== 0x0d) this.tok.fail('xmime-text', `<${TAG[top.kind]}> holds only elements, not text`, this.tok.offsetOf(d, i));
+        if (c !== 0x20 && c !== LF && c !== 0x09 && c !== 0x0d)
+          this.tok.fail('xmime-text', top.kind === Kind.External ? '<external> is empty; its bytes are at its uri' : `<${TAG[top.kind]}> holds only elements, not text`, this.tok.offsetOf(d, i));
       }
       return;
     }

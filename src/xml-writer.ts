@@ -138,6 +138,13 @@ export class XmlWriter implements Sink {
       case Kind.Text:
         this.formAttrs(a.form!, eol);
         break;
+      case Kind.External: {
+        // Values are ASCII without white space (checked by the external stage).
+        const r = a.ref!;
+        out.ascii(` uri="${escAttr(r.uri)}" size="${r.size}" sha256="${r.sha256}"`);
+        if (r.type !== '') out.ascii(` type="${escAttr(r.type)}"`);
+        break;
+      }
       case Kind.Part:
       case Kind.Epilogue: {
         const first = this.mpFirst[this.mpFirst.length - 1];
