@@ -6,8 +6,11 @@
 #   scripts/xmpp-services.sh npx vitest run -c vitest.xmpp.config.ts
 #
 # The command gets XMPP_SERVICE, XMPP_DOMAIN, XMPP_USER_A/XMPP_PASS_A,
-# XMPP_USER_B/XMPP_PASS_B, XMPP_UPLOAD_DOMAIN and XMPP_STANZA_LIMIT.
+# XMPP_USER_B/XMPP_PASS_B, XMPP_UPLOAD_DOMAIN and XMPP_STANZA_LIMIT. Set
+# XMPP_STANZA_LIMIT beforehand to run at another stanza limit (bytes).
 set -euo pipefail
+limit=${XMPP_STANZA_LIMIT:-262144}
+[[ $limit =~ ^[0-9]+$ ]] || { echo "xmpp-services: XMPP_STANZA_LIMIT must be a number of bytes" >&2; exit 2; }
 
 [ $# -gt 0 ] || { echo "usage: $0 COMMAND [ARG...]" >&2; exit 2; }
 
@@ -73,10 +76,11 @@ allow_unencrypted_plain_auth = true
 authentication = "internal_hashed"
 storage = "internal"
 
--- c2s_stanza_size_limit stays at prosody 0.12's default (256 KiB): big mails
--- must go out of band. mod_limits is not loaded (no rate limiting); if a
+-- The stanza limit (default: prosody 0.12's own, 256 KiB; XMPP_STANZA_LIMIT=65536
+-- mimics ejabberd's): big mails must go out of band. mod_limits is not loaded (no rate limiting); if a
 -- distro config enables it, these rates keep it out of the way.
 limits = { c2s = { rate = "100mb/s", burst = "10s" } }
+c2s_stanza_size_limit = $limit
 modules_enabled = { "roster", "saslauth", "disco", "ping" }
 modules_disabled = { "s2s", "offline", "tls" }
 
@@ -112,7 +116,7 @@ echo "xmpp-services: prosody $(dpkg-query -W -f='${Version}' prosody 2>/dev/null
 
 export XMPP_SERVICE="xmpp://127.0.0.1:$c2s_port" XMPP_DOMAIN=localhost \
   XMPP_USER_A=alice XMPP_PASS_A=pw-alice XMPP_USER_B=bob XMPP_PASS_B=pw-bob \
-  XMPP_UPLOAD_DOMAIN=upload.localhost XMPP_STANZA_LIMIT=262144 \
+  XMPP_UPLOAD_DOMAIN=upload.localhost XMPP_STANZA_LIMIT="$limit" \
   XMPP_HTTP_PORT="$http_port" PROSODY_LOG="$dir/prosody.log"
 # In the background so that INT/TERM run the traps at once (bash defers them
 # while a foreground child runs); <&0 keeps stdin, which & would make /dev/null.
