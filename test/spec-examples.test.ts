@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { toMime, toXml } from '../src/index.js';
+import { ERROR_CODES, toMime, toXml } from '../src/index.js';
 import { ROOT } from './helpers.js';
 
 /** Bytes of a C string literal such as "a\r\n\x00". */
@@ -41,6 +41,11 @@ describe('spec/xmime.md examples', () => {
       expect(toXml(mime, { readable: false })).toBe(xml);
       expect(toMime(xml)).toEqual(mime);
     });
+  });
+  it('§11 lists exactly the error codes the decoder reports', () => {
+    const section = spec.slice(spec.indexOf('## 11. Error Codes'), spec.indexOf('## 12.'));
+    const listed = [...section.matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]);
+    expect(listed.sort()).toEqual(Object.keys(ERROR_CODES).sort());
   });
   it('the Sam example is fixtures/sam.xml', () => {
     const sam = readFileSync(join(ROOT, 'fixtures', 'sam.xml'), 'utf8');
