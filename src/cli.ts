@@ -21,7 +21,8 @@ const HELP = `Usage:
 Options:
   -o, --output OUT   write to OUT (atomically) instead of standard output
   --wire             encode and verify the pure wire form (no decoded text)
-  --stats            verify: also print how many text parts were readable
+  --stats            verify: also print how many header fields had views and
+                     how many text parts were readable
   --debug            show stack traces
   -h, --help         show this help
   -v, --version      show the version
@@ -123,7 +124,9 @@ async function verify(paths: string[], readable: boolean, withStats: boolean): P
     }
   }
   if (withStats) {
-    const { textParts: t, readableParts: r } = stats;
+    const { textParts: t, readableParts: r, viewFields: f = 0, views: v = 0, viewsInPlace: p = 0 } = stats;
+    const pct = (a: number, b: number) => (b === 0 ? '0.0' : ((100 * a) / b).toFixed(1));
+    console.log(`header views: ${v} of ${f} fields (${pct(v, f)}%), ${p} in place (${pct(p, f)}%)`);
     console.log(`readable text parts: ${r} of ${t} (${t === 0 ? '0.0' : ((100 * r) / t).toFixed(1)}%)`);
   }
   console.log(`${ok} ok, ${failed} failed`);

@@ -31,6 +31,15 @@ export const enum Kind {
   Text,
   /** A leaf body carried out of band: a reference to its bytes. */
   External,
+  // Inside a header: its raw value beside a view, and the view's elements (spec §7.6).
+  Raw,
+  Decoded,
+  Mailbox,
+  Group,
+  Date,
+  Id,
+  Media,
+  Param,
 }
 
 /** Element local names, indexed by {@link Kind}. */
@@ -47,11 +56,24 @@ export const TAG: readonly string[] = [
   'message',
   'text',
   'external',
+  'raw',
+  'decoded',
+  'mailbox',
+  'group',
+  'date',
+  'id',
+  'media',
+  'param',
 ];
 
 /** Kinds whose content is text (the bytes of the MIME construct); the rest hold only elements. */
 export function isLeaf(k: Kind): boolean {
-  return k === Kind.FromLine || k === Kind.Header || k === Kind.Body || k === Kind.Preamble || k === Kind.Epilogue || k === Kind.Text;
+  return k === Kind.FromLine || k === Kind.Header || k === Kind.Body || k === Kind.Preamble || k === Kind.Epilogue || k === Kind.Text || k === Kind.Raw;
+}
+
+/** Elements of a header view (their text, where they have any, is Unicode, not bytes). */
+export function isView(k: Kind): boolean {
+  return k >= Kind.Decoded && k <= Kind.Param;
 }
 
 /** A line terminator: none (end of data), LF, or CR LF. */

@@ -186,8 +186,6 @@ const utf8 = new TextDecoder();
  */
 export async function toXmlAsync(mime: Uint8Array, options: ExternalEncodeOptions): Promise<string> {
   const { maxInlineBytes: max, upload } = options;
-  const stats = options.stats;
-  const before = stats === undefined ? null : { ...stats };
   const xml = new Output(null, Math.max(4096, mime.length + (mime.length >> 1)));
   let survey: Survey | null = null;
   const tok = encoderInto(xml, options, (next) => (survey = new Survey(next, xml)));
@@ -207,9 +205,9 @@ export async function toXmlAsync(mime: Uint8Array, options: ExternalEncodeOption
   if (size <= max) {
     const refs = new Map<number, ExternalRef>();
     for (const leaf of chosen.sort((p, q) => p.index - q.index)) refs.set(leaf.index, await store(mime.subarray(leaf.mimeStart, leaf.mimeEnd), leaf.type, upload));
-    if (stats !== undefined) Object.assign(stats, before); // counted again below
     const out = new Output(null, xml.n);
-    const tok2 = encoderInto(out, options, (next) => new Swap(next, refs));
+    // `stats` were counted in the first pass: the message's parts, wherever they travel.
+    const tok2 = encoderInto(out, { ...options, stats: undefined }, (next) => new Swap(next, refs));
     tok2.push(mime);
     tok2.end();
     if (out.n <= max) return utf8.decode(out.take());

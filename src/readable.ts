@@ -10,18 +10,55 @@
  * @module
  */
 import { EntityTypes } from './entity-types.js';
-import { type Attrs, Eol, Kind, newAttrs, type Sink } from './events.js';
+import { type Attrs, bytesEqual, Eol, Kind, newAttrs, type Sink } from './events.js';
 import { Output } from './output.js';
 import { readText } from './text-body.js';
+import { headerView, type HeaderView, renderHeader, viewKind } from './header-views.js';
 import type { XmlWriter } from './xml-writer.js';
 
-/** Counts of text parts, for `xmime verify --stats`. */
+/** Counts of text parts and header fields, for `xmime verify --stats`. */
 export interface ReadableStats {
   /** `text/*` leaf bodies (an empty body has no leaf and is not counted). */
   textParts: number;
   /** Those carried as decoded text. */
   readableParts: number;
+  /** Header fields of a kind that has a view (spec §7.6). */
+  viewFields?: number;
+  /** Those written with a view. */
+  views?: number;
+  /** Those whose view stands in place of the raw value. */
+  viewsInPlace?: number;
 }
+
+/**
+ * Characters a view may not hold: those the XML text escapes byte-wise
+ * (controls, U+F7xx, …), which a view would have to escape too. TAB is fine
+ * in content but not in attributes, where XML turns it into a space.
+ */
+const CONTENT_BAD = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\uf700-\uf7ff\ufffe\uffff]/;
+const ATTR_BAD = /[\x00-\x1f\x7f-\x9f\u2028\u2029\uf700-\uf7ff\ufffe\uffff]/;
+
+/** The view's strings can be written as XML character data and attribute values as they are. */
+function carriable(v: HeaderView): boolean {
+  switch (v.kind) {
+    case 'text':
+      return !CONTENT_BAD.test(v.text);
+    case 'date':
+      return true;
+    case 'ids':
+      return v.ids.every((id) => !CONTENT_BAD.test(id));
+    case 'addresses':
+      return v.list.every((m) => ('group' in m ? !ATTR_BAD.test(m.group) && m.members.every(mailboxOk) : mailboxOk(m)));
+    case 'media':
+      return !ATTR_BAD.test(v.value) && v.params.every((p) => !ATTR_BAD.test(p.name) && !CONTENT_BAD.test(p.value));
+  }
+}
+
+function mailboxOk(m: { name?: string; addr: string }): boolean {
+  return (m.name === undefined || !ATTR_BAD.test(m.name)) && !ATTR_BAD.test(m.addr);
+}
+
+const latin1 = new TextDecoder('latin1');
 
 /** Largest body the encoder considers for a readable view. */
 export const DEFAULT_MAX_TEXT_BYTES = 1 << 20;
@@ -33,6 +70,11 @@ export class Readable implements Sink {
   private holding = false;
   private readonly body = new Output(null, 4096);
   private readonly a: Attrs = newAttrs();
+  /** A header field of a view kind is held until its end (its value in `field`). */
+  private holdingField = false;
+  private readonly fieldAttrs: Attrs = newAttrs();
+  private fieldName = '';
+  private readonly field = new Output(null, 256);
 
   constructor(
     private readonly sink: XmlWriter,
@@ -43,6 +85,20 @@ export class Readable implements Sink {
   open(kind: Kind, a: Attrs): void {
     if (kind === Kind.Mime) this.eol = a.eol;
     this.entities.open(kind, a);
+    if (kind === Kind.Header) {
+      const name = latin1.decode(a.name!);
+      if (viewKind(name) !== null) {
+        // The tokenizer's buffers move on before the field ends: keep copies.
+        const h = this.fieldAttrs;
+        h.name = a.name!.slice();
+        h.sep = a.sep!.slice();
+        h.end = a.end;
+        this.fieldName = name;
+        this.field.n = 0;
+        this.holdingField = true;
+        return;
+      }
+    }
     if (kind === Kind.Body && this.entities.isText()) {
       if (this.stats !== null) this.stats.textParts++;
       this.holding = true;
@@ -59,14 +115,46 @@ export class Readable implements Sink {
       this.sink.open(Kind.Body, this.a);
       this.sink.text(this.body.buf, 0, this.body.n);
       this.holding = false;
-    } else this.entities.text(d, s, e);
+    } else {
+      this.entities.text(d, s, e);
+      if (this.holdingField) return this.field.bytes(d, s, e);
+    }
     this.sink.text(d, s, e);
   }
 
   close(kind: Kind): void {
     if (kind === Kind.Body && this.holding) return this.decide();
     this.entities.close(kind);
+    if (kind === Kind.Header && this.holdingField) return this.decideField();
     this.sink.close(kind);
+  }
+
+  /** Writes the held field with its view: in place of the value when it renders back to it, else beside it. */
+  private decideField(): void {
+    this.holdingField = false;
+    const value = this.field.buf.subarray(0, this.field.n), st = this.stats;
+    const view = headerView(this.fieldName, value);
+    this.sink.open(Kind.Header, this.fieldAttrs);
+    if (st !== null) st.viewFields = (st.viewFields ?? 0) + 1;
+    // An empty list has no elements to show, and `<header/>` already says "empty".
+    const empty = view !== null && ((view.kind === 'addresses' && view.list.length === 0) || (view.kind === 'ids' && view.ids.length === 0));
+    if (view === null || empty || !carriable(view)) {
+      this.sink.text(value, 0, value.length);
+      return this.sink.close(Kind.Header);
+    }
+    let rendered: Uint8Array | null = null;
+    try {
+      rendered = renderHeader(this.fieldName, view, this.eol === Eol.CrLf ? '\r\n' : '\n');
+    } catch {
+      // No wire form (e.g. a date the view cannot write back): the view stands beside the value.
+    }
+    const inPlace = rendered !== null && bytesEqual(rendered, value);
+    if (st !== null) {
+      st.views = (st.views ?? 0) + 1;
+      if (inPlace) st.viewsInPlace = (st.viewsInPlace ?? 0) + 1;
+    }
+    this.sink.headerView(view, inPlace ? null : value);
+    this.sink.close(Kind.Header);
   }
 
   private decide(): void {

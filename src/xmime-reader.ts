@@ -4,16 +4,18 @@
  * the XML writer left out, and turns character data back into MIME bytes.
  * @module
  */
-import { type Attrs, DEFAULT_SEP, Eol, type ExternalRef, Kind, MAX_BOUNDARY, NS, TAG, defaultBefore, isLeaf, newAttrs, type Sink } from './events.js';
+import { type Attrs, DEFAULT_SEP, Eol, type ExternalRef, isView, Kind, MAX_BOUNDARY, NS, TAG, defaultBefore, isLeaf, newAttrs, type Sink } from './events.js';
 import { Output, view } from './output.js';
 import { charsetEncoder, charsetName } from './charset.js';
 import { type TextForm, writeText } from './text-body.js';
 import { B64_LINE, MAX_BREAKS, QP_LINE } from './transfer.js';
 import type { XmimeError } from './errors.js';
+import { ViewReader } from './view-reader.js';
 import { DEFAULT_MAX_TEXT_BYTES_DECODE, type XmlAttr, type XmlHandler, type XmlTokenizer } from './xml-tokenizer.js';
 
 const LF = 0x0a;
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+const latin1 = new TextDecoder('latin1');
 /** Character data is converted at most this many bytes at a time. */
 const SLICE = 32768;
 
@@ -31,7 +33,22 @@ const ALLOWED: readonly (readonly string[])[] = [
   [], // message
   ['charset', 'transfer', 'eol', 'line', 'end', 'blank', 'hex', 'always', 'start', 'trailing', 'soft-space', 'breaks', 'wrap', 'fill'], // text
   ['uri', 'size', 'sha256', 'type'], // external
+  [], // raw
+  [], // decoded
+  ['name', 'addr'], // mailbox
+  ['name'], // group
+  [], // date
+  [], // id
+  ['value'], // media
+  ['name'], // param
 ];
+
+/** Whether an open `<header>` has shown what it holds: not yet, text (its value), or elements (a view). */
+const enum HeaderMode {
+  Undecided,
+  Value,
+  View,
+}
 
 /** `<external>` attribute forms (spec §7.5): an absolute URI without white space, a size, a SHA-256. */
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[!-~]*$/;
@@ -91,6 +108,14 @@ export class XmimeReader implements XmlHandler {
   private textAt = 0;
   private form: TextForm | null = null;
 
+  /** The open header: what it holds, its leading white space while undecided, and its view. */
+  private hmode = HeaderMode.Undecided;
+  private readonly ws = new Output(null, 64);
+  private readonly views = new ViewReader();
+  /** Attributes of the view element being opened, and the text of a view leaf. */
+  private viewAttrs: Map<string, string> = new Map();
+  private readonly viewText = new Output(null, 256);
+
   /** Receives `<external>` references; without one they are an error (`external-unresolved`). */
   onExternal: ExternalHook | null = null;
 
@@ -111,15 +136,35 @@ export class XmimeReader implements XmlHandler {
     const kind = TAG.indexOf(local) as Kind;
     if (kind < 0) tok.fail('xmime-element', `XMIME has no element <${local}>`, at);
     const parent = this.stack[this.stack.length - 1];
+    if (parent !== undefined && (parent.kind === Kind.Header || isView(parent.kind))) return this.viewChild(kind, parent.kind, attrs, at);
     const first = this.place(kind, parent, at);
     this.attributes(kind, attrs, first, at);
     this.stack.push({ kind, phase: 0 });
+    if (kind === Kind.Header) {
+      this.hmode = HeaderMode.Undecided;
+      this.ws.n = 0;
+      this.views.begin(latin1.decode(this.a.name!));
+    }
     if (kind === Kind.External) {
       const where = tok.error('external-unresolved', 'an <external> body needs a resolver: decode with toMimeAsync', at);
       if (this.onExternal === null) throw where;
       this.onExternal(this.a.ref!, where);
     }
     this.sink.open(kind, this.a);
+  }
+
+  /** A child of `<header>` (`<raw>` or a view), or of a view element. */
+  private viewChild(kind: Kind, parent: Kind, attrs: XmlAttr[], at: number): void {
+    const fail = (code: 'xmime-placement' | 'xmime-missing-attribute' | 'xmime-view', detail: string): never => this.tok.fail(code, detail, at);
+    if (kind !== Kind.Raw && !isView(kind)) fail('xmime-placement', `<${TAG[kind]}> cannot appear inside <${TAG[parent]}>`);
+    if (parent === Kind.Header) {
+      if (this.hmode === HeaderMode.Value) fail('xmime-placement', `<${TAG[kind]}> cannot follow text in <header>`);
+      this.hmode = HeaderMode.View; // white space before it was indentation
+    }
+    this.attributes(kind, attrs, false, at);
+    this.views.open(kind, parent, this.viewAttrs, fail);
+    this.viewText.n = 0;
+    this.stack.push({ kind, phase: 0 });
   }
 
   /** Checks where `kind` may appear; returns whether it is the first child of a multipart. */
@@ -165,7 +210,7 @@ export class XmimeReader implements XmlHandler {
     a.ref = kind === Kind.External ? { uri: '', size: -1, sha256: '', type: '' } : null;
     const allowed = ALLOWED[kind];
     // `<text>` attributes depend on each other: they are read together once all are known.
-    const seen = kind === Kind.Text ? new Map<string, string>() : null;
+    const seen = kind === Kind.Text || isView(kind) ? new Map<string, string>() : null;
     for (const { ns, local, value } of attrs) {
       if (ns === NS) tok.fail('xmime-attribute', `<${TAG[kind]}> has no attribute "${local}" in the XMIME namespace; XMIME attributes are unprefixed`, at);
       if (ns !== null) continue;
@@ -233,7 +278,11 @@ export class XmimeReader implements XmlHandler {
           break;
       }
     }
-    if (seen !== null) return this.textForm(seen, at);
+    if (seen !== null) {
+      if (kind === Kind.Text) return this.textForm(seen, at);
+      this.viewAttrs = seen;
+      return;
+    }
     if (kind === Kind.Header && a.name === null) tok.fail('xmime-missing-attribute', '<header> needs a name', at);
     if (kind === Kind.Multipart && a.boundary === null) tok.fail('xmime-missing-attribute', '<multipart> needs a boundary', at);
     if (kind === Kind.External) {
@@ -332,6 +381,11 @@ export class XmimeReader implements XmlHandler {
   text(d: Uint8Array, s: number, e: number): void {
     const top = this.stack[this.stack.length - 1];
     if (top.kind === Kind.Text) return this.textContent(d, s, e);
+    if (top.kind === Kind.Header && this.hmode !== HeaderMode.Value) return this.headerText(d, s, e);
+    if (isView(top.kind) && top.kind !== Kind.Mailbox && top.kind !== Kind.Group && top.kind !== Kind.Media) {
+      if (this.viewText.n + e - s > this.maxText) this.tok.fail('limit-text', `<${TAG[top.kind]}> holds more than ${this.maxText} bytes`, this.tok.offsetOf(d, s));
+      return this.viewText.bytes(d, s, e);
+    }
     if (!isLeaf(top.kind)) {
       for (let i = s; i < e; i++) {
         const c = d[i];
@@ -348,6 +402,35 @@ export class XmimeReader implements XmlHandler {
       s = m;
     }
     this.leafText(d, s, e);
+  }
+
+  /**
+   * Text of a `<header>` before it is known to hold a value: white space is
+   * held back, since it is indentation if a view follows; anything else makes
+   * it a value.
+   */
+  private headerText(d: Uint8Array, s: number, e: number): void {
+    let i = s;
+    while (i < e && (d[i] === 0x20 || d[i] === LF || d[i] === 0x09 || d[i] === 0x0d)) i++;
+    if (this.hmode === HeaderMode.View) {
+      if (i < e) this.tok.fail('xmime-text', '<header> with a view holds only elements, not text', this.tok.offsetOf(d, i));
+      return;
+    }
+    if (i === e) {
+      if (this.ws.n + e - s > this.maxText) this.tok.fail('limit-text', `<header> holds more than ${this.maxText} bytes of white space`, this.tok.offsetOf(d, s));
+      return this.ws.bytes(d, s, e);
+    }
+    this.hmode = HeaderMode.Value;
+    this.flushWs();
+    this.text(d, s, e);
+  }
+
+  /** The held white space of a header, as its value's first bytes. */
+  private flushWs(): void {
+    if (this.ws.n === 0) return;
+    const w = this.ws.buf.slice(0, this.ws.n);
+    this.ws.n = 0;
+    this.leafText(w, 0, w.length);
   }
 
   /**
@@ -428,9 +511,18 @@ export class XmimeReader implements XmlHandler {
     return this.buf;
   }
 
-  end(): void {
+  end(at: number): void {
     const kind = this.stack.pop()!.kind;
+    if (kind === Kind.Raw) return;
+    if (isView(kind)) return this.views.close(kind, utf8.decode(this.viewText.buf.subarray(0, this.viewText.n)));
     if (kind === Kind.Text) this.endText();
+    if (kind === Kind.Header) {
+      if (this.hmode === HeaderMode.Undecided) this.flushWs();
+      else if (this.hmode === HeaderMode.View) {
+        const bytes = this.views.finish(this.eol === Eol.CrLf ? '\r\n' : '\n', (code, detail) => this.tok.fail(code, detail, at));
+        if (bytes !== null) this.sink.text(bytes, 0, bytes.length);
+      }
+    }
     this.sink.close(kind);
   }
 }

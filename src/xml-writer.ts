@@ -11,6 +11,7 @@ import { type Attrs, DEFAULT_SEP, EOL_NAMES, Eol, Kind, NS, TAG, bytesEqual, def
 import type { Output } from './output.js';
 import { skipPlain, WordView } from './scan.js';
 import type { TextForm } from './text-body.js';
+import type { HeaderView, Mailbox } from './header-views.js';
 import { B64_LINE, QP_LINE } from './transfer.js';
 
 const LF = 0x0a, CR = 0x0d, LT = 0x3c, GT = 0x3e, AMP = 0x26, RB = 0x5d;
@@ -35,6 +36,19 @@ const utf8 = new TextEncoder();
 
 function latin1Bytes(s: string): Uint8Array {
   return Uint8Array.from(s, (c) => c.charCodeAt(0));
+}
+
+function escText(s: string): string {
+  return s.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+}
+
+/** The rest of a start tag: `/>` when there are no children, else `>children</tag>`. */
+function wrap(children: string, tag: string): string {
+  return children === '' ? '/>' : `>${children}</${tag}>`;
+}
+
+function mailbox(m: Mailbox): string {
+  return `<mailbox${m.name === undefined ? '' : ` name="${escAttr(m.name)}"`} addr="${escAttr(m.addr)}"/>`;
 }
 
 function escAttr(s: string): string {
@@ -104,7 +118,49 @@ export class XmlWriter implements Sink {
   private readonly words = new WordView();
   private crN = 0;
 
+  /** The open header holds a view (its end tag goes on a line of its own). */
+  private viewed = false;
+
   constructor(private readonly out: Output) {}
+
+  /**
+   * The children of the open `<header>`: `raw` (the exact value, when the view
+   * does not render back to it), then the view (spec §7.6). The view's strings
+   * hold no characters that need escaping beyond markup (checked by the caller).
+   */
+  headerView(view: HeaderView, raw: Uint8Array | null): void {
+    const out = this.out, pad = 1 + 2 * Math.min(this.depth, 24);
+    if (this.gtPending) out.byte(GT);
+    this.gtPending = false;
+    this.viewed = true;
+    if (raw !== null) {
+      out.bytes(INDENT, 0, pad);
+      out.ascii('<raw>');
+      this.text(raw, 0, raw.length);
+      this.flushText();
+      out.ascii('</raw>');
+    }
+    const line = (xml: string): void => {
+      out.bytes(INDENT, 0, pad);
+      out.ensure(3 * xml.length);
+      out.n += utf8.encodeInto(xml, out.buf.subarray(out.n)).written;
+    };
+    switch (view.kind) {
+      case 'text':
+        return line(`<decoded>${escText(view.text)}</decoded>`);
+      case 'date':
+        return line(`<date>${escText(view.iso)}</date>`);
+      case 'ids':
+        for (const id of view.ids) line(`<id>${escText(id)}</id>`);
+        return;
+      case 'addresses':
+        for (const m of view.list) line('group' in m ? `<group name="${escAttr(m.group)}"${wrap(m.members.map(mailbox).join(''), 'group')}` : mailbox(m));
+        return;
+      case 'media':
+        line(`<media value="${escAttr(view.value)}"${wrap(view.params.map((p) => `<param name="${escAttr(p.name)}">${escText(p.value)}</param>`).join(''), 'media')}`);
+        return;
+    }
+  }
 
   open(kind: Kind, a: Attrs): void {
     const out = this.out;
@@ -162,7 +218,8 @@ export class XmlWriter implements Sink {
   close(kind: Kind): void {
     const out = this.out;
     this.depth--;
-    const leaf = isLeaf(kind);
+    const leaf = isLeaf(kind) && !(kind === Kind.Header && this.viewed);
+    this.viewed = false;
     if (leaf) this.flushText();
     if (kind === Kind.Multipart) this.mpFirst.pop();
     if (this.gtPending) {

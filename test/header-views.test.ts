@@ -15,6 +15,7 @@ import {
   type Mailbox,
   type MediaParam,
 } from '../src/header-views.js';
+import { toMime, toXml, type XmimeError } from '../src/index.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
@@ -443,6 +444,71 @@ describe('properties', () => {
         expect(headerView(name, out)).toEqual(name.startsWith('X-') && !/=\?|[^\x00-\x7f]/.test(dec(out)) ? null : v);
       }),
       { numRuns: 5000 * SCALE },
+    );
+  });
+});
+
+describe('header views in XMIME (spec §7.6)', () => {
+  const doc = (headers: string, eol = '') => `<mime xmlns="urn:xmpp:xmime:0"${eol}><headers>${headers}</headers></mime>`;
+  const mime = (headers: string, eol = '') => dec(toMime(doc(headers, eol)));
+  const code = (headers: string): string => {
+    try {
+      toMime(doc(headers));
+    } catch (e) {
+      return (e as XmimeError).code;
+    }
+    return 'none';
+  };
+
+  it('a view in place decodes to its rendering, with the document line ending', () => {
+    const h = '<header name="To">\n  <mailbox name="Doe, Jane" addr="jane@example.org"/>\n  <group name="Team"><mailbox addr="a@b.c"/></group>\n</header>';
+    expect(mime(h)).toBe('To: "Doe, Jane" <jane@example.org>, Team: a@b.c;\r\n\r\n');
+    const long = `<header name="Subject"><decoded>${'Grüße '.repeat(20)}</decoded></header>`;
+    expect(mime(long, ' eol="lf"')).toBe(`Subject: ${render('Subject', text('Grüße '.repeat(20)), '\n')}\n\n`);
+    expect(mime(long, ' eol="lf"')).not.toContain('\r');
+  });
+
+  it('<raw> wins over the view beside it', () => {
+    expect(mime('<header name="Subject"><raw>=?iso-8859-1?q?caf=E9?=</raw><decoded>café</decoded></header>')).toBe('Subject: =?iso-8859-1?q?caf=E9?=\r\n\r\n');
+  });
+
+  it('white space around the children is indentation; white space alone is a value', () => {
+    expect(mime('<header name="Subject">\n\t <decoded>x</decoded>\n </header>')).toBe('Subject: x\r\n\r\n');
+    expect(mime('<header name="Subject">  \n </header>')).toBe('Subject:   \r\n \r\n\r\n');
+    expect(mime('<header name="Subject"/>')).toBe('Subject: \r\n\r\n');
+  });
+
+  it('rejects what no rendering can give, with a code', () => {
+    expect(code('<header name="Subject">text<decoded>x</decoded></header>')).toBe('xmime-placement');
+    expect(code('<header name="Subject"><decoded>x</decoded>text</header>')).toBe('xmime-text');
+    expect(code('<header name="Subject"><decoded>x</decoded><raw>x</raw></header>')).toBe('xmime-placement');
+    expect(code('<header name="Subject"><decoded>x</decoded><decoded>y</decoded></header>')).toBe('xmime-placement');
+    expect(code('<header name="Subject"><mailbox addr="a@b"/></header>')).toBe('xmime-view');
+    expect(code('<header name="Received"><decoded>x</decoded></header>')).toBe('xmime-view');
+    expect(code('<header name="To"><mailbox addr="not an address"/></header>')).toBe('xmime-view');
+    expect(code('<header name="Date"><date>yesterday</date></header>')).toBe('xmime-view');
+    expect(code('<header name="To"><mailbox name="x"/></header>')).toBe('xmime-missing-attribute');
+    expect(code('<header name="To"><group><mailbox addr="a@b"/></group></header>')).toBe('xmime-missing-attribute');
+    expect(code('<header name="Content-Type"><media value="text/plain"><param>x</param></media></header>')).toBe('xmime-missing-attribute');
+    expect(code('<header name="To"><group name="g"><group name="h"/></group></header>')).toBe('xmime-placement');
+    expect(code('<header name="Content-Type"><media value="text/plain"><mailbox addr="a@b"/></media></header>')).toBe('xmime-placement');
+    expect(code('<header name="Subject"><decoded><id>x</id></decoded></header>')).toBe('xmime-placement');
+    expect(code('<header name="Subject"><raw>x</raw></header>')).toBe('none'); // a raw value alone is still the value
+    expect(code('<header name="Subject"><body>x</body></header>')).toBe('xmime-placement');
+    expect(code('<header name="To"><mailbox addr="a@b" foo="1"/></header>')).toBe('xmime-attribute');
+  });
+
+  it('random views: encoded as a field and back, the XML carries them exactly, in place where the rendering is the field', () => {
+    const word = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 });
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 8 }), fc.constantFrom('\r\n', '\n'), (words, eol) => {
+        const subject = words.join(' ');
+        const field = enc(`Subject: ${render('Subject', text(subject), eol as '\r\n')}${eol}${eol}body`);
+        const xml = toXml(field);
+        expect(toMime(xml)).toEqual(field);
+        if (!/[\x00-\x1f\x7f-\x9f\u2028\u2029\uf700-\uf7ff\ufffe\uffff]/.test(subject)) expect(xml).toContain('<decoded>');
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -1,11 +1,12 @@
 /**
  * A second, deliberately naive XMIME decoder written from the spec over a DOM
  * (@xmldom/xmldom), sharing no code with src/ but the charset and transfer
- * encoders of `<text>` (spec §7.4). Used as a differential oracle:
+ * encoders of `<text>` (spec §7.4) and the header renderer (§7.6). Used as a differential oracle:
  * whatever the streaming decoder accepts must decode to the same bytes here.
  */
 import { Eol } from '../src/events.js';
 import { type TextForm, writeText } from '../src/text-body.js';
+import { type HeaderView, type Mailbox, renderHeader } from '../src/header-views.js';
 import { DOMParser, type Element, type Node } from '@xmldom/xmldom';
 
 const NS = 'urn:xmpp:xmime:0';
@@ -93,7 +94,8 @@ export function referenceDecode(xml: string): Uint8Array {
           for (const h of children(c)) {
             if (h.localName !== 'header' || attr(h, 'name') === null) throw new ReferenceError('bad header');
             for (const x of [...bytesAttr(h, 'name', ''), ...bytesAttr(h, 'sep', ': ')]) out.push(x);
-            leaf(h);
+            if (hasElements(h)) fieldValue(h, eol, out);
+            else leaf(h);
             out.push(...eolBytes(attr(h, 'end'), eol));
           }
           out.push(...eolBytes(attr(c, 'end'), eol));
@@ -133,6 +135,45 @@ export function referenceDecode(xml: string): Uint8Array {
   };
   entity(root, true);
   return Uint8Array.from(out);
+}
+
+function hasElements(e: Element): boolean {
+  for (let n: Node | null = e.firstChild; n !== null; n = n.nextSibling) if (n.nodeType === 1) return true;
+  return false;
+}
+
+/**
+ * The value of a `<header>` with a view (spec §7.6): `<raw>` when present,
+ * else the view read here and rendered by the library's renderer (the spec
+ * defines the rendering by it).
+ */
+function fieldValue(h: Element, eol: number[], out: number[]): void {
+  const kids = children(h);
+  if (kids[0]?.localName === 'raw') return charsToBytes(textOf(kids[0]), eol, out);
+  const name = attr(h, 'name')!;
+  const mailbox = (m: Element): Mailbox => (attr(m, 'name') === null ? { addr: attr(m, 'addr')! } : { name: attr(m, 'name')!, addr: attr(m, 'addr')! });
+  let view: HeaderView;
+  switch (kids[0]?.localName) {
+    case 'decoded':
+      view = { kind: 'text', text: textOf(kids[0]) };
+      break;
+    case 'date':
+      view = { kind: 'date', iso: textOf(kids[0]) };
+      break;
+    case 'id':
+      view = { kind: 'ids', ids: kids.map(textOf) };
+      break;
+    case 'media':
+      view = { kind: 'media', value: attr(kids[0], 'value')!, params: children(kids[0]).map((p) => ({ name: attr(p, 'name')!, value: textOf(p) })) };
+      break;
+    case 'mailbox':
+    case 'group':
+      view = { kind: 'addresses', list: kids.map((k) => (k.localName === 'group' ? { group: attr(k, 'name')!, members: children(k).map(mailbox) } : mailbox(k))) };
+      break;
+    default:
+      throw new ReferenceError(`<${kids[0]?.localName}> in a header`);
+  }
+  for (const b of renderHeader(name, view, eol.length === 2 ? '\r\n' : '\n')) out.push(b);
 }
 
 /**
