@@ -33,6 +33,8 @@ export const ERROR_CODES = {
   'xmime-text': 'text in an element that holds only elements',
   'xmime-charset': 'a character of a <text> element that its charset cannot encode',
   'xmime-view': 'a header view that does not fit its field, or has no wire form',
+  'xmime-base64': 'an <attachment> whose content is not base64 (compose)',
+  'xmime-author': 'minimal XMIME that compose cannot turn into MIME',
   'external-unresolved': 'an <external> body, but no resolver (decode with toMimeAsync)',
   'external-scheme': 'an <external> URI whose scheme the decoder does not accept',
   'external-resolve': 'the resolver failed to fetch an <external> body',

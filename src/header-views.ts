@@ -556,6 +556,18 @@ function wellFormed(v: unknown): boolean {
 }
 
 /**
+ * Unstructured text as the value of any field `name` (as a `text` view is
+ * rendered): printable ASCII words as they are, the rest as UTF-8 encoded
+ * words, folded at 78. Used for authored fields that have no view kind.
+ */
+export function renderText(name: string, text: string, eol: '\r\n' | '\n'): Uint8Array {
+  if (LONE_SURROGATE.test(text)) throw new RangeError('lone surrogate in header text');
+  const f = new Folder(eol, name.length);
+  for (const p of textPieces(text)) p.enc ? f.encoded(p.gap, p.text) : f.add(p.gap, p.text);
+  return UTF8_ENC.encode(f.out);
+}
+
+/**
  * The canonical field value for a view (what follows `Name: `), folded to
  * lines of at most 78 characters where tokens allow. Non-ASCII text and
  * display names become UTF-8 encoded words, non-ASCII parameter values
@@ -575,8 +587,7 @@ export function renderHeader(name: string, view: HeaderView, eol: '\r\n' | '\n')
   const f = new Folder(eol, name.length);
   switch (view.kind) {
     case 'text':
-      for (const p of textPieces(view.text)) p.enc ? f.encoded(p.gap, p.text) : f.add(p.gap, p.text);
-      break;
+      return renderText(name, view.text, eol);
     case 'addresses':
       renderAddresses(f, view.list);
       break;

@@ -25,3 +25,6 @@ export {
   type ExternalEncodeOptions,
   type ExternalDecodeOptions,
 } from './external.js';
+export { compose, type ComposeOptions } from './compose.js';
+export { headerView, renderHeader, viewKind, type HeaderView, type Mailbox, type Group, type MediaParam } from './header-views.js';
+export type { ReadableStats } from './readable.js';

@@ -245,8 +245,17 @@ export class Folder {
     this.put(gap, tok, false);
   }
 
-  /** Text written as encoded words, each filling what is left of its line (white space between them is not part of the text). */
+  /**
+   * Text written as encoded words, each filling what is left of its line
+   * (white space between them is not part of the text). Text that fits one
+   * encoded word is not split to fill a line: it goes whole onto the next,
+   * since some readers (Python's email in display names) keep the white
+   * space between the words of a split.
+   */
   encoded(gap: string, text: string): void {
+    const whole = new WordEncoder(text);
+    const one = whole.next(75);
+    if (one !== null && whole.done && gap !== '' && this.tokens && this.col + gap.length + one.length > EW_LINE) this.fold();
     const w = new WordEncoder(text);
     for (let g = gap; !w.done; g = ' ') {
       let word = w.next(Math.min(75, EW_LINE - this.col - g.length));

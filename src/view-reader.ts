@@ -25,7 +25,8 @@ const VIEW_OF: Partial<Record<Kind, HeaderView['kind']>> = {
 export class ViewReader {
   private name = '';
   private raw = false;
-  private view: HeaderView | null = null;
+  /** The view read so far. */
+  view: HeaderView | null = null;
   /** The group being filled, inside `<group>`. */
   private group: Group | null = null;
   private paramName = '';

@@ -1,0 +1,341 @@
+/**
+ * Authoring: minimal XMIME (headers as views, text, attachments, parts; no
+ * wire details) in, new standard MIME out (spec §9.10). The output is what a
+ * careful mail client writes: CRLF, folded headers, RFC 2047 and RFC 2231 for
+ * non-ASCII, `MIME-Version`, UTF-8 text in the lightest safe transfer
+ * encoding, base64 attachments, boundaries that occur nowhere in the content,
+ * and `Date` and `Message-ID` when the message has none.
+ * @module
+ */
+import { Kind } from './events.js';
+import type { ErrorCode } from './errors.js';
+import { type HeaderView, renderHeader, renderText, viewKind } from './header-views.js';
+import { B64_VAL, b64Encode, qpEncode } from './transfer.js';
+import { type Fail, ViewReader } from './view-reader.js';
+import { parseTree, type XNode, type XTree } from './xml-tree.js';
+
+/** Options of {@link compose}. */
+export interface ComposeOptions {
+  /**
+   * The `Date` a message without one gets; `false`: add none. Default: now.
+   * (Only the top-level message gets one: a forwarded message keeps its own.)
+   */
+  date?: Date | false;
+  /** Add a `Message-ID` when the message has none (default true), or this id (without angle brackets). */
+  messageId?: boolean | string;
+  /** Random numbers in [0, 1) for boundaries and ids. Default: Web Crypto. */
+  random?: () => number;
+}
+
+const CRLF = '\r\n';
+const te = new TextEncoder();
+const KIND_OF: Record<string, Kind> = { raw: Kind.Raw, decoded: Kind.Decoded, mailbox: Kind.Mailbox, group: Kind.Group, date: Kind.Date, id: Kind.Id, media: Kind.Media, param: Kind.Param };
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** Body elements an authored entity may hold. */
+const BODIES = new Set(['text', 'attachment', 'multipart', 'message', 'body']);
+/** Standard QP: 76 columns, upper-case hex, trailing white space encoded. */
+const QP = { line: 76, lower: false, always: '', start: '', rawTrailing: false, softSpace: false, word: false, fill: true, breaks: null };
+
+/** A header field as it will be written: name and value bytes (no line ending). */
+interface Field {
+  name: string;
+  value: Uint8Array;
+  /** The view it was rendered from, if any. */
+  view?: HeaderView;
+}
+
+/**
+ * Turns minimal XMIME into new MIME. The document's `header`s hold views
+ * (spec §7.6) or plain values; its bodies are `text` (Unicode, any length,
+ * CR and LF included), `attachment` (base64 of the file, with `type` and
+ * `filename`), `multipart` (no boundary needed; `multipart/mixed` unless the
+ * entity's Content-Type says otherwise) and `message` (a forwarded message).
+ * Header fields the document gives are kept, in order; what MIME needs and
+ * is missing is added after them.
+ *
+ * @example
+ * ```ts
+ * const mime = compose(`<mime xmlns="urn:xmpp:xmime:0">
+ *   <headers>
+ *     <header name="From"><mailbox name="Jörg" addr="joerg@example.de"/></header>
+ *     <header name="Subject"><decoded>Grüße</decoded></header>
+ *   </headers>
+ *   <text>Hallo!</text>
+ * </mime>`);
+ * // From: =?UTF-8?B?SsO2cmc=?= <joerg@example.de>
+ * // Subject: =?UTF-8?B?R3LDvMOfZQ==?=
+ * // Date: …, Message-ID: <…@example.de>, MIME-Version: 1.0,
+ * // Content-Type: text/plain; charset=utf-8, then "Hallo!"
+ * ```
+ * @throws XmimeError, located at the element, for a document that is not
+ *   minimal XMIME (codes as for {@link toMime}, and `xmime-author` for what
+ *   cannot be authored, e.g. a multipart whose Content-Type is not multipart).
+ */
+export function compose(xml: string | Uint8Array, options: ComposeOptions = {}): Uint8Array {
+  const tree = parseTree(xml);
+  if (tree.root.name !== 'mime') throw tree.error(tree.root, 'xmime-placement', `the root is <mime>, not <${tree.root.name}>`);
+  return new Composer(tree, options).entity(tree.root, true);
+}
+
+class Composer {
+  private readonly random: () => number;
+
+  constructor(
+    private readonly tree: XTree,
+    private readonly options: ComposeOptions,
+  ) {
+    this.random = options.random ?? (() => crypto.getRandomValues(new Uint32Array(1))[0] / 2 ** 32);
+  }
+
+  private fail(node: XNode, code: ErrorCode, detail: string): never {
+    throw this.tree.error(node, code, detail);
+  }
+
+  /** An entity (mime, part, message): its header section and body. */
+  entity(node: XNode, top: boolean): Uint8Array {
+    let headersNode: XNode | null = null, body: XNode | null = null;
+    for (const k of node.kids) {
+      if (k.name === 'headers' && headersNode === null && body === null) headersNode = k;
+      else if (BODIES.has(k.name) && body === null) body = k;
+      else this.fail(k, 'xmime-placement', `<${k.name}> cannot appear here inside <${node.name}>`);
+    }
+    this.onlyWhiteSpace(node);
+    for (const a of node.attrs.keys()) this.fail(node, 'xmime-attribute', `<${node.name}> has no attribute "${a}" in minimal XMIME`);
+    const fields = headersNode === null ? [] : this.headers(headersNode);
+    const has = (n: string) => fields.some((f) => f.name.toLowerCase() === n);
+    const given = (n: string) => fields.find((f) => f.name.toLowerCase() === n);
+    const add = (name: string, view: HeaderView | string) => fields.push({ name, value: typeof view === 'string' ? te.encode(view) : renderHeader(name, view, CRLF) });
+
+    if (top) {
+      const date = this.options.date;
+      if (!has('date') && date !== false) add('Date', rfc5322Date(date ?? new Date()));
+      const mid = this.options.messageId ?? true;
+      if (!has('message-id') && mid !== false) add('Message-ID', { kind: 'ids', ids: [typeof mid === 'string' ? mid : this.newId(fields)] });
+    }
+    if ((top || node.name === 'message') && !has('mime-version')) add('MIME-Version', '1.0');
+
+    const type = given('content-type');
+    const typeText = type === undefined ? null : new TextDecoder().decode(type.value);
+    const mediaOf = (t: string | null) => (t === null ? null : t.split(';')[0].trim().toLowerCase());
+    let content: Uint8Array;
+    let cte: string | null = null;
+    switch (body?.name) {
+      case undefined:
+        content = new Uint8Array();
+        break;
+      case 'body':
+        this.noAttrs(body);
+        content = te.encode(body.text.replace(/\n/g, CRLF));
+        break;
+      case 'text': {
+        this.noAttrs(body);
+        const m = mediaOf(typeText);
+        if (m !== null && !m.startsWith('text/')) this.fail(body, 'xmime-author', `<text> in an entity of type ${m}`);
+        // The text is written in UTF-8, whatever charset the author named.
+        const utf8: HeaderView = { kind: 'media', value: 'text/plain', params: [{ name: 'charset', value: 'utf-8' }] };
+        if (type === undefined) add('Content-Type', utf8);
+        else if (type.view?.kind === 'media') {
+          const params = [...type.view.params.filter((p) => p.name !== 'charset'), utf8.params[0]];
+          type.value = renderHeader(type.name, { ...type.view, params }, CRLF);
+        }
+        const d = te.encode(body.text.replace(/\n/g, CRLF));
+        [content, cte] = textTransfer(d);
+        break;
+      }
+      case 'attachment': {
+        const t = body.attrs.get('type') ?? 'application/octet-stream';
+        const filename = body.attrs.get('filename');
+        for (const a of body.attrs.keys()) if (a !== 'type' && a !== 'filename') this.fail(body, 'xmime-attribute', `<attachment> has no attribute "${a}"`);
+        const bytes = this.base64(body);
+        const params = filename === undefined ? [] : [{ name: 'name', value: filename }];
+        if (type === undefined) add('Content-Type', this.media(body, 'Content-Type', t, params));
+        if (!has('content-disposition'))
+          add('Content-Disposition', this.media(body, 'Content-Disposition', 'attachment', filename === undefined ? [] : [{ name: 'filename', value: filename }]));
+        content = b64Encode(bytes, { line: 76, end: true, blank: 0 }, true);
+        cte = 'base64';
+        break;
+      }
+      case 'multipart': {
+        this.noAttrs(body);
+        const m = mediaOf(typeText) ?? 'multipart/mixed';
+        if (!m.startsWith('multipart/')) this.fail(body, 'xmime-author', `<multipart> in an entity of type ${m}`);
+        const parts = body.kids.map((p) => (p.name === 'part' ? this.entity(p, false) : this.fail(p, 'xmime-placement', `<${p.name}> cannot appear inside an authored <multipart>`)));
+        this.onlyWhiteSpace(body);
+        const boundary = this.boundary(parts);
+        const ct: HeaderView = { kind: 'media', value: m, params: [{ name: 'boundary', value: boundary }] };
+        if (type === undefined) add('Content-Type', ct);
+        else if (type.view?.kind === 'media') {
+          const params = type.view.params.filter((p) => p.name !== 'boundary');
+          type.value = renderHeader('Content-Type', { ...type.view, params: [...params, { name: 'boundary', value: boundary }] }, CRLF);
+        } else this.fail(body, 'xmime-author', 'the Content-Type of an authored multipart is given as a <media> view, so that its boundary can be set');
+        content = joinParts(parts, boundary);
+        break;
+      }
+      case 'message':
+        this.noAttrs(body);
+        if (type === undefined) add('Content-Type', { kind: 'media', value: 'message/rfc822', params: [] });
+        content = this.entity(body, false);
+        break;
+      default:
+        throw new Error('unreachable');
+    }
+    if (cte !== null && !has('content-transfer-encoding')) add('Content-Transfer-Encoding', cte);
+    return concatAll([...fields.map((f) => te.encode(`${f.name}: `)).flatMap((n, i) => [n, fields[i].value, te.encode(CRLF)]), te.encode(CRLF), content]);
+  }
+
+  /** The fields of a `<headers>`, each rendered from its view or taken as written. */
+  private headers(node: XNode): Field[] {
+    this.onlyWhiteSpace(node);
+    return node.kids.map((h) => {
+      if (h.name !== 'header') this.fail(h, 'xmime-placement', `<${h.name}> cannot appear inside <headers>`);
+      const name = h.attrs.get('name') ?? this.fail(h, 'xmime-missing-attribute', '<header> needs a name');
+      if (!/^[!-9;-~]+$/.test(name)) this.fail(h, 'xmime-attribute-value', `name="${name}" is not a field name`);
+      for (const a of h.attrs.keys()) if (a !== 'name') this.fail(h, 'xmime-attribute', `<header> has no attribute "${a}" in minimal XMIME`);
+      if (h.kids.length === 0) return { name, value: this.plainValue(h, name) };
+      const [value, view] = this.viewValue(h, name);
+      return { name, value, view };
+    });
+  }
+
+  /** A value written as text: unstructured fields are folded and RFC 2047-encoded as needed. */
+  private plainValue(h: XNode, name: string): Uint8Array {
+    const kind = viewKind(name);
+    if (kind === null || kind === 'text') return renderText(name, h.text.replace(/\r?\n[ \t]*/g, ' '), CRLF);
+    // A structured field given as text is the author's exact wording (ASCII, or UTF-8 per RFC 6532).
+    return te.encode(h.text.replace(/\r?\n/g, CRLF));
+  }
+
+  /** A value given as a view: read with the decoder's view reader, rendered canonically. */
+  private viewValue(h: XNode, name: string): [Uint8Array, HeaderView] {
+    const views = new ViewReader();
+    views.begin(name);
+    let at = h;
+    const fail: Fail = (code, detail) => this.fail(at, code, detail);
+    this.onlyWhiteSpace(h);
+    const walk = (n: XNode, parent: Kind) => {
+      const kind = KIND_OF[n.name];
+      at = n;
+      if (kind === undefined || kind === Kind.Raw) fail('xmime-placement', `<${n.name}> cannot appear inside <header> in minimal XMIME`);
+      views.open(kind, parent, n.attrs, fail);
+      for (const k of n.kids) walk(k, kind);
+      at = n;
+      views.close(kind, n.text);
+    };
+    for (const k of h.kids) walk(k, Kind.Header);
+    at = h;
+    return [views.finish(CRLF, fail)!, views.view!];
+  }
+
+  /** The bytes of an attachment's base64 content (white space ignored). */
+  private base64(node: XNode): Uint8Array {
+    const s = node.text.replace(/[ \t\r\n]+/g, '');
+    if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) this.fail(node, 'xmime-base64', '<attachment> holds text that is not base64');
+    const out = new Uint8Array((s.length / 4) * 3 - (s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0));
+    let n = 0;
+    for (let i = 0; i < s.length; i += 4) {
+      const v = (B64_VAL[s.charCodeAt(i)] << 18) | (B64_VAL[s.charCodeAt(i + 1)] << 12) | (Math.max(0, B64_VAL[s.charCodeAt(i + 2)]) << 6) | Math.max(0, B64_VAL[s.charCodeAt(i + 3)]);
+      for (const b of [v >> 16, (v >> 8) & 255, v & 255]) if (n < out.length) out[n++] = b;
+    }
+    return out;
+  }
+
+  private media(node: XNode, field: string, value: string, params: { name: string; value: string }[]): HeaderView {
+    const v: HeaderView = { kind: 'media', value, params };
+    try {
+      renderHeader(field, v, CRLF);
+    } catch (e) {
+      this.fail(node, 'xmime-attribute-value', `${field}: ${(e as Error).message}`);
+    }
+    return v;
+  }
+
+  /** A boundary that occurs in none of the parts (RFC 2046 §5.1.1 asks no more; "=_" cannot occur in QP or base64). */
+  private boundary(parts: Uint8Array[]): string {
+    for (;;) {
+      let b = '=_xmime_';
+      for (let i = 0; i < 24; i++) b += '0123456789abcdef'[Math.floor(this.random() * 16)];
+      const bb = te.encode(b);
+      if (!parts.some((p) => indexOf(p, bb) >= 0)) return b;
+    }
+  }
+
+  /** A new message id: random, at the From domain when there is one. */
+  private newId(fields: Field[]): string {
+    const from = fields.find((f) => f.name.toLowerCase() === 'from');
+    const m = from === undefined ? null : /@([A-Za-z0-9.-]+)>?\s*$/.exec(new TextDecoder().decode(from.value));
+    let r = '';
+    for (let i = 0; i < 24; i++) r += 'abcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(this.random() * 36)];
+    return `${r}@${m?.[1] ?? 'xmime.invalid'}`;
+  }
+
+  private noAttrs(node: XNode): void {
+    for (const a of node.attrs.keys()) this.fail(node, 'xmime-attribute', `<${node.name}> has no attribute "${a}" in minimal XMIME`);
+  }
+
+  private onlyWhiteSpace(node: XNode): void {
+    if (/[^ \t\r\n]/.test(node.text)) this.fail(node, 'xmime-text', `<${node.name}> holds only elements, not text`);
+  }
+}
+
+/**
+ * Text bytes (CRLF line breaks) and their transfer encoding: none (7bit) when
+ * they are short-lined ASCII with no stray CR, LF or NUL; quoted-printable
+ * when few bytes need escaping; base64 otherwise.
+ */
+function textTransfer(d: Uint8Array): [Uint8Array, string | null] {
+  let escapes = 0, line = 0, longest = 0, plain = true;
+  for (let i = 0; i < d.length; i++) {
+    const c = d[i];
+    if (c === 0x0d && d[i + 1] === 0x0a) {
+      longest = Math.max(longest, line);
+      line = 0;
+      i++;
+      continue;
+    }
+    line++;
+    if (c >= 0x80 || (c < 0x20 && c !== 0x09) || c === 0x7f) {
+      plain = false;
+      escapes++;
+    } else if (c === 0x3d) escapes++;
+  }
+  longest = Math.max(longest, line);
+  if (plain && longest <= 998) return [d, null];
+  if (escapes * 6 <= d.length) return [qpEncode(d, QP, true), 'quoted-printable'];
+  return [b64Encode(d, { line: 76, end: d.length > 0, blank: 0 }, true), 'base64'];
+}
+
+function joinParts(parts: Uint8Array[], boundary: string): Uint8Array {
+  const pieces: Uint8Array[] = [];
+  parts.forEach((p, i) => pieces.push(te.encode(`${i ? CRLF : ''}--${boundary}${CRLF}`), p));
+  pieces.push(te.encode(`${parts.length ? CRLF : ''}--${boundary}--${CRLF}`));
+  return concatAll(pieces);
+}
+
+function concatAll(parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let k = 0;
+  for (const p of parts) {
+    out.set(p, k);
+    k += p.length;
+  }
+  return out;
+}
+
+function indexOf(hay: Uint8Array, needle: Uint8Array): number {
+  const first = needle[0];
+  for (let i = hay.indexOf(first); i >= 0 && i <= hay.length - needle.length; i = hay.indexOf(first, i + 1)) {
+    let k = 1;
+    while (k < needle.length && hay[i + k] === needle[k]) k++;
+    if (k === needle.length) return i;
+  }
+  return -1;
+}
+
+/** RFC 5322 date-time in UTC. */
+function rfc5322Date(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${DAYS[d.getUTCDay()]}, ${p(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+}

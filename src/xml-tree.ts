@@ -1,0 +1,94 @@
+/**
+ * A small element tree of an XMIME document, for the paths that need the
+ * whole document at once (authoring). Built on the streaming XML tokenizer,
+ * so it accepts exactly the restricted XML the decoder accepts and reports
+ * errors the same way.
+ * @module
+ */
+import { NS } from './events.js';
+import { type ErrorCode, XmimeError } from './errors.js';
+import { type DecodeLimits, type XmlHandler, XmlTokenizer } from './xml-tokenizer.js';
+
+/** One element: its XMIME-namespace local name, unqualified attributes, children and text. */
+export interface XNode {
+  name: string;
+  attrs: Map<string, string>;
+  kids: XNode[];
+  /** All character data directly inside, concatenated. */
+  text: string;
+  /** Byte offset of the start tag in the input. */
+  at: number;
+}
+
+/** A parsed document, with what is needed to locate errors in it. */
+export class XTree {
+  constructor(
+    readonly root: XNode,
+    private readonly input: Uint8Array,
+  ) {}
+
+  /** An error located at `node`'s start tag (line and column computed now, only for errors). */
+  error(node: XNode, code: ErrorCode, detail: string): XmimeError {
+    const d = this.input, at = node.at;
+    let line = 1, lineStart = 0;
+    for (let i = d.indexOf(0x0a); i >= 0 && i < at; i = d.indexOf(0x0a, i + 1)) {
+      line++;
+      lineStart = i + 1;
+    }
+    let column = 1;
+    for (let i = lineStart; i < at; i++) if ((d[i] & 0xc0) !== 0x80) column++;
+    // eslint-disable-next-line no-control-regex
+    const excerpt = new TextDecoder().decode(d.subarray(Math.max(0, at - 30), at + 30)).replace(/[\u0000-\u001f]/g, (c) => (c === '\n' ? '\u2424' : '\ufffd'));
+    return new XmimeError(code, detail, at, line, column, excerpt);
+  }
+}
+
+const LONE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+class Builder implements XmlHandler {
+  tok!: XmlTokenizer;
+  root: XNode | null = null;
+  private readonly stack: { node: XNode; dec: TextDecoder | null }[] = [];
+
+  start(ns: string | null, local: string, attrs: { ns: string | null; local: string; value: string }[], at: number): void {
+    if (ns !== NS) this.tok.fail('xmime-namespace', `<${local}> is in namespace ${ns === null ? '(none)' : `"${ns}"`}, not "${NS}"`, at);
+    const node: XNode = { name: local, attrs: new Map(), kids: [], text: '', at };
+    for (const a of attrs) {
+      if (a.ns === NS) this.tok.fail('xmime-attribute', `<${local}> has no attribute "${a.local}" in the XMIME namespace; XMIME attributes are unprefixed`, at);
+      if (a.ns === null) node.attrs.set(a.local, a.value); // other namespaces: extensions, ignored
+    }
+    const parent = this.stack[this.stack.length - 1];
+    if (parent === undefined) this.root = node;
+    else parent.node.kids.push(node);
+    this.stack.push({ node, dec: null });
+  }
+
+  text(d: Uint8Array, s: number, e: number): void {
+    const top = this.stack[this.stack.length - 1];
+    top.dec ??= new TextDecoder();
+    top.node.text += top.dec.decode(d.subarray(s, e), { stream: true });
+  }
+
+  end(): void {
+    const top = this.stack.pop()!;
+    if (top.dec !== null) top.node.text += top.dec.decode();
+  }
+}
+
+/**
+ * Parses a whole document into a tree. Every element must be in the XMIME
+ * namespace; attributes in other namespaces are dropped.
+ */
+export function parseTree(xml: string | Uint8Array, limits: DecodeLimits = {}): XTree {
+  const b = new Builder();
+  if (typeof xml === 'string' && LONE.test(xml)) {
+    const at = new TextEncoder().encode(xml.slice(0, LONE.exec(xml)!.index)).length;
+    throw new XTree({ name: '', attrs: new Map(), kids: [], text: '', at }, new TextEncoder().encode(xml)).error({ name: '', attrs: new Map(), kids: [], text: '', at }, 'xml-char', 'a lone surrogate is not a character');
+  }
+  const input = typeof xml === 'string' ? new TextEncoder().encode(xml) : xml;
+  const tok = new XmlTokenizer(b, limits);
+  b.tok = tok;
+  tok.push(input);
+  tok.end();
+  return new XTree(b.root!, input);
+}
