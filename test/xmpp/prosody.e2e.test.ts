@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toMimeAsync, toXmlAsync } from '../../dist/index.js';
 import { corpusDir, firstDiff, walk } from '../helpers.js';
 import { connect, type Xmpp } from './session.js';
-import { download, upload } from './upload.js';
+import { download, upload } from '../../examples/gateway/xep0363.mjs';
 
 const NS = 'urn:xmpp:xmime:0';
 const env = process.env;
@@ -60,7 +60,7 @@ async function stanzaFor(alice: Xmpp, mime: Uint8Array, attrs: Record<string, st
 function decode(s: any): Promise<Uint8Array> {
   const el = s.getChild('mime', NS);
   if (!el) throw new Error(`no <mime/> in ${String(s).slice(0, 200)}`);
-  return toMimeAsync(el.toString(), { resolve: (uri) => download(uri), schemes: ['http', 'https'] });
+  return toMimeAsync(el.toString(), { resolve: (uri, ref) => download(uri, ref.size), schemes: ['http', 'https'] });
 }
 
 describe.skipIf(dir === null)('prosody end to end', () => {
