@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, toMime, toXml } from '../src/index.js';
+import { compose, ERROR_CODES, toMime, toXml } from '../src/index.js';
 import { ROOT } from './helpers.js';
 
 /** Bytes of a C string literal such as "a\r\n\x00". */
@@ -46,6 +46,14 @@ describe('spec/xmime.md examples', () => {
     const section = spec.slice(spec.indexOf('## 11. Error Codes'), spec.indexOf('## 12.'));
     const listed = [...section.matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]);
     expect(listed.sort()).toEqual(Object.keys(ERROR_CODES).sort());
+  });
+  it('the authoring example of §9.10 is what compose writes', () => {
+    const section = spec.slice(spec.indexOf('### 9.10 Authoring'), spec.indexOf('## 10. Decoder Rules'));
+    const xml = /```xml\n([\s\S]*?)```/.exec(section)![1];
+    const eml = /```text\n([\s\S]*?)```/.exec(section)![1].replace(/\n/g, '\r\n');
+    let seed = 7; // the example's boundary and id come from this generator
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    expect(new TextDecoder().decode(compose(xml, { date: new Date('2026-11-21T08:00:00Z'), random }))).toBe(eml);
   });
   it('the Sam example is fixtures/sam.xml', () => {
     const sam = readFileSync(join(ROOT, 'fixtures', 'sam.xml'), 'utf8');
