@@ -25,6 +25,10 @@ export interface ComposeOptions {
   messageId?: boolean | string;
   /** Random numbers in [0, 1) for boundaries and ids. Default: Web Crypto. */
   random?: () => number;
+  /** @internal The root is a part being regenerated (no MIME-Version, Date or Message-ID). */
+  entity?: boolean;
+  /** @internal Byte strings the text must not contain once encoded (an enclosing boundary): base64 then. */
+  avoid?: Uint8Array[];
 }
 
 const CRLF = '\r\n';
@@ -75,7 +79,7 @@ interface Field {
 export function compose(xml: string | Uint8Array, options: ComposeOptions = {}): Uint8Array {
   const tree = parseTree(xml);
   if (tree.root.name !== 'mime') throw tree.error(tree.root, 'xmime-placement', `the root is <mime>, not <${tree.root.name}>`);
-  return new Composer(tree, options).entity(tree.root, true);
+  return new Composer(tree, options).entity(tree.root, options.entity !== true);
 }
 
 class Composer {
@@ -140,7 +144,7 @@ class Composer {
           type.value = renderHeader(type.name, { ...type.view, params }, CRLF);
         }
         const d = te.encode(body.text.replace(/\n/g, CRLF));
-        [content, cte] = textTransfer(d);
+        [content, cte] = textTransfer(d, this.options.avoid ?? []);
         break;
       }
       case 'attachment': {
@@ -193,6 +197,10 @@ class Composer {
       if (!/^[!-9;-~]+$/.test(name)) this.fail(h, 'xmime-attribute-value', `name="${name}" is not a field name`);
       for (const a of h.attrs.keys()) if (a !== 'name') this.fail(h, 'xmime-attribute', `<header> has no attribute "${a}" in minimal XMIME`);
       if (h.kids.length === 0) return { name, value: this.plainValue(h, name) };
+      if (h.kids[0].name === 'raw') {
+        if (h.kids.length !== 1 || h.kids[0].kids.length > 0) this.fail(h, 'xmime-placement', '<raw> stands alone in an authored header');
+        return { name, value: leafBytes(h.kids[0].text) };
+      }
       const [value, view] = this.viewValue(h, name);
       return { name, value, view };
     });
@@ -283,7 +291,7 @@ class Composer {
  * they are short-lined ASCII with no stray CR, LF or NUL; quoted-printable
  * when few bytes need escaping; base64 otherwise.
  */
-function textTransfer(d: Uint8Array): [Uint8Array, string | null] {
+function textTransfer(d: Uint8Array, avoid: Uint8Array[]): [Uint8Array, string | null] {
   let escapes = 0, line = 0, longest = 0, plain = true;
   for (let i = 0; i < d.length; i++) {
     const c = d[i];
@@ -300,9 +308,24 @@ function textTransfer(d: Uint8Array): [Uint8Array, string | null] {
     } else if (c === 0x3d) escapes++;
   }
   longest = Math.max(longest, line);
-  if (plain && longest <= 998) return [d, null];
-  if (escapes * 6 <= d.length) return [qpEncode(d, QP, true), 'quoted-printable'];
+  const clear = (w: Uint8Array) => avoid.every((a) => indexOf(w, a) < 0);
+  if (plain && longest <= 998 && clear(d)) return [d, null];
+  if (escapes * 6 <= d.length) {
+    const qp = qpEncode(d, QP, true);
+    if (clear(qp)) return [qp, 'quoted-printable'];
+  }
   return [b64Encode(d, { line: 76, end: d.length > 0, blank: 0 }, true), 'base64'];
+}
+
+/** Leaf text to bytes as the decoder reads it (§7.1): "\n" is CRLF, U+F700–U+F7FF single bytes. */
+function leafBytes(s: string): Uint8Array {
+  const out: number[] = [];
+  for (const ch of s.replace(/\n/g, CRLF)) {
+    const c = ch.codePointAt(0)!;
+    if (c >= 0xf700 && c <= 0xf7ff) out.push(c - 0xf700);
+    else for (const b of te.encode(ch)) out.push(b);
+  }
+  return Uint8Array.from(out);
 }
 
 function joinParts(parts: Uint8Array[], boundary: string): Uint8Array {

@@ -28,3 +28,4 @@ export {
 export { compose, type ComposeOptions } from './compose.js';
 export { headerView, renderHeader, viewKind, type HeaderView, type Mailbox, type Group, type MediaParam } from './header-views.js';
 export type { ReadableStats } from './readable.js';
+export { parse, XmimeMessage, XmimeEntity, XmimeHeaders, type Attachment } from './message.js';

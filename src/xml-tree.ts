@@ -65,7 +65,7 @@ class Builder implements XmlHandler {
 
   text(d: Uint8Array, s: number, e: number): void {
     const top = this.stack[this.stack.length - 1];
-    top.dec ??= new TextDecoder();
+    top.dec ??= new TextDecoder('utf-8', { ignoreBOM: true }); // a leading U+FEFF is content
     top.node.text += top.dec.decode(d.subarray(s, e), { stream: true });
   }
 
@@ -92,3 +92,33 @@ export function parseTree(xml: string | Uint8Array, limits: DecodeLimits = {}): 
   tok.end();
   return new XTree(b.root!, input);
 }
+
+/**
+ * Writes a tree as XMIME text. Elements with children are indented (white
+ * space there carries nothing); the text of the others is written exactly,
+ * escaped so that XML parsing gives it back (CR as `&#13;`, and TAB, LF and
+ * CR in attributes as references, which attribute normalization keeps).
+ */
+export function serializeTree(root: XNode): string {
+  const out: string[] = [];
+  const write = (n: XNode, depth: number): void => {
+    out.push('<', n.name);
+    if (depth === 0) out.push(` xmlns="${NS}"`);
+    for (const [k, v] of n.attrs) out.push(' ', k, '="', v.replace(/[&<"\t\n\r]/g, (c) => ATTR_ESC[c]), '"');
+    if (n.kids.length > 0) {
+      out.push('>');
+      for (const k of n.kids) {
+        out.push('\n', '  '.repeat(depth + 1));
+        write(k, depth + 1);
+      }
+      out.push('\n', '  '.repeat(depth), '</', n.name, '>');
+    } else if (n.text !== '') out.push('>', n.text.replace(/[&<>\r]/g, (c) => TEXT_ESC[c]), '</', n.name, '>');
+    else out.push('/>');
+  };
+  write(root, 0);
+  out.push('\n');
+  return out.join('');
+}
+
+const ATTR_ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '"': '&quot;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' };
+const TEXT_ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;' };

@@ -1,0 +1,396 @@
+/**
+ * A tree API over readable XMIME: read headers, parts, text and attachments
+ * of a message, edit a header or a part, and write the message back. Only
+ * what is edited is regenerated; every other byte comes back exactly, so an
+ * untouched signed part still verifies.
+ * @module
+ */
+import { toMime, toXml, type EncodeOptions } from './codec.js';
+import { compose } from './compose.js';
+import { charsetName, decodeCharset } from './charset.js';
+import { type Group, headerView, type HeaderView, type Mailbox, renderHeader, renderText, viewKind } from './header-views.js';
+import { B64_VAL, hexVal } from './transfer.js';
+import { parseTree, serializeTree, type XNode } from './xml-tree.js';
+
+/**
+ * Parses MIME bytes (a `Uint8Array`) or an XMIME document (a `string`) into
+ * a message tree.
+ *
+ * @example
+ * ```ts
+ * const msg = parse(new TextEncoder().encode('Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\nFrom: Jo <jo@example.org>\r\n\r\nHi\r\n'));
+ * msg.headers.get('subject');        // 'Grüße'
+ * msg.headers.addresses('from');     // [{ name: 'Jo', addr: 'jo@example.org' }]
+ * msg.text;                          // 'Hi\n'
+ * msg.headers.set('Subject', 'Re: Grüße');
+ * msg.toMime();                      // the same bytes, but for the Subject field
+ * ```
+ */
+export function parse(input: Uint8Array | string, options: EncodeOptions = {}): XmimeMessage {
+  const xml = typeof input === 'string' ? input : toXml(input, options);
+  const root = parseTree(xml).root;
+  if (root.name !== 'mime') throw new TypeError(`not XMIME: the root is <${root.name}>`);
+  return new XmimeMessage(root);
+}
+
+/** An attachment (or any leaf part that is not the message's text). */
+export interface Attachment {
+  filename: string | undefined;
+  /** Media type, lower case. */
+  type: string;
+  /** The content, transfer encoding removed. */
+  bytes: Uint8Array;
+  part: XmimeEntity;
+}
+
+const te = new TextEncoder();
+const BODY = new Set(['body', 'text', 'multipart', 'message', 'external']);
+
+/** The header fields of one entity. Names are case-insensitive. */
+export class XmimeHeaders {
+  constructor(private readonly entity: XmimeEntity) {}
+
+  private get list(): XNode[] {
+    return this.entity.node.kids.find((k) => k.name === 'headers')?.kids ?? [];
+  }
+
+  private named(name: string): XNode[] {
+    const n = name.toLowerCase();
+    return this.list.filter((h) => h.attrs.get('name')!.toLowerCase() === n);
+  }
+
+  /** Field names in order. */
+  names(): string[] {
+    return this.list.map((h) => h.attrs.get('name')!);
+  }
+
+  /** The first field's value as text (see {@link getAll}), or undefined. */
+  get(name: string): string | undefined {
+    return this.getAll(name)[0];
+  }
+
+  /** Every field's value as text: decoded for text fields (Subject…), else the value unfolded. */
+  getAll(name: string): string[] {
+    return this.named(name).map((h) => {
+      const v = viewOf(h);
+      return v?.kind === 'text' ? v.text : unfold(fieldText(h, this.entity.eol));
+    });
+  }
+
+  /** The first field's decoded view (addresses, date, ids, media, text), if it has one. */
+  view(name: string): HeaderView | undefined {
+    const h = this.named(name)[0];
+    return h === undefined ? undefined : (viewOf(h) ?? headerView(name, fieldBytes(h, this.entity.eol)) ?? undefined);
+  }
+
+  /** The mailboxes of every field of that name, groups flattened. */
+  addresses(name: string): Mailbox[] {
+    return this.named(name).flatMap((h) => {
+      const v = viewOf(h) ?? headerView(name, fieldBytes(h, this.entity.eol));
+      return v?.kind === 'addresses' ? v.list.flatMap((m: Mailbox | Group) => ('group' in m ? m.members : [m])) : [];
+    });
+  }
+
+  /**
+   * Sets the first field of that name (or adds one at the end): a view, or
+   * text (parsed as a view for structured fields, written as RFC 2047 text
+   * for others). Only this field's bytes change.
+   */
+  set(name: string, value: string | HeaderView): void {
+    const node = fieldNode(name, value, this.entity.eol);
+    const h = this.named(name)[0];
+    if (h === undefined) return this.add(name, value);
+    const end = h.attrs.get('end');
+    if (end !== undefined) node.attrs.set('end', end);
+    Object.assign(h, node);
+  }
+
+  /** Adds a field at the end of the header section. */
+  add(name: string, value: string | HeaderView): void {
+    let headers = this.entity.node.kids.find((k) => k.name === 'headers');
+    if (headers === undefined) {
+      headers = { name: 'headers', attrs: new Map(), kids: [], text: '', at: 0 };
+      this.entity.node.kids.splice(this.entity.node.name === 'mime' && this.entity.node.kids[0]?.name === 'from-line' ? 1 : 0, 0, headers);
+    }
+    headers.kids.push(fieldNode(name, value, this.entity.eol));
+  }
+
+  /** Removes every field of that name. */
+  remove(name: string): void {
+    const headers = this.entity.node.kids.find((k) => k.name === 'headers');
+    if (headers !== undefined) headers.kids = headers.kids.filter((h) => h.attrs.get('name')!.toLowerCase() !== name.toLowerCase());
+  }
+}
+
+/** An entity: the message, a part, or a forwarded message. */
+export class XmimeEntity {
+  readonly headers = new XmimeHeaders(this);
+
+  /** @internal */
+  constructor(
+    /** @internal */ readonly node: XNode,
+    /** @internal */ readonly eol: '\r\n' | '\n',
+    private readonly parent: XmimeEntity | null,
+  ) {}
+
+  private get body(): XNode | undefined {
+    return this.node.kids.find((k) => BODY.has(k.name));
+  }
+
+  /** The media type, lower case (`text/plain` when there is no Content-Type). */
+  get type(): string {
+    const v = this.headers.view('content-type');
+    return v?.kind === 'media' ? v.value : 'text/plain';
+  }
+
+  /** The parts of a multipart, or the message of a message/rfc822 part, in order. */
+  get parts(): XmimeEntity[] {
+    const b = this.body;
+    if (b?.name === 'message') return [new XmimeEntity(b, this.eol, this)];
+    if (b?.name !== 'multipart') return [];
+    return b.kids.filter((k) => k.name === 'part').map((p) => new XmimeEntity(p, this.eol, this));
+  }
+
+  /** Content-Disposition `attachment`, or a `filename`/`name` parameter. */
+  get filename(): string | undefined {
+    for (const [field, param] of [['content-disposition', 'filename'], ['content-type', 'name']]) {
+      const v = this.headers.view(field);
+      const p = v?.kind === 'media' ? v.params.find((x) => x.name === param) : undefined;
+      if (p !== undefined) return p.value;
+    }
+    return undefined;
+  }
+
+  /** The body exactly as in the MIME (transfer encoding included); empty for none. */
+  bodyBytes(): Uint8Array {
+    const b = this.body;
+    if (b === undefined) return new Uint8Array();
+    const doc: XNode = { name: 'mime', attrs: new Map(this.eol === '\n' ? [['eol', 'lf']] : []), kids: [b], text: '', at: 0 };
+    return toMime(serializeTree(doc));
+  }
+
+  /** The body's content: transfer encoding removed (base64 and quoted-printable, read leniently). */
+  content(): Uint8Array {
+    const cte = (this.headers.get('content-transfer-encoding') ?? '').trim().toLowerCase();
+    const w = this.bodyBytes();
+    return cte === 'base64' ? lenientBase64(w) : cte === 'quoted-printable' ? lenientQp(w) : w;
+  }
+
+  /** The text of a `text/*` leaf part, line breaks as "\n"; undefined for other parts. */
+  get text(): string | undefined {
+    return this.bodyText();
+  }
+
+  /** The text of this entity's own body, if it is a `text/*` leaf. */
+  bodyText(): string | undefined {
+    const b = this.body;
+    if (b === undefined || !this.type.startsWith('text/') || (b.name !== 'text' && b.name !== 'body')) return undefined;
+    if (b.name === 'text') return b.text.replace(/[\uf700-\uf7ff]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xf700)).replace(/\r\n?/g, '\n');
+    const v = this.headers.view('content-type');
+    const label = (v?.kind === 'media' ? v.params.find((p) => p.name === 'charset')?.value : undefined) ?? 'utf-8';
+    const d = this.content();
+    return (decodeCharset(charsetName(label) ?? 'utf-8', d) ?? new TextDecoder().decode(d)).replace(/\r\n?/g, '\n');
+  }
+
+  /**
+   * Replaces this entity's body with `text` (UTF-8, in the transfer encoding
+   * compose chooses), and its Content-Type and Content-Transfer-Encoding to
+   * match; its other header fields keep their bytes. Only this entity is
+   * regenerated.
+   */
+  setText(text: string, subtype = 'plain'): void {
+    const keep = this.node.kids
+      .find((k) => k.name === 'headers')
+      ?.kids.filter((h) => !/^content-(type|transfer-encoding)$/i.test(h.attrs.get('name')!))
+      .map((h) => rawHeader(h, this.eol));
+    const typeHeader = fieldNode('Content-Type', { kind: 'media', value: `text/${subtype}`, params: [{ name: 'charset', value: 'utf-8' }] }, this.eol);
+    const doc: XNode = el('mime', [el('headers', [...(keep ?? []), typeHeader]), { ...el('text', []), text }]);
+    const boundary = this.parent?.node.kids.find((k) => k.name === 'multipart')?.attrs.get('boundary');
+    let mime = compose(serializeTree(doc), { date: false, messageId: false, entity: true, avoid: boundary === undefined ? [] : [te.encode(`--${boundary}`)] });
+    if (this.eol === '\n') mime = crlfToLf(mime); // the document's "\n" is LF: keep the part in its line ending
+    const fresh = parseTree(toXml(mime)).root;
+    this.node.kids = [...this.node.kids.filter((k) => k.name === 'from-line'), ...fresh.kids];
+  }
+}
+
+/** A whole message. */
+export class XmimeMessage extends XmimeEntity {
+  /** @internal */
+  constructor(root: XNode) {
+    super(root, root.attrs.get('eol') === 'lf' ? '\n' : '\r\n', null);
+  }
+
+  /** Every leaf entity, depth first (forwarded messages included). */
+  leaves(): XmimeEntity[] {
+    const out: XmimeEntity[] = [];
+    const walk = (e: XmimeEntity) => {
+      const p = e.parts;
+      if (p.length === 0) out.push(e);
+      else p.forEach(walk);
+    };
+    walk(this);
+    return out;
+  }
+
+  /** The first text/plain leaf that is not an attachment, as text. */
+  override get text(): string | undefined {
+    return this.leaves().find((e) => e.type === 'text/plain' && !isAttachment(e))?.bodyText();
+  }
+
+  /** The first text/html leaf that is not an attachment. */
+  get html(): string | undefined {
+    return this.leaves().find((e) => e.type === 'text/html' && !isAttachment(e))?.bodyText();
+  }
+
+  /** Leaves that are attachments: marked so, or not text. */
+  attachments(): Attachment[] {
+    return this.leaves()
+      .filter((e) => e !== (this as XmimeEntity) && (isAttachment(e) || !e.type.startsWith('text/')))
+      .map((e) => ({ filename: e.filename, type: e.type, bytes: e.content(), part: e }));
+  }
+
+  /** The message as XMIME. */
+  toXml(): string {
+    return serializeTree(this.node);
+  }
+
+  /** The message as MIME bytes. */
+  toMime(): Uint8Array {
+    return toMime(this.toXml());
+  }
+}
+
+function isAttachment(e: XmimeEntity): boolean {
+  const v = e.headers.view('content-disposition');
+  return v?.kind === 'media' && v.value === 'attachment';
+}
+
+function el(name: string, kids: XNode[], attrs: [string, string][] = []): XNode {
+  return { name, attrs: new Map(attrs), kids, text: '', at: 0 };
+}
+
+/** A header node whose value is kept exactly (as `<raw>` when it has a view). */
+function rawHeader(h: XNode, eol: string): XNode {
+  if (h.kids.length === 0) return h;
+  return { ...h, kids: [{ ...el('raw', []), text: fieldText(h, eol) }] };
+}
+
+/** The view a header node carries, if any. */
+function viewOf(h: XNode): HeaderView | null {
+  const k = h.kids.filter((x) => x.name !== 'raw');
+  if (k.length === 0) return null;
+  const mailbox = (m: XNode): Mailbox => (m.attrs.has('name') ? { name: m.attrs.get('name')!, addr: m.attrs.get('addr')! } : { addr: m.attrs.get('addr')! });
+  switch (k[0].name) {
+    case 'decoded':
+      return { kind: 'text', text: k[0].text };
+    case 'date':
+      return { kind: 'date', iso: k[0].text };
+    case 'id':
+      return { kind: 'ids', ids: k.map((x) => x.text) };
+    case 'media':
+      return { kind: 'media', value: k[0].attrs.get('value')!, params: k[0].kids.map((p) => ({ name: p.attrs.get('name')!, value: p.text })) };
+    default:
+      return { kind: 'addresses', list: k.map((x) => (x.name === 'group' ? { group: x.attrs.get('name')!, members: x.kids.map(mailbox) } : mailbox(x))) };
+  }
+}
+
+/** A header's value as XMIME leaf text ("\n" for the line ending, U+F7xx for bytes). */
+function fieldText(h: XNode, eol: string): string {
+  const raw = h.kids.find((x) => x.name === 'raw');
+  if (raw !== undefined) return raw.text;
+  const v = viewOf(h);
+  if (v === null) return h.text;
+  return new TextDecoder().decode(renderHeader(h.attrs.get('name')!, v, eol as '\r\n')).replace(/\r\n/g, '\n');
+}
+
+/** A header's value as bytes. */
+function fieldBytes(h: XNode, eol: string): Uint8Array {
+  const s = fieldText(h, eol).replace(/\n/g, eol);
+  const out: number[] = [];
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c >= 0xf700 && c <= 0xf7ff) out.push(c - 0xf700);
+    else out.push(...te.encode(ch));
+  }
+  return Uint8Array.from(out);
+}
+
+function unfold(s: string): string {
+  return s.replace(/\n(?=[ \t])/g, '').replace(/[\uf700-\uf7ff]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xf700));
+}
+
+/** A new header node: a view in place, or rendered text. */
+function fieldNode(name: string, value: string | HeaderView, eol: string): XNode {
+  const kind = viewKind(name);
+  let view: HeaderView | null = typeof value === 'string' ? null : value;
+  if (view === null && kind !== null && kind !== 'text') view = headerView(name, te.encode(value as string));
+  if (view === null && kind === 'text') view = { kind: 'text', text: value as string };
+  const h = el('header', [], [['name', name]]);
+  if (view === null) {
+    h.text = new TextDecoder().decode(renderText(name, value as string, eol as '\r\n')).replace(/\r\n/g, '\n');
+    return h;
+  }
+  renderHeader(name, view, eol as '\r\n'); // throws a RangeError for a view with no wire form
+  h.kids = viewNodes(view);
+  return h;
+}
+
+function viewNodes(v: HeaderView): XNode[] {
+  const mailbox = (m: Mailbox) => el('mailbox', [], m.name === undefined ? [['addr', m.addr]] : [['name', m.name], ['addr', m.addr]]);
+  switch (v.kind) {
+    case 'text':
+      return [{ ...el('decoded', []), text: v.text }];
+    case 'date':
+      return [{ ...el('date', []), text: v.iso }];
+    case 'ids':
+      return v.ids.map((id) => ({ ...el('id', []), text: id }));
+    case 'media':
+      return [el('media', v.params.map((p) => ({ ...el('param', [], [['name', p.name]]), text: p.value })), [['value', v.value]])];
+    case 'addresses':
+      return v.list.map((m) => ('group' in m ? el('group', m.members.map(mailbox), [['name', m.group]]) : mailbox(m)));
+  }
+}
+
+function crlfToLf(b: Uint8Array): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < b.length; i++) if (!(b[i] === 0x0d && b[i + 1] === 0x0a)) out.push(b[i]);
+  return Uint8Array.from(out);
+}
+
+/** Base64 as mail readers take it: characters outside the alphabet skipped, stop at "=". */
+function lenientBase64(w: Uint8Array): Uint8Array {
+  const out: number[] = [];
+  let acc = 0, bits = 0;
+  for (const c of w) {
+    if (c === 0x3d) break;
+    const v = B64_VAL[c];
+    if (v < 0) continue;
+    acc = ((acc << 6) | v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push((acc >> bits) & 255);
+    }
+  }
+  return Uint8Array.from(out);
+}
+
+/** Quoted-printable as mail readers take it: soft breaks removed, "=XX" decoded, anything else kept. */
+function lenientQp(w: Uint8Array): Uint8Array {
+  const out: number[] = [];
+  const hex = hexVal;
+  for (let i = 0; i < w.length; i++) {
+    const c = w[i];
+    if (c !== 0x3d) {
+      out.push(c);
+      continue;
+    }
+    if (w[i + 1] === 0x0d && w[i + 2] === 0x0a) i += 2;
+    else if (w[i + 1] === 0x0a) i += 1;
+    else if (hex(w[i + 1]) >= 0 && hex(w[i + 2]) >= 0) {
+      out.push(hex(w[i + 1]) * 16 + hex(w[i + 2]));
+      i += 2;
+    } else out.push(c);
+  }
+  return Uint8Array.from(out);
+}

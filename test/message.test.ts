@@ -1,0 +1,189 @@
+/**
+ * The tree API (src/message.ts): reading headers, parts, text and
+ * attachments; writing back unchanged byte for byte; edits that regenerate
+ * only the edited piece, shown on signed mail.
+ */
+import { generateKeyPairSync, sign, verify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse, toXml } from '../src/index.js';
+import { corpusDir, firstDiff, ROOT, utf8, walk } from './helpers.js';
+
+const latin1 = (b: Uint8Array) => Buffer.from(b).toString('latin1');
+const crlf = (...lines: string[]) => utf8(lines.join('\r\n'));
+
+const alternative = crlf(
+  'From: =?UTF-8?Q?J=C3=B6rg?= <joerg@example.de>, Team: a@example.org, b@example.org;',
+  'To: alex@example.net',
+  'Subject: =?UTF-8?B?R3LDvMOfZQ==?= aus =?UTF-8?B?S8O2bG4=?=',
+  'Date: Sat, 21 Nov 2026 09:00:00 +0100',
+  'Received: from a by b; Sat, 21 Nov 2026 09:00:01 +0100',
+  'Received: from c by d; Sat, 21 Nov 2026 09:00:02 +0100',
+  'Content-Type: multipart/mixed; boundary=outer',
+  '',
+  '--outer',
+  'Content-Type: multipart/alternative; boundary=alt',
+  '',
+  '--alt',
+  'Content-Type: text/plain; charset=iso-8859-1',
+  'Content-Transfer-Encoding: quoted-printable',
+  '',
+  'Gr=FC=DFe!',
+  '--alt',
+  'Content-Type: text/html; charset=utf-8',
+  '',
+  '<p>Grüße!</p>',
+  '--alt--',
+  '',
+  '--outer',
+  'Content-Type: application/octet-stream',
+  "Content-Disposition: attachment; filename*=UTF-8''K%C3%BCche.bin",
+  'Content-Transfer-Encoding: base64',
+  '',
+  Buffer.from([0, 1, 2, 250, 255]).toString('base64'),
+  '--outer--',
+  '',
+);
+
+describe('parse: reading', () => {
+  const m = parse(alternative);
+
+  it('headers: decoded text, all values, addresses with groups flattened, views', () => {
+    expect(m.headers.get('SUBJECT')).toBe('Grüße aus Köln');
+    expect(m.headers.getAll('received')).toEqual(['from a by b; Sat, 21 Nov 2026 09:00:01 +0100', 'from c by d; Sat, 21 Nov 2026 09:00:02 +0100']);
+    expect(m.headers.addresses('from')).toEqual([{ name: 'Jörg', addr: 'joerg@example.de' }, { addr: 'a@example.org' }, { addr: 'b@example.org' }]);
+    expect(m.headers.view('date')).toEqual({ kind: 'date', iso: '2026-11-21T09:00:00+01:00' });
+    expect(m.headers.get('x-missing')).toBeUndefined();
+    expect(m.headers.names()).toEqual(['From', 'To', 'Subject', 'Date', 'Received', 'Received', 'Content-Type']);
+  });
+
+  it('parts, text, html and attachments', () => {
+    expect(m.type).toBe('multipart/mixed');
+    expect(m.parts.map((p) => p.type)).toEqual(['multipart/alternative', 'application/octet-stream']);
+    expect(m.text).toBe('Grüße!');
+    expect(m.html).toBe('<p>Grüße!</p>');
+    const [a] = m.attachments();
+    expect([a.filename, a.type, [...a.bytes]]).toEqual(['Küche.bin', 'application/octet-stream', [0, 1, 2, 250, 255]]);
+  });
+
+  it('the same tree from MIME bytes and from XMIME text', () => {
+    const fromXml = parse(toXml(alternative));
+    expect(fromXml.toXml()).toBe(m.toXml());
+    expect(fromXml.toMime()).toEqual(alternative);
+  });
+});
+
+describe('parse: writing back unchanged', () => {
+  const dir = corpusDir();
+  const files = [...walk(join(ROOT, 'fixtures')).filter((f) => f.endsWith('.eml')), ...(dir === null ? [] : walk(dir).filter((f) => /\.(eml|mbox)$/.test(f)))];
+
+  it(`every fixture and corpus mail (${files.length}) comes back byte-exact, and reads without throwing`, () => {
+    const bad: string[] = [];
+    for (const f of files) {
+      const b = new Uint8Array(readFileSync(f));
+      const m = parse(b);
+      if (firstDiff(m.toMime(), b) >= 0) bad.push(f);
+      m.text;
+      m.html;
+      m.attachments();
+    }
+    expect(bad).toEqual([]);
+  });
+});
+
+describe('parse: edits regenerate only what was edited', () => {
+  // A signed part (a real RSA signature over its exact bytes, standing in for
+  // S/MIME or PGP/MIME) inside a message a mailing list then adds a footer to.
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const signedPart = crlf('Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: quoted-printable', '', 'Vertraulich: 3 =C3=84pfel.', '');
+  const signature = sign('sha256', signedPart, privateKey).toString('base64').replace(/.{76}/g, '$&\r\n');
+  const mail = utf8(
+    [
+      'From: Jo <jo@example.org>',
+      'Subject: signed',
+      'Content-Type: multipart/mixed; boundary=list',
+      '',
+      '--list',
+      'Content-Type: multipart/signed; boundary=sig; protocol="application/x-test-signature"',
+      '',
+      '--sig',
+      latin1(signedPart) + '--sig',
+      'Content-Type: application/x-test-signature',
+      'Content-Transfer-Encoding: base64',
+      '',
+      signature,
+      '--sig--',
+      '',
+      '--list',
+      'Content-Type: text/plain',
+      '',
+      'Mailing list footer',
+      '--list--',
+      '',
+    ].join('\r\n'),
+  );
+  /** The bytes of the signed part: between the first "--sig" line and the next delimiter. */
+  const signedBytes = (b: Uint8Array): Buffer => {
+    const s = latin1(b);
+    const from = s.indexOf('--sig\r\n') + 7;
+    return Buffer.from(s.slice(from, s.indexOf('\r\n--sig', from) + 2), 'latin1');
+  };
+  const verifies = (b: Uint8Array) => verify('sha256', signedBytes(b), publicKey, Buffer.from(latin1(b).split('Content-Transfer-Encoding: base64\r\n\r\n')[1].split('--sig--')[0], 'base64'));
+
+  it('the test signature verifies on the original', () => {
+    expect(signedBytes(mail).equals(Buffer.from(signedPart))).toBe(true);
+    expect(verifies(mail)).toBe(true);
+  });
+
+  it('a header edit changes that field only', () => {
+    const m = parse(mail);
+    m.headers.set('Subject', 'Re: signiert — geprüft');
+    const out = m.toMime();
+    expect(latin1(out)).toBe(latin1(mail).replace('Subject: signed', 'Subject: Re: signiert =?UTF-8?B?4oCUIGdlcHLDvGZ0?='));
+    expect(parse(out).headers.get('subject')).toBe('Re: signiert — geprüft');
+    expect(verifies(out)).toBe(true);
+  });
+
+  it('a part edit regenerates that part only; the signed part still verifies', () => {
+    const m = parse(mail);
+    const footer = m.parts[1];
+    footer.setText('Neue Fußzeile\nZeile zwei\n');
+    m.headers.add('X-List', 'edited');
+    const out = m.toMime();
+    expect(verifies(out)).toBe(true);
+    const s = latin1(out), o = latin1(mail);
+    expect(s.slice(0, s.indexOf('--list\r\nContent-Type: text/plain; charset=utf-8'))).toBe(o.slice(0, o.lastIndexOf('--list\r\n')).replace('\r\n\r\n--list', '\r\nX-List: edited\r\n\r\n--list'));
+    const back = parse(out);
+    expect(back.parts[1].text).toBe('Neue Fußzeile\nZeile zwei\n');
+    expect(back.parts[1].headers.get('content-transfer-encoding')).toBe('quoted-printable');
+  });
+
+  it('a new text never collides with the enclosing boundary', () => {
+    const m = parse(mail);
+    m.parts[1].setText('--list\nlooks like a delimiter\n');
+    const back = parse(m.toMime());
+    expect(back.parts.map((p) => p.type)).toEqual(['multipart/signed', 'text/plain']);
+    expect(back.parts[1].text).toBe('--list\nlooks like a delimiter\n');
+    expect(verifies(m.toMime())).toBe(true);
+  });
+
+  it('an LF message stays LF where it is not edited, and the edited part uses LF too', () => {
+    const lf = utf8('Subject: x\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\none\n--b\n\ntwo\n--b--\n');
+    const m = parse(lf);
+    m.parts[1].setText('zwei\n');
+    const out = latin1(m.toMime());
+    expect(out).not.toContain('\r');
+    expect(out.startsWith('Subject: x\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\none\n--b\n')).toBe(true);
+    expect(parse(utf8(out)).parts[1].text).toBe('zwei\n');
+  });
+
+  it('a structured value given as text is parsed into a view, and bad ones are refused', () => {
+    const m = parse(mail);
+    m.headers.set('To', 'Ana <ana@example.org>, bo@example.org');
+    expect(m.headers.addresses('to')).toEqual([{ name: 'Ana', addr: 'ana@example.org' }, { addr: 'bo@example.org' }]);
+    expect(() => m.headers.set('Date', { kind: 'date', iso: 'yesterday' })).toThrow(RangeError);
+    m.headers.remove('to');
+    expect(m.headers.get('to')).toBeUndefined();
+  });
+});
