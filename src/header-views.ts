@@ -551,7 +551,7 @@ function renderMedia(f: Folder, v: { value: string; params: MediaParam[] }, isTy
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 function wellFormed(v: unknown): boolean {
-  if (typeof v === 'string') return !LONE_SURROGATE.test(v);
+  if (typeof v === 'string') return (v as { isWellFormed?: () => boolean }).isWellFormed?.() ?? !LONE_SURROGATE.test(v);
   return typeof v !== 'object' || v === null || Object.values(v).every(wellFormed);
 }
 

@@ -8,6 +8,7 @@
 import { ASCII_LABELS, charsetEncoder, charsetName, decodeCharset } from './charset.js';
 import { Eol, bytesEqual } from './events.js';
 import { type B64Params, type QpParams, b64Decode, b64Encode, qpCandidates, qpDecode, qpEncode } from './transfer.js';
+import { Output } from './output.js';
 
 /** How decoded text turns back into the body's bytes (the attributes of `<text>`). */
 export interface TextForm {
@@ -77,15 +78,22 @@ export function readText(w: Uint8Array, charset: string | null, cte: string | nu
   if (text === null || UNCARRIABLE.test(text)) return null;
   const eol = text.includes('\r\n') ? Eol.CrLf : text.includes('\n') ? Eol.Lf : docEol;
   const form: TextForm = { charset: label, transfer, qp: null, b64, eol };
-  // Both stages must give back every byte: the charset ...
-  const bytes = encodeChars(text, label);
-  if (bytes === null || !bytesEqual(bytes, d)) return null;
+  // Both stages must give back every byte: the charset (strict UTF-8 decoding
+  // of valid, hence shortest-form, UTF-8 is undone exactly by encoding, so
+  // only other charsets are checked) ...
+  if (label !== 'utf-8') {
+    const bytes = encodeChars(text, label);
+    if (bytes === null || !bytesEqual(bytes, d)) return null;
+  }
   // ... and the transfer encoding, with the first parameter set that fits.
   if (transfer === 'identity') return { form, text };
   if (transfer === 'base64') return bytesEqual(b64Encode(d, b64!, crlf), w) ? { form, text } : null;
-  for (const qp of qps) if (bytesEqual(qpEncode(d, qp, crlf), w)) return { form: { ...form, qp }, text };
+  for (const qp of qps) if (bytesEqual(qpEncode(d, qp, crlf, scratch), w)) return { form: { ...form, qp }, text };
   return null;
 }
+
+/** Where candidate quoted-printable encodings are written to be compared (reused: one check at a time). */
+const scratch = new Output(null, 4096);
 
 /** `text` in the charset `label`, or null. */
 function encodeChars(text: string, label: string): Uint8Array | null {

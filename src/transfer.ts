@@ -154,18 +154,35 @@ export function* qpCandidates(w: Uint8Array, crlf: boolean): Generator<QpParams>
  * Encodes bytes as quoted-printable: each line of `d` (split at the document
  * line ending) becomes one or more encoded lines no longer than `p.line`.
  */
-export function qpEncode(d: Uint8Array, p: QpParams, crlf: boolean): Uint8Array {
+/** Bytes quoted-printable must escape: controls other than TAB, `=`, and bytes from 0x7F. */
+const QP_ENC = new Uint8Array(256);
+for (let c = 0; c < 256; c++) QP_ENC[c] = (c < SP && c !== TAB) || c >= 0x7f || c === EQ ? 1 : 0;
+const NO_START = new Uint8Array(256);
+/** Per-byte escape decisions of the line being laid out (grown as needed; one encoding at a time). */
+let escScratch = new Uint8Array(256);
+
+/**
+ * Quoted-printable of `d` with the parameters `p`. Writes into `out` when
+ * given (its buffer is reused: the result is a view valid until the next
+ * write), else into a new buffer.
+ */
+export function qpEncode(d: Uint8Array, p: QpParams, crlf: boolean, out?: Output): Uint8Array {
   const hex = p.lower ? '0123456789abcdef' : '0123456789ABCDEF';
-  const enc = new Uint8Array(256);
-  for (let c = 0; c < 256; c++) enc[c] = c < SP || c >= 0x7f || c === EQ ? 1 : 0;
-  enc[TAB] = 0;
-  for (let k = 0; k < p.always.length; k++) enc[p.always.charCodeAt(k)] = 1;
-  const start = new Uint8Array(256);
-  for (let k = 0; k < p.start.length; k++) start[p.start.charCodeAt(k)] = 1;
-  const o = new Output(null, Math.max(16, d.length + (d.length >> 1)));
+  let enc = QP_ENC;
+  if (p.always !== '') {
+    enc = QP_ENC.slice();
+    for (let k = 0; k < p.always.length; k++) enc[p.always.charCodeAt(k)] = 1;
+  }
+  let start = NO_START;
+  if (p.start !== '') {
+    start = new Uint8Array(256);
+    for (let k = 0; k < p.start.length; k++) start[p.start.charCodeAt(k)] = 1;
+  }
+  const o = out ?? new Output(null, Math.max(16, d.length + (d.length >> 1)));
+  o.n = 0;
   const el = crlf ? 2 : 1;
   const eol = crlf ? CRLF : LF_ONLY;
-  let esc = new Uint8Array(256);
+  let esc = escScratch;
   // Explicit breaks as offsets into d, and the next one due.
   let abs: number[] | null = null, bi = 0;
   if (p.breaks !== null) {
@@ -193,7 +210,7 @@ export function qpEncode(d: Uint8Array, p: QpParams, crlf: boolean): Uint8Array 
   for (let i = 0; i <= d.length; ) {
     const e = lineEnd(d, i, crlf);
     const len = e - i;
-    if (esc.length < len) esc = new Uint8Array(2 * len);
+    if (esc.length < len) esc = escScratch = new Uint8Array(2 * len);
     // Decide each byte's escape, then lay the line out.
     for (let k = 0; k < len; k++) {
       const c = d[i + k];
