@@ -111,13 +111,14 @@ function encodeChars(text: string, label: string): Uint8Array | null {
 
 /**
  * The body bytes of a readable text: charset-encoded, then transfer-encoded.
- * Null when a character has no encoding in the charset.
+ * Null when a character has no encoding in the charset. Quoted-printable is
+ * written into `out` when given (a view, valid until its next use).
  */
-export function writeText(text: string, form: TextForm, docEol: Eol): Uint8Array | null {
+export function writeText(text: string, form: TextForm, docEol: Eol, out?: Output): Uint8Array | null {
   const d = encodeChars(text, form.charset);
   if (d === null) return null;
   const crlf = docEol === Eol.CrLf;
-  if (form.transfer === 'quoted-printable') return qpEncode(d, form.qp!, crlf);
+  if (form.transfer === 'quoted-printable') return qpEncode(d, form.qp!, crlf, out);
   if (form.transfer === 'base64') return b64Encode(d, form.b64!, crlf);
   return d;
 }

@@ -107,6 +107,8 @@ export class XmimeReader implements XmlHandler {
   private textBuf = new Output(null, 4096);
   private textAt = 0;
   private form: TextForm | null = null;
+  /** Where a quoted-printable `<text>` is encoded (handed on at once, so reused). */
+  private readonly qpOut = new Output(null, 1024);
 
   /** The open header: what it holds, its leading white space while undecided, and its view. */
   private hmode = HeaderMode.Undecided;
@@ -368,7 +370,7 @@ export class XmimeReader implements XmlHandler {
     const s = utf8.decode(this.textBuf.buf.subarray(0, this.textBuf.n)).replace(/[\n\uf700-\uf7ff]/g, (m) => (m === '\n' ? nl : String.fromCharCode(m.charCodeAt(0) - 0xf700)));
     let bytes: Uint8Array | null;
     try {
-      bytes = writeText(s, f, this.eol);
+      bytes = writeText(s, f, this.eol, this.qpOut);
     } catch {
       return this.tok.fail('xmime-attribute-value', 'breaks="…" names an offset that is not inside a line of the decoded text', this.textAt);
     }
