@@ -73,7 +73,11 @@ export function decodeCharset(name: string, b: Uint8Array): string | null {
   }
   let d = decoders.get(name);
   // ignoreBOM only where a BOM exists: with it, Node 20 drops a leading 0xFF in single-byte charsets.
-  if (d === undefined) decoders.set(name, (d = new TextDecoder(name, { fatal: true, ignoreBOM: name.startsWith('utf-') })));
+  const options = { fatal: true, ignoreBOM: name.startsWith('utf-') };
+  // Chromium's ISO-2022-JP decoder keeps its shift state from one decode() call to the next
+  // (the Encoding Standard says each call starts afresh): a stateful charset gets a new decoder.
+  if (name === 'iso-2022-jp') d = new TextDecoder(name, options);
+  else if (d === undefined) decoders.set(name, (d = new TextDecoder(name, options)));
   try {
     return d.decode(b);
   } catch {

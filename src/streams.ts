@@ -36,9 +36,12 @@ export class MimeToXmlStream extends TransformStream<Uint8Array, Uint8Array> {
  *
  * @example
  * ```ts
- * const mime = await new Response(
- *   new Response(xmlText).body!.pipeThrough(new XmlToMimeStream()),
- * ).arrayBuffer();
+ * const chunks: Uint8Array[] = [];
+ * const reader = new Response(xmlText).body!.pipeThrough(new XmlToMimeStream()).getReader();
+ * for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(r.value);
+ * // A reader rejects with the XmimeError itself. (Collecting with
+ * // `new Response(stream).arrayBuffer()` would do too, but browsers then
+ * // reject with a generic TypeError instead of the XmimeError.)
  * ```
  */
 export class XmlToMimeStream extends TransformStream<Uint8Array | string, Uint8Array> {
