@@ -12,11 +12,14 @@ import type { ReadableStats } from './readable.js';
 import { XmimeError } from './errors.js';
 import { convertFile, createDecodeStream, createEncodeStream } from './node.js';
 import { MimeToXmlStream, XmlToMimeStream } from './streams.js';
+import { Transform } from 'node:stream';
+import { compose } from './compose.js';
 
 const HELP = `Usage:
   xmime encode [FILE|-] [-o OUT]   MIME (.eml) to XMIME
   xmime decode [FILE|-] [-o OUT]   XMIME to MIME
   xmime verify PATH...             round-trip files and directories (recursively)
+  xmime compose [FILE|-] [-o OUT]  minimal XMIME (no wire details) to new MIME
 
 Options:
   -o, --output OUT   write to OUT (atomically) instead of standard output
@@ -133,6 +136,24 @@ async function verify(paths: string[], readable: boolean, withStats: boolean): P
   return failed > 0 ? 1 : 0;
 }
 
+/** Authoring reads the whole document (it is small, and the boundaries depend on all of it). */
+function composeStream(): Transform {
+  const chunks: Buffer[] = [];
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      chunks.push(chunk);
+      done();
+    },
+    flush(done) {
+      try {
+        done(null, compose(new Uint8Array(Buffer.concat(chunks))));
+      } catch (e) {
+        done(e as Error);
+      }
+    },
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
   let args;
   try {
@@ -163,11 +184,13 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = pos;
   if (o.stats && cmd !== 'verify') throw new Usage('--stats is an option of verify');
   if (o.wire && cmd === 'decode') throw new Usage('--wire is an option of encode and verify');
-  if (cmd === 'encode' || cmd === 'decode') {
+  if (o.wire && cmd === 'compose') throw new Usage('--wire is an option of encode and verify');
+  if (cmd === 'encode' || cmd === 'decode' || cmd === 'compose') {
     if (rest.length > 1) throw new Usage(`${cmd} takes one input file`);
     const input = rest[0] ?? '-';
+    const codec = cmd === 'encode' ? createEncodeStream({ readable: !o.wire }) : cmd === 'decode' ? createDecodeStream() : composeStream();
     try {
-      await convertFile(input, o.output ?? null, cmd === 'encode' ? createEncodeStream({ readable: !o.wire }) : createDecodeStream());
+      await convertFile(input, o.output ?? null, codec);
     } catch (e) {
       console.error(describe(input, e));
       if (o.debug) console.error((e as Error).stack);

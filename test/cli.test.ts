@@ -87,10 +87,20 @@ describe('usage', () => {
     writeFileSync(join(d, 'bad.eml'), utf8('Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n!!not base64!!\r\n'));
     writeFileSync(join(d, 'img.eml'), utf8('Content-Type: image/png\r\n\r\nPNG\r\n'));
     const lines = run(['verify', '--stats', d]).out.toString().trim().split('\n');
-    expect(lines.slice(-2)).toEqual(['readable text parts: 1 of 2 (50.0%)', '3 ok, 0 failed']);
+    expect(lines.slice(-3)).toEqual(['header views: 3 of 3 fields (100.0%), 3 in place (100.0%)', 'readable text parts: 1 of 2 (50.0%)', '3 ok, 0 failed']);
     expect(run(['encode', join(d, 'qp.eml')]).out.toString()).toContain('<text charset="iso-8859-1" transfer="quoted-printable">Köln\n</text>');
     expect(run(['encode', '--wire', join(d, 'qp.eml')]).out.toString()).toContain('<body>K=F6ln\n</body>');
     expect(run(['decode', '--wire', join(d, 'qp.eml')]).code).toBe(2);
+  });
+
+  it('compose turns minimal XMIME into MIME, and reports bad input with its position', () => {
+    const doc = utf8('<mime xmlns="urn:xmpp:xmime:0"><headers><header name="Subject"><decoded>Grüße</decoded></header></headers><text>Hallo\n</text></mime>');
+    const r = run(['compose', '-'], doc);
+    expect(r.code).toBe(0);
+    const mime = r.out.toString('latin1');
+    expect(mime).toMatch(/^Subject: =\?UTF-8\?B\?R3LDvMOfZQ==\?=\r\nDate: .+\r\nMessage-ID: <[a-z0-9]{24}@xmime\.invalid>\r\nMIME-Version: 1\.0\r\nContent-Type: text\/plain; charset=utf-8\r\n\r\nHallo\r\n$/);
+    const bad = run(['compose', '-'], utf8('<mime xmlns="urn:xmpp:xmime:0">\n<attachment>!!</attachment></mime>'));
+    expect([bad.code, bad.err.trim()]).toEqual([1, '<stdin>:2:1: xmime-base64: <attachment> holds text that is not base64']);
   });
 
   it('--help and --version', () => {
