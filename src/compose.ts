@@ -9,7 +9,7 @@
  */
 import { Kind } from './events.js';
 import type { ErrorCode } from './errors.js';
-import { type HeaderView, renderHeader, renderText, viewKind } from './header-views.js';
+import { headerView, type HeaderView, renderHeader, renderText, viewKind } from './header-views.js';
 import { B64_VAL, b64Encode, qpEncode } from './transfer.js';
 import { type Fail, ViewReader } from './view-reader.js';
 import { parseTree, type XNode, type XTree } from './xml-tree.js';
@@ -260,21 +260,24 @@ class Composer {
 
   /** A boundary that occurs in none of the parts (RFC 2046 §5.1.1 asks no more; "=_" cannot occur in QP or base64). */
   private boundary(parts: Uint8Array[]): string {
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
       let b = '=_xmime_';
       for (let i = 0; i < 24; i++) b += '0123456789abcdef'[Math.floor(this.random() * 16)];
+      if (attempt > 0) b += `_${attempt}`; // ends even with a `random` that repeats itself
       const bb = te.encode(b);
       if (!parts.some((p) => indexOf(p, bb) >= 0)) return b;
     }
   }
 
-  /** A new message id: random, at the From domain when there is one. */
+  /** A new message id: random, at the domain of the first From address when it has a plain one. */
   private newId(fields: Field[]): string {
     const from = fields.find((f) => f.name.toLowerCase() === 'from');
-    const m = from === undefined ? null : /@([A-Za-z0-9.-]+)>?\s*$/.exec(new TextDecoder().decode(from.value));
+    const view = from?.view ?? (from === undefined ? null : headerView('From', from.value));
+    const first = view?.kind === 'addresses' ? view.list.flatMap((m) => ('group' in m ? m.members : [m]))[0] : undefined;
+    const domain = first === undefined ? null : /@([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*)$/.exec(first.addr)?.[1];
     let r = '';
     for (let i = 0; i < 24; i++) r += 'abcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(this.random() * 36)];
-    return `${r}@${m?.[1] ?? 'xmime.invalid'}`;
+    return `${r}@${domain ?? 'xmime.invalid'}`;
   }
 
   private noAttrs(node: XNode): void {

@@ -524,7 +524,21 @@ function paramTokens(p: MediaParam, continued: Set<string>): string[] {
   const v = p.value;
   const decodable = NAME_LIKE.has(name) && v.includes('=?'); // would be taken for RFC 2047
   if (isToken(v) && !ALWAYS_QUOTED.has(name)) return [`${name}=${v}`];
-  if (/^[\x20-\x7e]*$/.test(v) && !decodable) return [`${name}="${v.replace(/[\\"]/g, '\\$&')}"`];
+  if (/^[\x20-\x7e]*$/.test(v) && !decodable) {
+    const quoted = `${name}="${v.replace(/[\\"]/g, '\\$&')}"`;
+    if (quoted.length <= LINE - 2 || continued.has(name)) return [quoted];
+    // Too long for a line: RFC 2231 sections name*0="…", name*1="…", never splitting an escape.
+    continued.add(name);
+    const units = Array.from(v, (c) => (c === '\\' || c === '"' ? '\\' + c : c));
+    const out: string[] = [];
+    for (let k = 0; k < units.length; ) {
+      let tok = `${name}*${out.length}="`;
+      const head = tok.length;
+      while (k < units.length && (tok.length === head || tok.length + units[k].length + 1 <= LINE - 2)) tok += units[k++];
+      out.push(tok + '"');
+    }
+    return out;
+  }
   const cps = Array.from(v, pct);
   const single = `${name}*=utf-8''${cps.join('')}`;
   if (single.length <= LINE - 2 || continued.has(name)) return [single]; // LINE - 2: room for the leading space and a ';'
