@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compose, toXml } from '../src/index.js';
 import { forPostal, hasPython, type Hdr, isoSeconds, type Leaf, type MailView, type Mbox, type Grp, postalView, PythonServer, pythonViews, sha256, xmlView } from './authoring-view.js';
-import { ROOT } from './helpers.js';
+import { ROOT, xmllint } from './helpers.js';
 
 // The independent Python check must not vanish quietly in CI.
 if (!hasPython && process.env.CI) throw new Error('python3 not found: the authoring tests need it in CI');
@@ -27,6 +27,7 @@ const NAMES = readdirSync(DIR)
   .filter((f) => f.endsWith('.xml'))
   .sort();
 const DATE = new Date('2026-11-21T08:00:00Z');
+const AUTHORING_SCHEMA = join(ROOT, 'spec', 'xmime-authoring.rng');
 
 /** A seeded generator for compose's boundaries and Message-ID (mulberry32). */
 function seeded(seed: number): () => number {
@@ -220,6 +221,13 @@ describe('compose: fixtures/authoring', () => {
     });
     // One Python process for all fixtures.
     if (hasPython) py = pythonViews(cases.map((c) => c.mime));
+  });
+
+  it('every fixture is valid minimal XMIME (spec/xmime-authoring.rng), and its MIME encodes to valid XMIME', async () => {
+    const lint = await xmllint(cases.map((c) => c.xml), 'relaxng', AUTHORING_SCHEMA);
+    expect(lint.filter((r) => !r.valid).map((r) => r.output)).toEqual([]);
+    const encoded = await xmllint(cases.map((c) => toXml(c.mime)), 'relaxng');
+    expect(encoded.filter((r) => !r.valid).map((r) => r.output)).toEqual([]);
   });
 
   it('has the fixtures the README lists', () => {

@@ -90,12 +90,12 @@ export interface LintResult {
  * schema, or `--format` / `--c14n` re-serialization (one output per input).
  * Uses the system xmllint (libxml2-utils) when present, else xmllint-wasm.
  */
-export async function xmllint(docs: string[], mode: 'relaxng' | 'format' | 'c14n'): Promise<LintResult[]> {
+export async function xmllint(docs: string[], mode: 'relaxng' | 'format' | 'c14n', schema = SCHEMA): Promise<LintResult[]> {
   if (hasSystemXmllint) {
     const dir = mkdtempSync(join(tmpdir(), 'xmime-lint-'));
     try {
       docs.forEach((d, i) => writeFileSync(join(dir, `${i}.xml`), d));
-      const flag = mode === 'relaxng' ? `--noout --relaxng '${SCHEMA}'` : `--${mode}`;
+      const flag = mode === 'relaxng' ? `--noout --relaxng '${schema}'` : `--${mode}`;
       const script = `cd '${dir}'; for i in $(seq 0 ${docs.length - 1}); do xmllint ${flag} $i.xml > $i.out 2> $i.err; echo $? > $i.rc; done`;
       const r = spawnSync('bash', ['-c', script], { maxBuffer: 1 << 26 });
       if (r.status !== 0) throw new Error(`xmllint loop failed: ${r.stderr}`);
@@ -108,12 +108,14 @@ export async function xmllint(docs: string[], mode: 'relaxng' | 'format' | 'c14n
     }
   }
   const { validateXML } = await import('xmllint-wasm');
-  const schema = readFileSync(SCHEMA, 'utf8');
+  const rng = readFileSync(schema, 'utf8');
+  // A schema that includes xmime.rng finds it by name.
+  const preload = { fileName: 'xmime.rng', contents: readFileSync(SCHEMA, 'utf8') };
   const out: LintResult[] = [];
   for (const d of docs) {
     const r =
       mode === 'relaxng'
-        ? await validateXML({ xml: [{ fileName: 'doc.xml', contents: d }], schema, extension: 'relaxng', maxMemoryPages: 16384 })
+        ? await validateXML({ xml: [{ fileName: 'doc.xml', contents: d }], schema: rng, preload, extension: 'relaxng', maxMemoryPages: 16384 })
         : await validateXML({ xml: [{ fileName: 'doc.xml', contents: d }], normalization: mode, maxMemoryPages: 16384 });
     out.push({ valid: r.valid || (mode !== 'relaxng' && r.normalized !== ''), output: mode === 'relaxng' ? r.rawOutput : r.normalized });
   }
