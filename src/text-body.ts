@@ -116,7 +116,11 @@ function encodeChars(text: string, label: string): Uint8Array | null {
  */
 export function writeText(text: string, form: TextForm, docEol: Eol, out?: Output): Uint8Array | null {
   const d = encodeChars(text, form.charset);
-  if (d === null) return null;
+  return d === null ? null : writeEncoded(d, form, docEol, out);
+}
+
+/** The body bytes of text already encoded in its charset (`d`): transfer-encoded as `form` says. */
+export function writeEncoded(d: Uint8Array, form: TextForm, docEol: Eol, out?: Output): Uint8Array {
   const crlf = docEol === Eol.CrLf;
   if (form.transfer === 'quoted-printable') return qpEncode(d, form.qp!, crlf, out);
   if (form.transfer === 'base64') return b64Encode(d, form.b64!, crlf);

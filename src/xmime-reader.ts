@@ -7,7 +7,7 @@
 import { type Attrs, DEFAULT_SEP, Eol, type ExternalRef, isView, Kind, MAX_BOUNDARY, NS, TAG, defaultBefore, isLeaf, newAttrs, type Sink } from './events.js';
 import { Output, view } from './output.js';
 import { charsetEncoder, charsetName } from './charset.js';
-import { type TextForm, writeText } from './text-body.js';
+import { type TextForm, writeEncoded, writeText } from './text-body.js';
 import { B64_LINE, MAX_BREAKS, QP_LINE } from './transfer.js';
 import type { XmimeError } from './errors.js';
 import { ViewReader } from './view-reader.js';
@@ -109,6 +109,8 @@ export class XmimeReader implements XmlHandler {
   private form: TextForm | null = null;
   /** Where a quoted-printable `<text>` is encoded (handed on at once, so reused). */
   private readonly qpOut = new Output(null, 1024);
+  /** Where a UTF-8 `<text>` is turned into its bytes (reused likewise). */
+  private readonly utf8Out = new Output(null, 1024);
 
   /** The open header: what it holds, its leading white space while undecided, and its view. */
   private hmode = HeaderMode.Undecided;
@@ -366,11 +368,14 @@ export class XmimeReader implements XmlHandler {
   /** The bytes of a finished `<text>`: line feeds to its line ending, U+F7xx to controls, then charset and transfer encoding. */
   private endText(): void {
     const f = this.form!;
-    const nl = f.eol === Eol.CrLf ? '\r\n' : '\n';
-    const s = utf8.decode(this.textBuf.buf.subarray(0, this.textBuf.n)).replace(/[\n\uf700-\uf7ff]/g, (m) => (m === '\n' ? nl : String.fromCharCode(m.charCodeAt(0) - 0xf700)));
     let bytes: Uint8Array | null;
     try {
-      bytes = writeText(s, f, this.eol, this.qpOut);
+      if (charsetName(f.charset) === 'utf-8') bytes = writeEncoded(this.utf8Text(f.eol), f, this.eol, this.qpOut);
+      else {
+        const nl = f.eol === Eol.CrLf ? '\r\n' : '\n';
+        const s = utf8.decode(this.textBuf.buf.subarray(0, this.textBuf.n)).replace(/[\n\uf700-\uf7ff]/g, (m) => (m === '\n' ? nl : String.fromCharCode(m.charCodeAt(0) - 0xf700)));
+        bytes = writeText(s, f, this.eol, this.qpOut);
+      }
     } catch {
       return this.tok.fail('xmime-attribute-value', 'breaks="…" names an offset that is not inside a line of the decoded text', this.textAt);
     }
@@ -378,6 +383,35 @@ export class XmimeReader implements XmlHandler {
     this.sink.text(bytes, 0, bytes.length);
     this.form = null;
     if (this.textBuf.buf.length > 65536) this.textBuf = new Output(null, 4096); // a big one is not kept
+  }
+
+  /**
+   * The content of a UTF-8 `<text>` as its charset bytes, without a detour
+   * through a string: "\n" is the text's line ending, and U+F700 + c (EF 9C–9F
+   * xx) is the character U+00cc, in UTF-8 one byte below 0x80, else two.
+   */
+  private utf8Text(eol: Eol): Uint8Array {
+    const src = this.textBuf.buf, n = this.textBuf.n, o = this.utf8Out;
+    o.n = 0;
+    o.ensure(2 * n);
+    const buf = o.buf;
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      const c = src[i];
+      if (c === LF) {
+        if (eol === Eol.CrLf) buf[k++] = 0x0d;
+        buf[k++] = LF;
+      } else if (c === 0xef && src[i + 1] >= 0x9c && src[i + 1] <= 0x9f) {
+        const cp = ((src[i + 1] & 3) << 6) | (src[i + 2] & 0x3f);
+        if (cp < 0x80) buf[k++] = cp;
+        else {
+          buf[k++] = 0xc0 | (cp >> 6);
+          buf[k++] = 0x80 | (cp & 0x3f);
+        }
+        i += 2;
+      } else buf[k++] = c;
+    }
+    return buf.subarray(0, k);
   }
 
   text(d: Uint8Array, s: number, e: number): void {
