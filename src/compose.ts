@@ -113,9 +113,17 @@ class Composer {
 
     if (top) {
       const date = this.options.date;
+      if (date instanceof Date && Number.isNaN(date.getTime())) throw new RangeError('compose: the date option is an invalid Date');
       if (!has('date') && date !== false) add('Date', rfc5322Date(date ?? new Date()));
       const mid = this.options.messageId ?? true;
-      if (!has('message-id') && mid !== false) add('Message-ID', { kind: 'ids', ids: [typeof mid === 'string' ? mid : this.newId(fields)] });
+      if (!has('message-id') && mid !== false) {
+        const id = typeof mid === 'string' ? mid : this.newId(fields);
+        try {
+          add('Message-ID', { kind: 'ids', ids: [id] });
+        } catch {
+          throw new RangeError(`compose: the messageId option ${JSON.stringify(id)} is not a message id (no white space, angle brackets or controls)`);
+        }
+      }
     }
     if ((top || node.name === 'message') && !has('mime-version')) add('MIME-Version', '1.0');
 
@@ -130,7 +138,7 @@ class Composer {
         break;
       case 'body':
         this.noAttrs(body);
-        content = te.encode(body.text.replace(/\n/g, CRLF));
+        content = leafBytes(body.text); // exact bytes, read as the decoder reads <body> (§7.1)
         break;
       case 'text': {
         this.noAttrs(body);
@@ -184,7 +192,20 @@ class Composer {
       default:
         throw new Error('unreachable');
     }
-    if (cte !== null && !has('content-transfer-encoding')) add('Content-Transfer-Encoding', cte);
+    // The transfer encoding is compose's choice for what it encodes; one the author gave is replaced (or
+    // dropped for 7bit), since the body is not written in it. A <body> keeps the author's fields.
+    if (body !== null && body.name !== 'body') {
+      const at = fields.findIndex((f) => f.name.toLowerCase() === 'content-transfer-encoding');
+      const name = at >= 0 ? fields[at].name : 'Content-Transfer-Encoding';
+      if (at >= 0) fields.splice(at, 1);
+      if (cte !== null) fields.splice(at >= 0 ? at : fields.length, 0, { name, value: te.encode(cte) });
+    }
+    // RFC 5322 §2.1.1: no line over 998 characters. Folding cannot split a single long token.
+    for (const f of fields) {
+      const lines = new TextDecoder().decode(f.value).split(CRLF);
+      lines[0] = `${f.name}: ${lines[0]}`;
+      if (lines.some((l) => te.encode(l).length > 998)) this.fail(headersNode ?? node, 'xmime-author', `the ${f.name} field has a line over 998 characters that cannot be folded`);
+    }
     return concatAll([...fields.map((f) => te.encode(`${f.name}: `)).flatMap((n, i) => [n, fields[i].value, te.encode(CRLF)]), te.encode(CRLF), content]);
   }
 
@@ -196,10 +217,10 @@ class Composer {
       const name = h.attrs.get('name') ?? this.fail(h, 'xmime-missing-attribute', '<header> needs a name');
       if (!/^[!-9;-~]+$/.test(name)) this.fail(h, 'xmime-attribute-value', `name="${name}" is not a field name`);
       for (const a of h.attrs.keys()) if (a !== 'name') this.fail(h, 'xmime-attribute', `<header> has no attribute "${a}" in minimal XMIME`);
-      if (h.kids.length === 0) return { name, value: this.plainValue(h, name) };
-      if (h.kids[0].name === 'raw') {
-        if (h.kids.length !== 1 || h.kids[0].kids.length > 0) this.fail(h, 'xmime-placement', '<raw> stands alone in an authored header');
-        return { name, value: leafBytes(h.kids[0].text) };
+      if (h.kids.length === 0) {
+        const value = this.plainValue(h, name);
+        // A structured value given as text is read as a view when it parses, so compose can adjust it (charset, boundary).
+        return { name, value, view: viewKind(name) === 'media' ? (headerView(name, value) ?? undefined) : undefined };
       }
       const [value, view] = this.viewValue(h, name);
       return { name, value, view };
@@ -210,7 +231,9 @@ class Composer {
   private plainValue(h: XNode, name: string): Uint8Array {
     const kind = viewKind(name);
     if (kind === null || kind === 'text') return renderText(name, h.text.replace(/\r?\n[ \t]*/g, ' '), CRLF);
-    // A structured field given as text is the author's exact wording (ASCII, or UTF-8 per RFC 6532).
+    // A structured field given as text is the author's exact wording (ASCII, or UTF-8 per RFC 6532); a line
+    // break must be a fold, or the text would start a field (or the body) of its own.
+    if (/\n(?![ \t])/.test(h.text)) this.fail(h, 'xmime-author', `a line break in the ${name} value is not followed by a space or tab (a fold)`);
     return te.encode(h.text.replace(/\r?\n/g, CRLF));
   }
 
@@ -274,7 +297,7 @@ class Composer {
     const from = fields.find((f) => f.name.toLowerCase() === 'from');
     const view = from?.view ?? (from === undefined ? null : headerView('From', from.value));
     const first = view?.kind === 'addresses' ? view.list.flatMap((m) => ('group' in m ? m.members : [m]))[0] : undefined;
-    const domain = first === undefined ? null : /@([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*)$/.exec(first.addr)?.[1];
+    const domain = first === undefined ? null : /@([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)$/.exec(first.addr)?.[1];
     let r = '';
     for (let i = 0; i < 24; i++) r += 'abcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(this.random() * 36)];
     return `${r}@${domain ?? 'xmime.invalid'}`;

@@ -523,7 +523,8 @@ function paramTokens(p: MediaParam, continued: Set<string>): string[] {
   if (!isToken(name) || name.includes('*')) throw new RangeError(`not a parameter name: ${JSON.stringify(p.name)}`);
   const v = p.value;
   const decodable = NAME_LIKE.has(name) && v.includes('=?'); // would be taken for RFC 2047
-  if (isToken(v) && !ALWAYS_QUOTED.has(name)) return [`${name}=${v}`];
+  // A token that does not fit a line is written like a quoted value, which can be split into sections.
+  if (isToken(v) && !ALWAYS_QUOTED.has(name) && name.length + 1 + v.length <= LINE - 2) return [`${name}=${v}`];
   if (/^[\x20-\x7e]*$/.test(v) && !decodable) {
     const quoted = `${name}="${v.replace(/[\\"]/g, '\\$&')}"`;
     if (quoted.length <= LINE - 2 || continued.has(name)) return [quoted];
@@ -619,4 +620,32 @@ export function renderHeader(name: string, view: HeaderView, eol: '\r\n' | '\n')
       break;
   }
   return UTF8_ENC.encode(f.out);
+}
+
+/**
+ * Characters a view may not hold: those the XML text escapes byte-wise
+ * (controls, U+F7xx, …), which a view would have to escape too. TAB is fine
+ * in content but not in attributes, where XML turns it into a space.
+ */
+const CONTENT_BAD = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\uf700-\uf7ff\ufffe\uffff]/;
+const ATTR_BAD = /[\x00-\x1f\x7f-\x9f\u2028\u2029\uf700-\uf7ff\ufffe\uffff]/;
+
+/** The view's strings can be written as XML character data and attribute values as they are (spec §7.6). */
+export function carriable(v: HeaderView): boolean {
+  switch (v.kind) {
+    case 'text':
+      return !CONTENT_BAD.test(v.text);
+    case 'date':
+      return true;
+    case 'ids':
+      return v.ids.every((id) => !CONTENT_BAD.test(id));
+    case 'addresses':
+      return v.list.every((m) => ('group' in m ? !ATTR_BAD.test(m.group) && m.members.every(mailboxOk) : mailboxOk(m)));
+    case 'media':
+      return !ATTR_BAD.test(v.value) && v.params.every((p) => !ATTR_BAD.test(p.name) && !CONTENT_BAD.test(p.value));
+  }
+}
+
+function mailboxOk(m: { name?: string; addr: string }): boolean {
+  return (m.name === undefined || !ATTR_BAD.test(m.name)) && !ATTR_BAD.test(m.addr);
 }

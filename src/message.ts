@@ -5,16 +5,18 @@
  * untouched signed part still verifies.
  * @module
  */
-import { toMime, toXml, type EncodeOptions } from './codec.js';
+import { decoderInto, feedAll, toMime, toXml, type EncodeOptions } from './codec.js';
+import { Output } from './output.js';
 import { compose } from './compose.js';
 import { charsetName, decodeCharset } from './charset.js';
-import { type Group, headerView, type HeaderView, type Mailbox, renderHeader, renderText, viewKind } from './header-views.js';
+import { carriable, type Group, headerView, type HeaderView, type Mailbox, renderHeader, renderText, viewKind } from './header-views.js';
+import { attrBytes } from './xmime-reader.js';
 import { B64_VAL, hexVal } from './transfer.js';
 import { parseTree, serializeTree, type XNode } from './xml-tree.js';
 
 /**
  * Parses MIME bytes (a `Uint8Array`) or an XMIME document (a `string`) into
- * a message tree.
+ * a message tree. Throws {@link XmimeError} for a string that is not XMIME.
  *
  * @example
  * ```ts
@@ -27,10 +29,11 @@ import { parseTree, serializeTree, type XNode } from './xml-tree.js';
  * ```
  */
 export function parse(input: Uint8Array | string, options: EncodeOptions = {}): XmimeMessage {
+  // A document from elsewhere is checked by the decoder first (out-of-band bodies are not fetched), so
+  // the tree is XMIME and its errors are XmimeErrors with a position.
+  if (typeof input === 'string') feedAll(decoderInto(new Output(() => {}, 65536, false), {}, () => {}), input);
   const xml = typeof input === 'string' ? input : toXml(input, options);
-  const root = parseTree(xml).root;
-  if (root.name !== 'mime') throw new TypeError(`not XMIME: the root is <${root.name}>`);
-  return new XmimeMessage(root);
+  return new XmimeMessage(parseTree(xml).root);
 }
 
 /** An attachment (or any leaf part that is not the message's text). */
@@ -72,7 +75,8 @@ export class XmimeHeaders {
   /** Every field's value as text: decoded for text fields (Subject…), else the value unfolded. */
   getAll(name: string): string[] {
     return this.named(name).map((h) => {
-      const v = viewOf(h);
+      // A text field without a view in the XML (one it cannot hold) is still decoded here.
+      const v = viewOf(h) ?? (viewKind(name) === 'text' ? headerView(name, fieldBytes(h, this.entity.eol)) : null);
       return v?.kind === 'text' ? v.text : unfold(fieldText(h, this.entity.eol));
     });
   }
@@ -107,11 +111,8 @@ export class XmimeHeaders {
 
   /** Adds a field at the end of the header section. */
   add(name: string, value: string | HeaderView): void {
-    let headers = this.entity.node.kids.find((k) => k.name === 'headers');
-    if (headers === undefined) {
-      headers = { name: 'headers', attrs: new Map(), kids: [], text: '', at: 0 };
-      this.entity.node.kids.splice(this.entity.node.name === 'mime' && this.entity.node.kids[0]?.name === 'from-line' ? 1 : 0, 0, headers);
-    }
+    const headers = this.entity.headersNode();
+    lineEnded(headers.kids);
     headers.kids.push(fieldNode(name, value, this.entity.eol));
   }
 
@@ -184,7 +185,9 @@ export class XmimeEntity {
   /** The text of this entity's own body, if it is a `text/*` leaf. */
   bodyText(): string | undefined {
     const b = this.body;
-    if (b === undefined || !this.type.startsWith('text/') || (b.name !== 'text' && b.name !== 'body')) return undefined;
+    if (!this.type.startsWith('text/') || this.parts.length > 0) return undefined;
+    if (b === undefined) return ''; // an empty body has no element
+    if (b.name !== 'text' && b.name !== 'body') return undefined;
     if (b.name === 'text') return b.text.replace(/[\uf700-\uf7ff]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xf700)).replace(/\r\n?/g, '\n');
     const v = this.headers.view('content-type');
     const label = (v?.kind === 'media' ? v.params.find((p) => p.name === 'charset')?.value : undefined) ?? 'utf-8';
@@ -199,18 +202,58 @@ export class XmimeEntity {
    * regenerated.
    */
   setText(text: string, subtype = 'plain'): void {
-    const keep = this.node.kids
-      .find((k) => k.name === 'headers')
-      ?.kids.filter((h) => !/^content-(type|transfer-encoding)$/i.test(h.attrs.get('name')!))
-      .map((h) => rawHeader(h, this.eol));
-    const typeHeader = fieldNode('Content-Type', { kind: 'media', value: `text/${subtype}`, params: [{ name: 'charset', value: 'utf-8' }] }, this.eol);
-    const doc: XNode = el('mime', [el('headers', [...(keep ?? []), typeHeader]), { ...el('text', []), text }]);
-    const boundary = this.parent?.node.kids.find((k) => k.name === 'multipart')?.attrs.get('boundary');
-    let mime = compose(serializeTree(doc), { date: false, messageId: false, entity: true, avoid: boundary === undefined ? [] : [te.encode(`--${boundary}`)] });
-    if (this.eol === '\n') mime = crlfToLf(mime); // the document's "\n" is LF: keep the part in its line ending
+    // The new Content-Type, Content-Transfer-Encoding and body, composed on their own and read back as XMIME.
+    const media: HeaderView = { kind: 'media', value: `text/${subtype}`, params: [{ name: 'charset', value: 'utf-8' }] };
+    const doc = el('mime', [el('headers', [fieldNode('Content-Type', media, '\r\n')]), { ...el('text', []), text }]);
+    const mime = compose(serializeTree(doc), { date: false, messageId: false, entity: true, avoid: this.boundaries() });
     const fresh = parseTree(toXml(mime)).root;
-    this.node.kids = [...this.node.kids.filter((k) => k.name === 'from-line'), ...fresh.kids];
+    const freshFields = fresh.kids.find((k) => k.name === 'headers')!.kids;
+    const freshBody = fresh.kids.find((k) => BODY.has(k.name));
+    // Spliced in: the other fields keep their nodes (their bytes); "\n" in the new
+    // nodes now stands for this document's line ending, so an LF message stays LF.
+    const headers = this.headersNode();
+    const isContent = (h: XNode) => /^content-(type|transfer-encoding)$/i.test(h.attrs.get('name')!);
+    let at = headers.kids.findIndex(isContent);
+    if (at < 0) at = headers.kids.length;
+    headers.kids = headers.kids.filter((h) => !isContent(h)); // fields before `at` are all kept, so `at` still points there
+    if (at === headers.kids.length) lineEnded(headers.kids);
+    headers.kids.splice(at, 0, ...freshFields);
+    this.node.kids = this.node.kids.filter((k) => !BODY.has(k.name));
+    if (freshBody !== undefined) this.node.kids.push(freshBody);
   }
+
+  /** @internal This entity's `<headers>`, created (after a From line) if it has none. */
+  headersNode(): XNode {
+    let headers = this.node.kids.find((k) => k.name === 'headers');
+    if (headers === undefined) {
+      headers = el('headers', []);
+      this.node.kids.splice(this.node.kids[0]?.name === 'from-line' ? 1 : 0, 0, headers);
+    }
+    return headers;
+  }
+
+  /** The delimiters of every enclosing multipart, which new content must not contain. */
+  private boundaries(): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (let e = this.parent; e !== null; e = e.parent) {
+      const b = e.node.kids.find((k) => k.name === 'multipart')?.attrs.get('boundary');
+      if (b !== undefined) out.push(concatBytes(te.encode('--'), attrBytes(b)));
+    }
+    return out;
+  }
+}
+
+/** The last field, when a field follows it, must end its line. */
+function lineEnded(fields: XNode[]): void {
+  const last = fields[fields.length - 1];
+  if (last?.attrs.get('end') === 'none') last.attrs.delete('end');
+}
+
+function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 /** A whole message. */
@@ -269,12 +312,6 @@ function el(name: string, kids: XNode[], attrs: [string, string][] = []): XNode 
   return { name, attrs: new Map(attrs), kids, text: '', at: 0 };
 }
 
-/** A header node whose value is kept exactly (as `<raw>` when it has a view). */
-function rawHeader(h: XNode, eol: string): XNode {
-  if (h.kids.length === 0) return h;
-  return { ...h, kids: [{ ...el('raw', []), text: fieldText(h, eol) }] };
-}
-
 /** The view a header node carries, if any. */
 function viewOf(h: XNode): HeaderView | null {
   const k = h.kids.filter((x) => x.name !== 'raw');
@@ -326,12 +363,10 @@ function fieldNode(name: string, value: string | HeaderView, eol: string): XNode
   if (view === null && kind !== null && kind !== 'text') view = headerView(name, te.encode(value as string));
   if (view === null && kind === 'text') view = { kind: 'text', text: value as string };
   const h = el('header', [], [['name', name]]);
-  if (view === null) {
-    h.text = new TextDecoder().decode(renderText(name, value as string, eol as '\r\n')).replace(/\r\n/g, '\n');
-    return h;
-  }
-  renderHeader(name, view, eol as '\r\n'); // throws a RangeError for a view with no wire form
-  h.kids = viewNodes(view);
+  // A view whose strings XML text cannot hold as they are (controls, U+F7xx…) is written as its rendering, which encodes them.
+  const rendered = view === null ? renderText(name, value as string, eol as '\r\n') : renderHeader(name, view, eol as '\r\n'); // RangeError: no wire form
+  if (view !== null && carriable(view)) h.kids = viewNodes(view);
+  else h.text = new TextDecoder().decode(rendered).replace(/\r\n/g, '\n');
   return h;
 }
 
@@ -351,11 +386,6 @@ function viewNodes(v: HeaderView): XNode[] {
   }
 }
 
-function crlfToLf(b: Uint8Array): Uint8Array {
-  const out: number[] = [];
-  for (let i = 0; i < b.length; i++) if (!(b[i] === 0x0d && b[i + 1] === 0x0a)) out.push(b[i]);
-  return Uint8Array.from(out);
-}
 
 /** Base64 as mail readers take it: characters outside the alphabet skipped, stop at "=". */
 function lenientBase64(w: Uint8Array): Uint8Array {

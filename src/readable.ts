@@ -13,7 +13,7 @@ import { EntityTypes } from './entity-types.js';
 import { type Attrs, bytesEqual, Eol, Kind, newAttrs, type Sink } from './events.js';
 import { Output } from './output.js';
 import { readText } from './text-body.js';
-import { headerView, type HeaderView, renderHeader, viewKind } from './header-views.js';
+import { carriable, headerView, renderHeader, viewKind } from './header-views.js';
 import type { XmlWriter } from './xml-writer.js';
 
 /** Counts of text parts and header fields, for `xmime verify --stats`. */
@@ -28,34 +28,6 @@ export interface ReadableStats {
   views?: number;
   /** Those whose view stands in place of the raw value. */
   viewsInPlace?: number;
-}
-
-/**
- * Characters a view may not hold: those the XML text escapes byte-wise
- * (controls, U+F7xx, …), which a view would have to escape too. TAB is fine
- * in content but not in attributes, where XML turns it into a space.
- */
-const CONTENT_BAD = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\uf700-\uf7ff\ufffe\uffff]/;
-const ATTR_BAD = /[\x00-\x1f\x7f-\x9f\u2028\u2029\uf700-\uf7ff\ufffe\uffff]/;
-
-/** The view's strings can be written as XML character data and attribute values as they are. */
-function carriable(v: HeaderView): boolean {
-  switch (v.kind) {
-    case 'text':
-      return !CONTENT_BAD.test(v.text);
-    case 'date':
-      return true;
-    case 'ids':
-      return v.ids.every((id) => !CONTENT_BAD.test(id));
-    case 'addresses':
-      return v.list.every((m) => ('group' in m ? !ATTR_BAD.test(m.group) && m.members.every(mailboxOk) : mailboxOk(m)));
-    case 'media':
-      return !ATTR_BAD.test(v.value) && v.params.every((p) => !ATTR_BAD.test(p.name) && !CONTENT_BAD.test(p.value));
-  }
-}
-
-function mailboxOk(m: { name?: string; addr: string }): boolean {
-  return (m.name === undefined || !ATTR_BAD.test(m.name)) && !ATTR_BAD.test(m.addr);
 }
 
 const latin1 = new TextDecoder('latin1');

@@ -451,3 +451,54 @@ describe('compose: random authored trees (property)', () => {
     );
   });
 });
+
+describe('compose: review regressions', () => {
+  const doc = (headers: string, body: string) => `<mime xmlns="urn:xmpp:xmime:0"><headers>${headers}</headers>${body}</mime>`;
+  const out = (headers: string, body: string) => latin1(compose(doc(headers, body), { date: DATE, messageId: 'id@example.org' }));
+  const code = (headers: string, body: string) => {
+    try {
+      compose(doc(headers, body), { date: DATE, messageId: 'id@example.org' });
+    } catch (e) {
+      return (e as { code?: string }).code ?? (e as Error).name;
+    }
+    return 'none';
+  };
+
+  it('the text is labelled UTF-8 whatever charset a plain Content-Type names', () => {
+    expect(out('<header name="Content-Type">text/plain; charset=iso-8859-1; format=flowed</header>', '<text>Grüße</text>')).toContain('Content-Type: text/plain; format=flowed; charset=utf-8\r\n');
+  });
+
+  it("the author's Content-Transfer-Encoding is replaced by the one the body is written in", () => {
+    const m = out('<header name="Content-Transfer-Encoding">7bit</header>', '<text>Grüße</text>');
+    expect(m.match(/Content-Transfer-Encoding: .*/g)).toEqual(['Content-Transfer-Encoding: base64']);
+    expect(xmimeText(toXml(new Uint8Array(Buffer.from(m, 'latin1'))))).toBe('Grüße');
+  });
+
+  it('a line break in a structured plain value must be a fold (no injected fields or body)', () => {
+    expect(code('<header name="To">a@b.c\nBcc: evil@x.y</header>', '<text>x</text>')).toBe('xmime-author');
+    expect(code('<header name="From">a@b.c\n\nINJECTED</header>', '<text>x</text>')).toBe('xmime-author');
+    expect(out('<header name="To">a@b.c,\n d@e.f</header>', '<text>x</text>')).toContain('To: a@b.c,\r\n d@e.f\r\n');
+  });
+
+  it('no header line over 998 characters: long parameters are split, unsplittable tokens refused', () => {
+    const m = out('<header name="Content-Type"><media value="text/plain"><param name="x">' + 'a'.repeat(1100) + '</param></media></header>', '<text>x</text>');
+    expect(m.split('\r\n').every((l) => l.length <= 78)).toBe(true);
+    expect(code('<header name="Message-ID"><id>' + 'a'.repeat(1000) + '@b</id></header>', '<text>x</text>')).toBe('xmime-author');
+  });
+
+  it('<body> holds exact bytes as in XMIME (U+F7xx are bytes), and <raw> is not authoring', () => {
+    const m = compose(doc('<header name="Content-Type">application/octet-stream</header>', '<body>A&#xF780;&#xF70D;B</body>'), { date: false, messageId: false });
+    expect([...m.slice(-4)]).toEqual([0x41, 0x80, 0x0d, 0x42]);
+    expect(code('<header name="Subject"><raw>x</raw></header>', '<text>x</text>')).toBe('xmime-placement');
+  });
+
+  it('bad options are RangeErrors that say what is wrong', () => {
+    expect(() => compose(doc('', '<text>x</text>'), { date: new Date(NaN) })).toThrow(/invalid Date/);
+    expect(() => compose(doc('', '<text>x</text>'), { messageId: 'a b' })).toThrow(/not a message id/);
+  });
+});
+
+/** The content of the first <text> of an XMIME document. */
+function xmimeText(xml: string): string {
+  return /<text[^>]*>([^<]*)<\/text>/.exec(xml)![1];
+}

@@ -187,3 +187,48 @@ describe('parse: edits regenerate only what was edited', () => {
     expect(m.headers.get('to')).toBeUndefined();
   });
 });
+
+describe('parse: review regressions', () => {
+  it('setText keeps the other fields exactly, odd separators and missing line endings included', () => {
+    for (const src of ['Subject:x\r\nX-Y:\r\nX-Z :  z\r\n\r\nold', 'X-A: y\nSubject: x\r\n\r\nold']) {
+      const m = parse(utf8(src));
+      m.setText('new text');
+      const out = latin1(m.toMime());
+      const head = src.slice(0, src.search(/\r?\n\r?\n/));
+      expect(out.startsWith(head)).toBe(true);
+      expect(parse(utf8(out)).text).toBe('new text');
+    }
+  });
+
+  it('setText keeps clear of every enclosing boundary, not only the nearest', () => {
+    const mail = crlf('Content-Type: multipart/mixed; boundary=outer', '', '--outer', 'Content-Type: multipart/alternative; boundary=inner', '', '--inner', '', 'old', '--inner--', '--outer', '', 'second', '--outer--', '');
+    const m = parse(mail);
+    m.parts[0].parts[0].setText('line one\n--outer--\nline three\n');
+    const back = parse(m.toMime());
+    expect(back.leaves().map((e) => e.text)).toEqual(['line one\n--outer--\nline three\n', 'second']);
+  });
+
+  it('adding a field after one without a line ending ends that line first', () => {
+    const m = parse(utf8('Subject: a'));
+    m.headers.add('To', 'b@example.org');
+    expect(latin1(m.toMime())).toBe('Subject: a\r\nTo: b@example.org\r\n');
+  });
+
+  it('a set value that XML text cannot hold as a view is written as its rendering', () => {
+    const m = parse(utf8('Subject: x\r\n\r\nhi'));
+    m.headers.set('Subject', 'a\x01b');
+    m.headers.set('From', { kind: 'addresses', list: [{ name: 'a\x1bb', addr: 'a@example.org' }] });
+    const out = m.toMime();
+    expect(latin1(out)).toBe('Subject: =?UTF-8?B?YQFi?=\r\nFrom: =?UTF-8?B?YRti?= <a@example.org>\r\n\r\nhi');
+    expect(parse(out).headers.get('subject')).toBe('a\x01b');
+  });
+
+  it('a string that is not XMIME is an XmimeError with a position, before any accessor runs', () => {
+    expect(() => parse('<mime xmlns="urn:xmpp:xmime:0"><headers><header/></headers></mime>')).toThrow(/xmime-missing-attribute at 1:41/);
+    expect(() => parse('<other/>')).toThrow(/xmime-namespace/);
+  });
+
+  it('an empty text part reads as empty text', () => {
+    expect(parse(utf8('Content-Type: text/plain\r\n\r\n')).text).toBe('');
+  });
+});
