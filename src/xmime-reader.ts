@@ -43,6 +43,9 @@ const ALLOWED: readonly (readonly string[])[] = [
   ['name'], // param
 ];
 
+/** White space at the start of a `<header>` longer than this is its value, not indentation before a view. */
+const MAX_INDENT = 65536;
+
 /** Whether an open `<header>` has shown what it holds: not yet, text (its value), or elements (a view). */
 const enum HeaderMode {
   Undecided,
@@ -452,10 +455,9 @@ export class XmimeReader implements XmlHandler {
       if (i < e) this.tok.fail('xmime-text', '<header> with a view holds only elements, not text', this.tok.offsetOf(d, i));
       return;
     }
-    if (i === e) {
-      if (this.ws.n + e - s > this.maxText) this.tok.fail('limit-text', `<header> holds more than ${this.maxText} bytes of white space`, this.tok.offsetOf(d, s));
-      return this.ws.bytes(d, s, e);
-    }
+    // Indentation is short: white space past MAX_INDENT is a value (so memory stays bounded and a long
+    // white-space value streams like any other).
+    if (i === e && this.ws.n + e - s <= MAX_INDENT) return this.ws.bytes(d, s, e);
     this.hmode = HeaderMode.Value;
     this.flushWs();
     this.text(d, s, e);

@@ -15,7 +15,7 @@ import {
   type Mailbox,
   type MediaParam,
 } from '../src/header-views.js';
-import { toMime, toXml, type XmimeError } from '../src/index.js';
+import { Decoder, toMime, toXml, type XmimeError } from '../src/index.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
@@ -476,6 +476,17 @@ describe('header views in XMIME (spec §7.6)', () => {
     expect(mime('<header name="Subject">\n\t <decoded>x</decoded>\n </header>')).toBe('Subject: x\r\n\r\n');
     expect(mime('<header name="Subject">  \n </header>')).toBe('Subject:   \r\n \r\n\r\n');
     expect(mime('<header name="Subject"/>')).toBe('Subject: \r\n\r\n');
+  });
+
+  it('a white-space value longer than any indentation streams as a value, whole and in chunks', () => {
+    const field = enc(`X-Pad: ${' \t'.repeat(100000)}\r\nSubject: y\r\n\r\nbody`);
+    const xml = toXml(field, { maxHeaderBytes: 1 << 22 });
+    expect(toMime(xml)).toEqual(field);
+    const out: Uint8Array[] = [];
+    const d = new Decoder((c) => out.push(c));
+    for (let i = 0; i < xml.length; i += 4099) d.push(xml.slice(i, i + 4099));
+    d.end();
+    expect(Buffer.concat(out).equals(Buffer.from(field))).toBe(true);
   });
 
   it('rejects what no rendering can give, with a code', () => {
