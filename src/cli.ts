@@ -14,6 +14,7 @@ import { convertFile, createDecodeStream, createEncodeStream } from './node.js';
 import { MimeToXmlStream, XmlToMimeStream } from './streams.js';
 import { Transform } from 'node:stream';
 import { compose } from './compose.js';
+import { toMimeAsync } from './external.js';
 
 const HELP = `Usage:
   xmime encode [FILE|-] [-o OUT]   MIME (.eml) to XMIME
@@ -24,6 +25,8 @@ const HELP = `Usage:
 Options:
   -o, --output OUT   write to OUT (atomically) instead of standard output
   --wire             encode and verify the pure wire form (no decoded text)
+  --fetch            decode: fetch <external> bodies (https: only, unless
+                     --schemes lists others, e.g. --schemes https,http)
   --stats            verify: also print how many header fields had views and
                      how many text parts were readable
   --debug            show stack traces
@@ -154,6 +157,34 @@ function composeStream(): Transform {
   });
 }
 
+/**
+ * Decoding with out-of-band bodies fetched over HTTP(S). The whole document is
+ * read first: the bodies are fetched and checked (size, SHA-256) before any
+ * byte is written.
+ */
+function fetchingDecodeStream(schemes: string[]): Transform {
+  const chunks: Buffer[] = [];
+  const resolve = async (uri: string, ref: { size: number }): Promise<Uint8Array> => {
+    const r = await fetch(uri, { redirect: 'error', signal: AbortSignal.timeout(120_000) });
+    if (!r.ok) throw new Error(`HTTP ${r.status}`);
+    const declared = Number(r.headers.get('content-length') ?? ref.size);
+    if (declared > ref.size) throw new Error(`${declared} bytes, more than the ${ref.size} announced`);
+    return new Uint8Array(await r.arrayBuffer());
+  };
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      chunks.push(chunk);
+      done();
+    },
+    flush(done) {
+      toMimeAsync(new Uint8Array(Buffer.concat(chunks)), { resolve, schemes }).then(
+        (mime) => done(null, mime),
+        (e) => done(e as Error),
+      );
+    },
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
   let args;
   try {
@@ -163,6 +194,8 @@ async function main(argv: string[]): Promise<number> {
       options: {
         output: { type: 'string', short: 'o' },
         wire: { type: 'boolean' },
+        fetch: { type: 'boolean' },
+        schemes: { type: 'string' },
         stats: { type: 'boolean' },
         debug: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -185,10 +218,13 @@ async function main(argv: string[]): Promise<number> {
   if (o.stats && cmd !== 'verify') throw new Usage('--stats is an option of verify');
   if (o.wire && cmd === 'decode') throw new Usage('--wire is an option of encode and verify');
   if (o.wire && cmd === 'compose') throw new Usage('--wire is an option of encode and verify');
+  if ((o.fetch || o.schemes !== undefined) && cmd !== 'decode') throw new Usage('--fetch and --schemes are options of decode');
+  if (o.schemes !== undefined && !o.fetch) throw new Usage('--schemes needs --fetch');
   if (cmd === 'encode' || cmd === 'decode' || cmd === 'compose') {
     if (rest.length > 1) throw new Usage(`${cmd} takes one input file`);
     const input = rest[0] ?? '-';
-    const codec = cmd === 'encode' ? createEncodeStream({ readable: !o.wire }) : cmd === 'decode' ? createDecodeStream() : composeStream();
+    const codec =
+      cmd === 'encode' ? createEncodeStream({ readable: !o.wire }) : cmd === 'compose' ? composeStream() : o.fetch ? fetchingDecodeStream(o.schemes?.split(',') ?? ['https']) : createDecodeStream();
     try {
       await convertFile(input, o.output ?? null, codec);
     } catch (e) {

@@ -1,10 +1,11 @@
 /** The `xmime` command, run as a user would (needs `npm run build`, which `npm test` does first). */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { toXml } from '../src/index.js';
+import { toXml, toXmlAsync } from '../src/index.js';
 import { ROOT, utf8 } from './helpers.js';
 
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -101,6 +102,36 @@ describe('usage', () => {
     expect(mime).toMatch(/^Subject: =\?UTF-8\?B\?R3LDvMOfZQ==\?=\r\nDate: .+\r\nMessage-ID: <[a-z0-9]{24}@xmime\.invalid>\r\nMIME-Version: 1\.0\r\nContent-Type: text\/plain; charset=utf-8\r\n\r\nHallo\r\n$/);
     const bad = run(['compose', '-'], utf8('<mime xmlns="urn:xmpp:xmime:0">\n<attachment>!!</attachment></mime>'));
     expect([bad.code, bad.err.trim()]).toEqual([1, '<stdin>:2:1: xmime-base64: <attachment> holds text that is not base64']);
+  });
+
+  it('decode --fetch gets <external> bodies over HTTP and checks them; without it the error names the element', async () => {
+    const store = new Map<string, Uint8Array>();
+    const server = createServer((req, res) => {
+      const b = store.get(req.url!);
+      res.writeHead(b ? 200 : 404).end(b);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const run = (args: string[]) =>
+      new Promise<{ code: number; out: Buffer; err: string }>((resolve) => {
+        execFile(process.execPath, [CLI, ...args], { encoding: 'buffer', maxBuffer: 1 << 26 }, (e, out, err) => resolve({ code: e ? (e.code as number) : 0, out, err: err.toString() }));
+      });
+    try {
+      const mime = utf8(`Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n${Buffer.alloc(30000, 7).toString('base64')}\r\n`);
+      const xml = await toXmlAsync(mime, { maxInlineBytes: 2048, upload: async (bytes) => (store.set(`/b${store.size}`, bytes.slice()), `${base}/b${store.size - 1}`) });
+      const f = join(tmp, 'external.xml');
+      const at = `${xml.split('\n').findIndex((l) => l.includes('<external')) + 1}:3`;
+      writeFileSync(f, xml);
+      const ok = await run(['decode', '--fetch', '--schemes', 'http', f]);
+      expect([ok.code, Buffer.compare(ok.out, Buffer.from(mime))]).toEqual([0, 0]);
+      expect((await run(['decode', '--fetch', f])).err).toContain(`external.xml:${at}: external-scheme: `);
+      expect((await run(['decode', f])).err).toContain(`external.xml:${at}: external-unresolved: `);
+      store.set('/b0', new Uint8Array(store.get('/b0')!.length)); // same size, other bytes
+      expect((await run(['decode', '--fetch', '--schemes', 'http', f])).err).toContain(`external.xml:${at}: external-hash: `);
+      expect((await run(['encode', '--fetch', f])).code).toBe(2);
+    } finally {
+      server.close();
+    }
   });
 
   it('--help and --version', () => {
