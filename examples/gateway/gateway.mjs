@@ -42,12 +42,14 @@ const STEP = 1024;
 
 async function encode(bytes, stanza, maxStanzaBytes, x, uploadDomain) {
   const rest = Buffer.byteLength(stanza.toString());
+  const uploaded = new Map(); // sha256 -> URI: a smaller budget moves the same bodies out again
   for (let budget = maxStanzaBytes - rest - STEP; budget > STEP; budget -= STEP) {
     const doc = await toXmlAsync(bytes, {
       maxInlineBytes: budget,
       upload: async (body, ref) => {
         if (uploadDomain === undefined) throw smtpError(552, `5.3.4 message too big for XMPP (stanza limit ${maxStanzaBytes}) and no upload service`);
-        return upload(x, uploadDomain, body, ref.type || 'application/octet-stream');
+        if (!uploaded.has(ref.sha256)) uploaded.set(ref.sha256, await upload(x, uploadDomain, body, ref.type || 'application/octet-stream'));
+        return uploaded.get(ref.sha256);
       },
     });
     const mime = parse(doc);

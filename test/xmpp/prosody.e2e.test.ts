@@ -44,11 +44,16 @@ interface Result {
  * the stanza is measured as sent and the budget shrinks until it fits.
  */
 async function stanzaFor(alice: Xmpp, mime: Uint8Array, attrs: Record<string, string>): Promise<{ stanza: any; size: number; moved: number }> {
+  const uploaded = new Map<string, string>(); // sha256 -> URI: a smaller budget moves the same bodies out again
   for (let budget = LIMIT - MARGIN; ; budget -= MARGIN) {
     let moved = 0;
     const doc = await toXmlAsync(mime, {
       maxInlineBytes: budget,
-      upload: (bytes, ref) => (moved++, upload(alice, env.XMPP_UPLOAD_DOMAIN!, bytes, ref.type || 'application/octet-stream')),
+      upload: async (bytes, ref) => {
+        moved++;
+        if (!uploaded.has(ref.sha256)) uploaded.set(ref.sha256, await upload(alice, env.XMPP_UPLOAD_DOMAIN!, bytes, ref.type || 'application/octet-stream'));
+        return uploaded.get(ref.sha256)!;
+      },
     });
     const stanza = xml('message', attrs, parse(doc));
     const size = Buffer.byteLength(stanza.toString());
