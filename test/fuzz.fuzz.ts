@@ -10,10 +10,10 @@
  * Each failing input is saved under fuzz-failures/ to become a fixture.
  */
 import fc from 'fast-check';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ERROR_CODES, toMime, toXml, XmimeError } from '../src/index.js';
+import { compose, ERROR_CODES, toMime, toXml, XmimeError } from '../src/index.js';
 import { anyBytes, mimeish } from './arbitraries.js';
 import { corpusDir, decodeChunks, encodeChunks, firstDiff, randomSizes, ROOT, split, text, utf8, walk } from './helpers.js';
 import { referenceDecode } from './reference-decoder.js';
@@ -110,7 +110,7 @@ describe('fuzz', () => {
   const mails = dir ? walk(dir).map((f) => new Uint8Array(readFileSync(f))) : [];
 
   it.skipIf(dir === null)('mutated corpus mails', () => {
-    const end = Date.now() + share(3);
+    const end = Date.now() + share(2.5);
     const boundaryLines = (b: Uint8Array) => {
       const lines: [number, number][] = [];
       for (let i = 0; i < b.length; i++) {
@@ -160,8 +160,8 @@ describe('fuzz', () => {
 
   it('mutated XMIME decodes faithfully or fails clearly', () => {
     const seeds = (mails.length > 0 ? mails.filter((m) => m.length < 20_000) : [utf8('Subject: x\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nhi\x00\r\n--b--\r\n')]).map((m) => utf8(toXml(m)));
-    const pieces = ['<', '>', '/>', '</body>', '<part>', '</part>', '<body>', '&', '&amp;', '&#xF700;', '&#0;', '"', ' eol="lf"', ' end="none"', ' x="1"', ' xmlns="urn:other"', '<!--', '<?x?>', '<![CDATA[', ']]>', '\r', '\x00', '\xff', 'é', '<headers/>', '<epilogue/>'].map(utf8);
-    const end = Date.now() + share(3);
+    const pieces = ['<', '>', '/>', '</body>', '<part>', '</part>', '<body>', '&', '&amp;', '&#xF700;', '&#0;', '"', ' eol="lf"', ' end="none"', ' x="1"', ' xmlns="urn:other"', '<!--', '<?x?>', '<![CDATA[', ']]>', '\r', '\x00', '\xff', 'é', '<headers/>', '<epilogue/>', '<decoded>', '</decoded>', '<raw>', '</raw>', '<mailbox addr="a@b"/>', '<group name="g">', '</group>', '<id>x@y</id>', '<media value="text/plain"/>', '<param name="n">', '<external uri="https://x/y" size="3" sha256="' + '0'.repeat(64) + '"/>'].map(utf8);
+    const end = Date.now() + share(2.5);
     while (Date.now() < end) {
       const src = seeds[rnd(seeds.length)];
       let b = src.slice();
@@ -202,6 +202,37 @@ describe('fuzz', () => {
           save('xml', b, `accepted, but the reference decoder rejects it: ${(e as Error).message}`);
         }
       }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('mutated minimal XMIME composes to MIME or fails clearly', () => {
+    const dirA = join(ROOT, 'fixtures', 'authoring');
+    const seeds = readdirSync(dirA).filter((f) => f.endsWith('.xml')).map((f) => readFileSync(join(dirA, f)));
+    const pieces = ['<', '>', '/>', '<part>', '</part>', '<text>', '</text>', '<multipart>', '</multipart>', '<message>', '</message>', '<attachment filename="é&quot;.bin">AAEC</attachment>', '<header name="To">', '</header>', '<decoded>', '<mailbox addr="a@b"/>', '<raw>', '&#13;', '&#10;', '&#xF780;', '\n', '=?', '--', '"', '&amp;', 'é', '\u{1F600}', 'x'.repeat(1200)].map(utf8);
+    const end = Date.now() + share(1);
+    while (Date.now() < end) {
+      let b = new Uint8Array(seeds[rnd(seeds.length)]);
+      for (let k = 1 + rnd(3); k > 0; k--) {
+        const at = rnd(b.length + 1);
+        if (rnd(3) > 0) b = new Uint8Array([...b.subarray(0, at), ...pieces[rnd(pieces.length)], ...b.subarray(at)]);
+        else b = new Uint8Array([...b.subarray(0, at), ...b.subarray(Math.min(b.length, at + 1 + rnd(40)))]);
+      }
+      count('compose-mutation');
+      const t = performance.now();
+      let out: Uint8Array | null = null;
+      try {
+        out = compose(b, { date: new Date(0), random: () => rnd(1 << 30) / (1 << 30) });
+      } catch (e) {
+        if (!(e instanceof XmimeError) || !(e.code in ERROR_CODES) || e.line < 1 || e.column < 1) save('compose', b, `unclear failure: ${(e as Error).stack}`);
+      }
+      timed('compose-mutation', b.length, performance.now() - t);
+      if (out === null) continue;
+      // What compose writes is standard MIME: CRLF only and no line over 998 (a <body> is the author's own bytes).
+      const mime = Buffer.from(out).toString('latin1');
+      if (!new TextDecoder().decode(b).includes('<body') && (/[^\r]\n|\r(?!\n)/.test(mime) || mime.split('\r\n').some((l) => l.length > 998)))
+        save('compose', b, 'composed MIME has a bare CR or LF, or a line over 998');
+      if (firstDiff(toMime(toXml(out)), out) >= 0) save('compose', b, 'composed MIME does not round-trip');
     }
     expect(failures).toEqual([]);
   });
