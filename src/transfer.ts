@@ -151,6 +151,52 @@ export function* qpCandidates(w: Uint8Array, crlf: boolean): Generator<QpParams>
 }
 
 /**
+ * The common layout (soft breaks after the last byte that fits, no explicit
+ * list) in one pass per line, writing as it decides. Gives exactly what the
+ * general layout loop of {@link qpEncode} gives for these parameters (a test
+ * compares them).
+ */
+function qpGreedy(d: Uint8Array, p: QpParams, crlf: boolean, o: Output, enc: Uint8Array, start: Uint8Array, hex: string): void {
+  const el = crlf ? 2 : 1;
+  const H = new Uint8Array(16);
+  for (let k = 0; k < 16; k++) H[k] = hex.charCodeAt(k);
+  for (let i = 0; i <= d.length; ) {
+    const e = lineEnd(d, i, crlf);
+    const len = e - i;
+    o.ensure(6 * len + el);
+    const buf = o.buf;
+    let n = o.n, col = 0;
+    const last = len > 0 && !p.rawTrailing && (d[e - 1] === SP || d[e - 1] === TAB) ? e - 1 : -1;
+    for (let k = i; k < e; k++) {
+      const c = d[k];
+      const x = enc[c] === 1 || k === last || (col === 0 && start[c] === 1);
+      const w = x ? 3 : 1;
+      const limit = k === e - 1 && p.fill ? p.line : p.line - 1;
+      if (col + w > limit && col > 0) {
+        buf[n++] = EQ;
+        if (crlf) buf[n++] = 0x0d;
+        buf[n++] = 0x0a;
+        col = 0;
+      }
+      if (x) {
+        buf[n++] = EQ;
+        buf[n++] = H[c >> 4];
+        buf[n++] = H[c & 15];
+      } else buf[n++] = c;
+      col += w;
+    }
+    if (e === d.length) {
+      o.n = n;
+      break;
+    }
+    if (crlf) buf[n++] = 0x0d;
+    buf[n++] = 0x0a;
+    o.n = n;
+    i = e + el;
+  }
+}
+
+/**
  * Encodes bytes as quoted-printable: each line of `d` (split at the document
  * line ending) becomes one or more encoded lines no longer than `p.line`.
  */
@@ -166,7 +212,7 @@ let escScratch = new Uint8Array(256);
  * given (its buffer is reused: the result is a view valid until the next
  * write), else into a new buffer.
  */
-export function qpEncode(d: Uint8Array, p: QpParams, crlf: boolean, out?: Output): Uint8Array {
+export function qpEncode(d: Uint8Array, p: QpParams, crlf: boolean, out?: Output, /** @internal test hook */ general = false): Uint8Array {
   const hex = p.lower ? '0123456789abcdef' : '0123456789ABCDEF';
   let enc = QP_ENC;
   if (p.always !== '') {
@@ -189,6 +235,10 @@ export function qpEncode(d: Uint8Array, p: QpParams, crlf: boolean, out?: Output
     abs = [];
     let at = 0;
     for (const b of p.breaks) abs.push((at += b));
+  }
+  if (abs === null && !p.word && !general) {
+    qpGreedy(d, p, crlf, o, enc, start, hex);
+    return o.buf.subarray(0, o.n);
   }
   /** Writes bytes [a, b) of the line at `i`, escaped as decided. */
   const emit = (i: number, a: number, b: number): void => {

@@ -9,6 +9,7 @@ import { DOMParser } from '@xmldom/xmldom';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toMime, toXml } from '../src/index.js';
+import { qpEncode } from '../src/transfer.js';
 import { concat, decodeChunks, firstDiff, split, utf8 } from './helpers.js';
 
 /** RFC 2045 §6.7, the usual way: escape what must be, soft-break greedily at 76. */
@@ -133,6 +134,20 @@ describe('readable text bodies (property)', () => {
         expect(firstDiff(decodeChunks(split(utf8(xml), ch)), m)).toBe(-1);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('quoted-printable encoder', () => {
+  it('the one-pass greedy layout writes exactly what the general layout writes', () => {
+    const bytes = fc.uint8Array({ maxLength: 400 }).map((b) => b.map((c) => (c % 5 === 0 ? [0x20, 0x09, 0x0d, 0x0a, 0x3d][c % 25 / 5] : c)));
+    const chars = fc.constantFrom('', '.', '-', 'F', '.-F', '\t ');
+    fc.assert(
+      fc.property(bytes, fc.integer({ min: 1, max: 90 }), fc.boolean(), fc.boolean(), fc.boolean(), fc.boolean(), chars, chars, (d, line, lower, rawTrailing, fill, crlf, always, start) => {
+        const p = { line, lower, always: always.replace(/[^!-<>-~\t ]/g, ''), start, rawTrailing, softSpace: false, word: false, fill, breaks: null };
+        expect(qpEncode(d, p, crlf)).toEqual(qpEncode(d, p, crlf, undefined, true));
+      }),
+      { numRuns: 3000 },
     );
   });
 });
