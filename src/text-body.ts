@@ -7,7 +7,7 @@
  */
 import { ASCII_LABELS, charsetEncoder, charsetName, decodeCharset } from './charset.js';
 import { Eol, bytesEqual } from './events.js';
-import { type B64Params, type QpParams, b64Decode, b64Encode, qpCandidates, qpDecode, qpEncode } from './transfer.js';
+import { type B64Params, type QpParams, b64Decode, b64Encode, qpCandidates, qpDecodeLearn, qpEncode } from './transfer.js';
 import { Output } from './output.js';
 
 /** How decoded text turns back into the body's bytes (the attributes of `<text>`). */
@@ -52,8 +52,9 @@ export function readText(w: Uint8Array, charset: string | null, cte: string | nu
   const crlf = docEol === Eol.CrLf;
   let d: Uint8Array | null = w, qps: Iterable<QpParams> = [], b64: B64Params | null = null;
   if (transfer === 'quoted-printable') {
-    d = qpDecode(w, crlf);
-    if (d !== null) qps = qpCandidates(w, crlf);
+    const r = qpDecodeLearn(w, crlf);
+    d = r && r.d;
+    if (r !== null) qps = qpCandidates(w, crlf, r.learned);
   } else if (transfer === 'base64') {
     const r = b64Decode(w, crlf);
     d = r && r.d;

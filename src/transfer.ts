@@ -98,29 +98,39 @@ export function qpDecode(w: Uint8Array, crlf: boolean, breaks: number[] | null =
 
 const isHexLower = (c: number): boolean => c >= 0x61 && c <= 0x66;
 
+/** What the escapes and line lengths of a quoted-printable body show about how it was written. */
+type QpLearned = Omit<QpParams, 'word' | 'fill' | 'breaks'> & { softLine: number };
+
 /**
- * The parameter sets a quoted-printable body may have been written with,
- * most likely first: what the escapes and line lengths show, with the two
- * wrapping styles that cannot be told apart by looking.
+ * Decodes quoted-printable (as {@link qpDecode}) and, in the same pass,
+ * learns the parameters it shows; null for input that is not
+ * quoted-printable.
  */
-export function* qpCandidates(w: Uint8Array, crlf: boolean): Generator<QpParams> {
+export function qpDecodeLearn(w: Uint8Array, crlf: boolean): { d: Uint8Array; learned: QpLearned } | null {
+  const out = new Uint8Array(w.length);
   const el = crlf ? 2 : 1;
-  let line = 0, longest = 0, lower = false, rawTrailing = false, softSpace = false;
+  let n = 0, i = 0, line = 0, longest = 0, lower = false, rawTrailing = false, softSpace = false;
   // Per byte value: seen encoded mid-line (1), encoded at a line start (2), literal mid-line (4).
   const seen = new Uint8Array(256);
-  for (let i = 0; i <= w.length; ) {
+  while (i <= w.length) {
     const e = lineEnd(w, i, crlf);
-    const soft = e > i && w[e - 1] === EQ && e < w.length;
+    const soft = e > i && w[e - 1] === EQ;
+    if (soft && e === w.length) return null; // a soft break needs a line after it
     if (soft) line = Math.max(line, e - i);
     longest = Math.max(longest, e - i);
     if (!soft && e > i && (w[e - 1] === SP || w[e - 1] === TAB)) rawTrailing = true;
-    for (let k = i; k < e; k++) {
+    const stop = soft ? e - 1 : e;
+    for (let k = i; k < stop; k++) {
       const c = w[k];
-      if (c !== EQ || k + 2 >= e) {
+      if (c !== EQ) {
+        out[n++] = c;
         if (k > i) seen[c] |= 4;
         continue;
       }
-      const v = hexVal(w[k + 1]) * 16 + hexVal(w[k + 2]);
+      const h = hexVal(w[k + 1]), l = k + 2 < e ? hexVal(w[k + 2]) : -1;
+      if (h < 0 || l < 0) return null;
+      const v = h * 16 + l;
+      out[n++] = v;
       if (isHexLower(w[k + 1]) || isHexLower(w[k + 2])) lower = true;
       // Trailing white space must be encoded anyway; elsewhere SP and TAB are optional.
       const ws = v === SP || v === TAB;
@@ -129,6 +139,7 @@ export function* qpCandidates(w: Uint8Array, crlf: boolean): Generator<QpParams>
       k += 2;
     }
     if (e === w.length) break;
+    if (!soft) for (let k = e; k < e + el; k++) out[n++] = w[k];
     i = e + el;
   }
   // Encoded mid-line: always. Encoded at line starts only, and literal elsewhere: a line-start rule.
@@ -138,7 +149,17 @@ export function* qpCandidates(w: Uint8Array, crlf: boolean): Generator<QpParams>
     if (f & 1 || (f & 2 && !(f & 4))) always += String.fromCharCode(c);
     else if (f & 2) startRule += String.fromCharCode(c);
   }
-  const base = { line: line > 0 ? line : Math.max(QP_LINE, longest), lower, always, start: startRule, rawTrailing, softSpace };
+  return { d: out.subarray(0, n), learned: { line: line > 0 ? line : Math.max(QP_LINE, longest), lower, always, start: startRule, rawTrailing, softSpace, softLine: line } };
+}
+
+/**
+ * The parameter sets a quoted-printable body may have been written with,
+ * most likely first: what {@link qpDecodeLearn} learned, with the two
+ * wrapping styles that cannot be told apart by looking, and last the
+ * explicit list of the body's soft breaks.
+ */
+export function* qpCandidates(w: Uint8Array, crlf: boolean, learned: QpLearned): Generator<QpParams> {
+  const { softLine: line, ...base } = learned;
   // Generated lazily: the caller stops at the first that fits, usually the first.
   for (const word of [false, true]) {
     // Word wrapping leaves lines short of the limit, so the longest line only bounds it from below.
