@@ -159,16 +159,17 @@ export function qpDecodeLearn(w: Uint8Array, crlf: boolean): { d: Uint8Array; le
  * explicit list of the body's soft breaks.
  */
 export function* qpCandidates(w: Uint8Array, crlf: boolean, learned: QpLearned): Generator<QpParams> {
-  const { softLine: line, ...base } = learned;
+  const { softLine, lower, always, start, rawTrailing, softSpace } = learned;
+  const params = (line: number, word: boolean, fill: boolean, breaks: number[] | null): QpParams => ({ line, lower, always, start, rawTrailing, softSpace, word, fill, breaks });
   // Generated lazily: the caller stops at the first that fits, usually the first.
-  for (const word of [false, true]) {
-    // Word wrapping leaves lines short of the limit, so the longest line only bounds it from below.
-    const lines = word && line > 0 ? [line, line + 1, line + 2, line + 3, QP_LINE, 78].filter((l, k, a) => l >= line && a.indexOf(l) === k) : [base.line];
-    for (const l of lines) for (const fill of [true, false]) yield { ...base, line: l, word, fill, breaks: null };
-  }
+  yield params(learned.line, false, true, null);
+  yield params(learned.line, false, false, null);
+  // Word wrapping leaves lines short of the limit, so the longest line only bounds it from below.
+  const lines = softLine > 0 ? [softLine, softLine + 1, softLine + 2, softLine + 3, QP_LINE, 78].filter((l, k, a) => l >= softLine && a.indexOf(l) === k) : [learned.line];
+  for (const l of lines) for (const fill of [true, false]) yield params(l, true, fill, null);
   const breaks: number[] = [];
   qpDecode(w, crlf, breaks);
-  if (breaks.length > 0 && breaks.length <= MAX_BREAKS) yield { ...base, word: false, fill: true, breaks };
+  if (breaks.length > 0 && breaks.length <= MAX_BREAKS) yield params(learned.line, false, true, breaks);
 }
 
 /**
@@ -179,8 +180,7 @@ export function* qpCandidates(w: Uint8Array, crlf: boolean, learned: QpLearned):
  */
 function qpGreedy(d: Uint8Array, p: QpParams, crlf: boolean, o: Output, enc: Uint8Array, start: Uint8Array, hex: string): void {
   const el = crlf ? 2 : 1;
-  const H = new Uint8Array(16);
-  for (let k = 0; k < 16; k++) H[k] = hex.charCodeAt(k);
+  const H = hex === '0123456789abcdef' ? HEX_LOWER : HEX_UPPER;
   for (let i = 0; i <= d.length; ) {
     const e = lineEnd(d, i, crlf);
     const len = e - i;
@@ -225,6 +225,22 @@ function qpGreedy(d: Uint8Array, p: QpParams, crlf: boolean, o: Output, enc: Uin
 const QP_ENC = new Uint8Array(256);
 for (let c = 0; c < 256; c++) QP_ENC[c] = (c < SP && c !== TAB) || c >= 0x7f || c === EQ ? 1 : 0;
 const NO_START = new Uint8Array(256);
+/** Byte tables with some characters marked, by (characters, base); a few per body are asked for again and again. */
+const tables = new Map<string, Uint8Array>();
+function table(chars: string, base: Uint8Array): Uint8Array {
+  const key = (base === QP_ENC ? 'e' : 's') + chars;
+  let t = tables.get(key);
+  if (t === undefined) {
+    t = base.slice();
+    for (let k = 0; k < chars.length; k++) t[chars.charCodeAt(k)] = 1;
+    if (tables.size > 256) tables.clear(); // bounded: the marked characters come from the input
+    tables.set(key, t);
+  }
+  return t;
+}
+const HEX_UPPER = new Uint8Array(Array.from('0123456789ABCDEF', (c) => c.charCodeAt(0)));
+const HEX_LOWER = new Uint8Array(Array.from('0123456789abcdef', (c) => c.charCodeAt(0)));
+
 /** Per-byte escape decisions of the line being laid out (grown as needed; one encoding at a time). */
 let escScratch = new Uint8Array(256);
 
@@ -235,16 +251,8 @@ let escScratch = new Uint8Array(256);
  */
 export function qpEncode(d: Uint8Array, p: QpParams, crlf: boolean, out?: Output, /** @internal test hook */ general = false): Uint8Array {
   const hex = p.lower ? '0123456789abcdef' : '0123456789ABCDEF';
-  let enc = QP_ENC;
-  if (p.always !== '') {
-    enc = QP_ENC.slice();
-    for (let k = 0; k < p.always.length; k++) enc[p.always.charCodeAt(k)] = 1;
-  }
-  let start = NO_START;
-  if (p.start !== '') {
-    start = new Uint8Array(256);
-    for (let k = 0; k < p.start.length; k++) start[p.start.charCodeAt(k)] = 1;
-  }
+  const enc = p.always === '' ? QP_ENC : table(p.always, QP_ENC);
+  const start = p.start === '' ? NO_START : table(p.start, NO_START);
   const o = out ?? new Output(null, Math.max(16, d.length + (d.length >> 1)));
   o.n = 0;
   const el = crlf ? 2 : 1;
