@@ -567,7 +567,10 @@ function renderMedia(f: Folder, v: { value: string; params: MediaParam[] }, isTy
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 function wellFormed(v: unknown): boolean {
   if (typeof v === 'string') return (v as { isWellFormed?: () => boolean }).isWellFormed?.() ?? !LONE_SURROGATE.test(v);
-  return typeof v !== 'object' || v === null || Object.values(v).every(wellFormed);
+  if (Array.isArray(v)) return v.every(wellFormed);
+  if (typeof v !== 'object' || v === null) return true;
+  for (const k in v) if (!wellFormed((v as Record<string, unknown>)[k])) return false; // no Object.values array per object
+  return true;
 }
 
 /**
