@@ -7,11 +7,12 @@
  * and `Date` and `Message-ID` when the message has none.
  * @module
  */
-import { Kind } from './events.js';
 import type { ErrorCode } from './errors.js';
 import { headerView, type HeaderView, renderHeader, renderText, viewKind } from './header-views.js';
-import { B64_VAL, b64Encode, qpEncode } from './transfer.js';
-import { type Fail, ViewReader } from './view-reader.js';
+import { b64DecodeString, b64Encode, qpEncode } from './transfer.js';
+import { readView } from './view-reader.js';
+import { attrBytes } from './xmime-reader.js';
+import { concat } from './output.js';
 import { parseTree, type XNode, type XTree } from './xml-tree.js';
 
 /** Options of {@link compose}. */
@@ -33,7 +34,6 @@ export interface ComposeOptions {
 
 const CRLF = '\r\n';
 const te = new TextEncoder();
-const KIND_OF: Record<string, Kind> = { raw: Kind.Raw, decoded: Kind.Decoded, mailbox: Kind.Mailbox, group: Kind.Group, date: Kind.Date, id: Kind.Id, media: Kind.Media, param: Kind.Param };
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** Body elements an authored entity may hold. */
@@ -138,7 +138,7 @@ class Composer {
         break;
       case 'body':
         this.noAttrs(body);
-        content = leafBytes(body.text); // exact bytes, read as the decoder reads <body> (§7.1)
+        content = attrBytes(body.text.replace(/\n/g, CRLF)); // exact bytes, read as the decoder reads <body> (§7.1)
         break;
       case 'text': {
         this.noAttrs(body);
@@ -206,7 +206,7 @@ class Composer {
       lines[0] = `${f.name}: ${lines[0]}`;
       if (lines.some((l) => te.encode(l).length > 998)) this.fail(headersNode ?? node, 'xmime-author', `the ${f.name} field has a line over 998 characters that cannot be folded`);
     }
-    return concatAll([...fields.map((f) => te.encode(`${f.name}: `)).flatMap((n, i) => [n, fields[i].value, te.encode(CRLF)]), te.encode(CRLF), content]);
+    return concat([...fields.map((f) => te.encode(`${f.name}: `)).flatMap((n, i) => [n, fields[i].value, te.encode(CRLF)]), te.encode(CRLF), content]);
   }
 
   /** The fields of a `<headers>`, each rendered from its view or taken as written. */
@@ -239,37 +239,26 @@ class Composer {
 
   /** A value given as a view: read with the decoder's view reader, rendered canonically. */
   private viewValue(h: XNode, name: string): [Uint8Array, HeaderView] {
-    const views = new ViewReader();
-    views.begin(name);
-    let at = h;
-    const fail: Fail = (code, detail) => this.fail(at, code, detail);
     this.onlyWhiteSpace(h);
-    const walk = (n: XNode, parent: Kind) => {
-      const kind = KIND_OF[n.name];
-      at = n;
-      if (kind === undefined || kind === Kind.Raw) fail('xmime-placement', `<${n.name}> cannot appear inside <header> in minimal XMIME`);
-      views.open(kind, parent, n.attrs, fail);
-      for (const k of n.kids) walk(k, kind);
-      at = n;
-      views.close(kind, n.text);
-    };
-    for (const k of h.kids) walk(k, Kind.Header);
-    at = h;
-    return [views.finish(CRLF, fail)!, views.view!];
+    const raw = h.kids.find((k) => k.name === 'raw');
+    if (raw !== undefined) this.fail(raw, 'xmime-placement', '<raw> cannot appear inside <header> in minimal XMIME');
+    const view = readView(h, (n, code, detail) => this.fail(n, code, detail));
+    if (view === null) return this.fail(h, 'xmime-view', '<header> has neither text, <raw> nor a view');
+    try {
+      return [renderHeader(name, view, CRLF), view];
+    } catch (e) {
+      return this.fail(h, 'xmime-view', `the ${name} view has no wire form: ${(e as Error).message}`);
+    }
   }
+
 
   /** The bytes of an attachment's base64 content (white space ignored). */
   private base64(node: XNode): Uint8Array {
     const s = node.text.replace(/[ \t\r\n]+/g, '');
-    if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) this.fail(node, 'xmime-base64', '<attachment> holds text that is not base64');
-    const out = new Uint8Array((s.length / 4) * 3 - (s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0));
-    let n = 0;
-    for (let i = 0; i < s.length; i += 4) {
-      const v = (B64_VAL[s.charCodeAt(i)] << 18) | (B64_VAL[s.charCodeAt(i + 1)] << 12) | (Math.max(0, B64_VAL[s.charCodeAt(i + 2)]) << 6) | Math.max(0, B64_VAL[s.charCodeAt(i + 3)]);
-      for (const b of [v >> 16, (v >> 8) & 255, v & 255]) if (n < out.length) out[n++] = b;
-    }
-    return out;
+    const bytes = s.length % 4 === 0 ? b64DecodeString(s) : null; // padded, as MIME writes it
+    return bytes ?? this.fail(node, 'xmime-base64', '<attachment> holds text that is not base64');
   }
+
 
   private media(node: XNode, field: string, value: string, params: { name: string; value: string }[]): HeaderView {
     const v: HeaderView = { kind: 'media', value, params };
@@ -343,35 +332,14 @@ function textTransfer(d: Uint8Array, avoid: Uint8Array[]): [Uint8Array, string |
   return [b64Encode(d, { line: 76, end: d.length > 0, blank: 0 }, true), 'base64'];
 }
 
-/** Leaf text to bytes as the decoder reads it (§7.1): "\n" is CRLF, U+F700–U+F7FF single bytes. */
-function leafBytes(s: string): Uint8Array {
-  const out: number[] = [];
-  for (const ch of s.replace(/\n/g, CRLF)) {
-    const c = ch.codePointAt(0)!;
-    if (c >= 0xf700 && c <= 0xf7ff) out.push(c - 0xf700);
-    else for (const b of te.encode(ch)) out.push(b);
-  }
-  return Uint8Array.from(out);
-}
 
 function joinParts(parts: Uint8Array[], boundary: string): Uint8Array {
   const pieces: Uint8Array[] = [];
   parts.forEach((p, i) => pieces.push(te.encode(`${i ? CRLF : ''}--${boundary}${CRLF}`), p));
   pieces.push(te.encode(`${parts.length ? CRLF : ''}--${boundary}--${CRLF}`));
-  return concatAll(pieces);
+  return concat(pieces);
 }
 
-function concatAll(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let k = 0;
-  for (const p of parts) {
-    out.set(p, k);
-    k += p.length;
-  }
-  return out;
-}
 
 function indexOf(hay: Uint8Array, needle: Uint8Array): number {
   const first = needle[0];

@@ -15,7 +15,7 @@ import { EntityTypes } from './entity-types.js';
 import { type Attrs, Eol, type ExternalRef, Kind, newAttrs, type Sink } from './events.js';
 import { XmimeError } from './errors.js';
 import { MimeWriter } from './mime-writer.js';
-import { Output } from './output.js';
+import { concat, Output } from './output.js';
 import { XmlWriter } from './xml-writer.js';
 
 export type { ExternalRef } from './events.js';
@@ -297,16 +297,7 @@ export async function toMimeAsync(xml: string | Uint8Array, options: ExternalDec
   };
   await Promise.all(Array.from({ length: Math.min(RESOLVE_CONCURRENCY, pending.length) }, worker));
 
-  let total = 0;
-  const parts = segments.map((s) => (s instanceof Uint8Array ? s : bodies.get(s)!));
-  for (const p of parts) total += p.length;
-  const mime = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    mime.set(p, at);
-    at += p.length;
-  }
-  return mime;
+  return concat(segments.map((s) => (s instanceof Uint8Array ? s : bodies.get(s)!)));
 }
 
 /** Fetches one body and checks its size and hash. */

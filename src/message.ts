@@ -6,7 +6,8 @@
  * @module
  */
 import { decoderInto, feedAll, toMime, toXml, type EncodeOptions } from './codec.js';
-import { Output } from './output.js';
+import { concat, Output } from './output.js';
+import { readView } from './view-reader.js';
 import { compose } from './compose.js';
 import { charsetName, decodeCharset } from './charset.js';
 import { carriable, type Group, headerView, type HeaderView, type Mailbox, renderHeader, renderText, viewKind } from './header-views.js';
@@ -237,7 +238,7 @@ export class XmimeEntity {
     const out: Uint8Array[] = [];
     for (let e = this.parent; e !== null; e = e.parent) {
       const b = e.node.kids.find((k) => k.name === 'multipart')?.attrs.get('boundary');
-      if (b !== undefined) out.push(concatBytes(te.encode('--'), attrBytes(b)));
+      if (b !== undefined) out.push(concat([te.encode('--'), attrBytes(b)]));
     }
     return out;
   }
@@ -249,12 +250,6 @@ function lineEnded(fields: XNode[]): void {
   if (last?.attrs.get('end') === 'none') last.attrs.delete('end');
 }
 
-function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
 
 /** A whole message. */
 export class XmimeMessage extends XmimeEntity {
@@ -312,23 +307,11 @@ function el(name: string, kids: XNode[], attrs: [string, string][] = []): XNode 
   return { name, attrs: new Map(attrs), kids, text: '', at: 0 };
 }
 
-/** The view a header node carries, if any. */
+/** The view a header node carries, if any (the tree was checked by the decoder, so nothing fails). */
 function viewOf(h: XNode): HeaderView | null {
-  const k = h.kids.filter((x) => x.name !== 'raw');
-  if (k.length === 0) return null;
-  const mailbox = (m: XNode): Mailbox => (m.attrs.has('name') ? { name: m.attrs.get('name')!, addr: m.attrs.get('addr')! } : { addr: m.attrs.get('addr')! });
-  switch (k[0].name) {
-    case 'decoded':
-      return { kind: 'text', text: k[0].text };
-    case 'date':
-      return { kind: 'date', iso: k[0].text };
-    case 'id':
-      return { kind: 'ids', ids: k.map((x) => x.text) };
-    case 'media':
-      return { kind: 'media', value: k[0].attrs.get('value')!, params: k[0].kids.map((p) => ({ name: p.attrs.get('name')!, value: p.text })) };
-    default:
-      return { kind: 'addresses', list: k.map((x) => (x.name === 'group' ? { group: x.attrs.get('name')!, members: x.kids.map(mailbox) } : mailbox(x))) };
-  }
+  return h.kids.length === 0 ? null : readView(h, (_, code, detail) => {
+    throw new Error(`${code}: ${detail}`);
+  });
 }
 
 /** A header's value as XMIME leaf text ("\n" for the line ending, U+F7xx for bytes). */
@@ -342,14 +325,7 @@ function fieldText(h: XNode, eol: string): string {
 
 /** A header's value as bytes. */
 function fieldBytes(h: XNode, eol: string): Uint8Array {
-  const s = fieldText(h, eol).replace(/\n/g, eol);
-  const out: number[] = [];
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (c >= 0xf700 && c <= 0xf7ff) out.push(c - 0xf700);
-    else out.push(...te.encode(ch));
-  }
-  return Uint8Array.from(out);
+  return attrBytes(fieldText(h, eol).replace(/\n/g, eol));
 }
 
 function unfold(s: string): string {

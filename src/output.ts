@@ -12,6 +12,19 @@ export function view(d: Uint8Array, s: number, e: number): Uint8Array {
   return new Uint8Array(d.buffer, d.byteOffset + s, e - s);
 }
 
+/** The parts, one after the other, in one new array. */
+export function concat(parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const all = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  return all;
+}
+
 export class Output {
   buf: Uint8Array;
   n = 0;

@@ -5,7 +5,8 @@
  * @module
  */
 import { decodeLabel } from './charset.js';
-import { B64, B64_VAL, hexVal } from './transfer.js';
+import { concat } from './output.js';
+import { B64, b64DecodeString, hexVal } from './transfer.js';
 
 /** Decodes `bytes` in the charset `label` (see {@link decodeLabel}). */
 export const decodeCharset = decodeLabel;
@@ -34,27 +35,6 @@ function qDecode(s: string): Uint8Array | null {
   return out.subarray(0, n);
 }
 
-/** Strict base64; missing padding is accepted (it is unambiguous), anything else wrong is not. */
-function bDecode(s: string): Uint8Array | null {
-  let end = s.length;
-  while (end > 0 && s.charCodeAt(end - 1) === 0x3d) end--;
-  if (end < s.length && (s.length % 4 !== 0 || s.length - end > 2)) return null;
-  if (end % 4 === 1) return null;
-  const out = new Uint8Array((end * 3) >> 2);
-  let acc = 0, bits = 0, n = 0;
-  for (let i = 0; i < end; i++) {
-    const c = s.charCodeAt(i);
-    const v = c < 256 ? B64_VAL[c] : -1;
-    if (v < 0) return null;
-    acc = ((acc << 6) | v) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[n++] = (acc >> bits) & 0xff;
-    }
-  }
-  return out.subarray(0, n);
-}
 
 /** An encoded word anywhere (liberal: real mail glues them to text and to each other). */
 const EW = /=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=/g;
@@ -90,7 +70,7 @@ export function decodeWords(s: string): string | null {
     const gap = s.slice(last, m.index);
     const star = m[1].indexOf('*'); // RFC 2231 §5 language suffix: =?utf-8*en?q?…?=
     const charset = (star < 0 ? m[1] : m[1].slice(0, star)).toLowerCase();
-    const bytes = m[2] === 'q' || m[2] === 'Q' ? qDecode(m[3]) : bDecode(m[3]);
+    const bytes = m[2] === 'q' || m[2] === 'Q' ? qDecode(m[3]) : b64DecodeString(m[3]);
     if (bytes === null) return null;
     const adjacent = run.length > 0 && /^[ \t]*$/.test(gap);
     if (!adjacent || charset !== cs) {
@@ -103,13 +83,6 @@ export function decodeWords(s: string): string | null {
   }
   if (!flush()) return null;
   return out + s.slice(last);
-}
-
-/** The bytes of all arrays, in order. */
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((o, p) => (all.set(p, o), o + p.length), 0);
-  return all;
 }
 
 // ---- Encoding (always UTF-8) ----

@@ -358,6 +358,28 @@ export const B64_VAL = new Int8Array(256).fill(-1);
 for (let k = 0; k < 64; k++) B64_VAL[B64.charCodeAt(k)] = k;
 
 /** A base64 body's layout. */
+/** Strict base64 text (no white space); missing padding is accepted (it is unambiguous), anything else wrong is not. */
+export function b64DecodeString(s: string): Uint8Array | null {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 0x3d) end--;
+  if (end < s.length && (s.length % 4 !== 0 || s.length - end > 2)) return null;
+  if (end % 4 === 1) return null;
+  const out = new Uint8Array((end * 3) >> 2);
+  let acc = 0, bits = 0, n = 0;
+  for (let i = 0; i < end; i++) {
+    const c = s.charCodeAt(i);
+    const v = c < 256 ? B64_VAL[c] : -1;
+    if (v < 0) return null;
+    acc = ((acc << 6) | v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[n++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out.subarray(0, n);
+}
+
 export interface B64Params {
   /** Characters per line (a multiple of 4); the last line may be shorter. */
   line: number;
