@@ -1,7 +1,7 @@
 /** The `xmime` command, run as a user would (needs `npm run build`, which `npm test` does first). */
 import { execFile, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -132,6 +132,11 @@ describe('usage', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('the built CLI is executable, so `npx xmime` (the README quick start) runs it', () => {
+    expect(statSync(CLI).mode & 0o111).toBe(0o111);
+    expect(readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
   });
 
   it('--help and --version', () => {
