@@ -138,7 +138,11 @@ class StringEncoder {
     return this.hi !== '';
   }
 
-  encode(s: string, last: boolean): Uint8Array {
+  /**
+   * UTF-8 of the next string chunk. With `into`, written into that buffer
+   * (grown as needed; valid until its next use) instead of a new array.
+   */
+  encode(s: string, last: boolean, into: Output | null = null): Uint8Array {
     if (this.hi !== '') {
       s = this.hi + s;
       this.hi = '';
@@ -155,13 +159,17 @@ class StringEncoder {
       this.lone = true;
       s = s.slice(0, m.index);
     }
-    return this.te.encode(s);
+    if (into === null) return this.te.encode(s);
+    into.n = 0;
+    into.ensure(3 * s.length);
+    const { written } = this.te.encodeInto(s, into.buf);
+    return into.buf.subarray(0, written);
   }
 }
 
 /** Feeds a string to `tok`; returns the number of bytes fed. */
-function pushString(tok: XmlTokenizer, se: StringEncoder, s: string, last: boolean, offset: number): number {
-  const bytes = se.encode(s, last);
+function pushString(tok: XmlTokenizer, se: StringEncoder, s: string, last: boolean, offset: number, into: Output | null = null): number {
+  const bytes = se.encode(s, last, into);
   tok.push(bytes);
   if (se.lone) tok.fail('xml-char', 'a lone surrogate is not a character', offset + bytes.length);
   return bytes.length;
@@ -199,11 +207,15 @@ export function toXml(mime: Uint8Array, options: EncodeOptions = {}): string {
     out.flush();
     return xml + td.decode();
   }
-  const out = new Output(null, Math.max(4096, mime.length + (mime.length >> 1)));
-  const tok = encoderInto(out, options);
-  tok.push(mime);
-  tok.end();
-  return utf8.decode(out.take());
+  const out = borrow(Math.max(4096, mime.length + (mime.length >> 1)));
+  try {
+    const tok = encoderInto(out, options);
+    tok.push(mime);
+    tok.end();
+    return utf8.decode(out.take());
+  } finally {
+    giveBack(out);
+  }
 }
 
 /**
@@ -228,8 +240,37 @@ export function feedAll(tok: XmlTokenizer, xml: string | Uint8Array): void {
   if (typeof xml === 'string') {
     // A big string is encoded a slice at a time (a split surrogate pair waits for the next slice).
     const se = new StringEncoder();
-    let fed = 0;
-    for (let i = 0; i < xml.length; i += BIG) fed += pushString(tok, se, xml.slice(i, i + BIG), i + BIG >= xml.length, fed);
-  } else tok.push(xml);
-  tok.end();
+    const bytes = borrow(Math.min(3 * xml.length, 3 * BIG));
+    try {
+      let fed = 0;
+      for (let i = 0; i < xml.length; i += BIG) fed += pushString(tok, se, xml.slice(i, i + BIG), i + BIG >= xml.length, fed, bytes);
+      tok.end(); // errors read the last bytes fed: still in the buffer
+    } finally {
+      giveBack(bytes);
+    }
+  } else {
+    tok.push(xml);
+    tok.end();
+  }
+}
+
+/**
+ * One spare buffer for the one-shot functions, which are synchronous and run
+ * no user code: a small document then allocates no scratch space. A big
+ * buffer is not kept.
+ */
+let spare: Output | null = null;
+const SPARE_MAX = 4 << 20;
+
+function borrow(size: number): Output {
+  const o = spare;
+  if (o === null) return new Output(null, size);
+  spare = null;
+  o.n = 0;
+  o.ensure(size);
+  return o;
+}
+
+function giveBack(o: Output): void {
+  if (o.buf.length <= SPARE_MAX) spare = o;
 }

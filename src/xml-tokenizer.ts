@@ -10,6 +10,7 @@
  * @module
  */
 import { type ErrorCode, XmimeError } from './errors.js';
+import { asciiString } from './intern.js';
 import { skipPlain, WordView } from './scan.js';
 import { InputWindow } from './window.js';
 import { utf8Seq } from './xml-writer.js';
@@ -21,7 +22,11 @@ export interface XmlAttr {
   value: string;
 }
 
-/** What the tokenizer reports to. `at` is the byte offset of the tag. */
+/**
+ * What the tokenizer reports to. `at` is the byte offset of the tag. The
+ * `attrs` array and its objects are reused for the next tag: a handler that
+ * keeps them must copy them.
+ */
 export interface XmlHandler {
   start(ns: string | null, local: string, attrs: XmlAttr[], at: number): void;
   text(d: Uint8Array, s: number, e: number): void;
@@ -125,6 +130,17 @@ export class XmlTokenizer {
   private readonly words = new WordView();
   private tagScan = 0;
   private tagQuote = 0;
+  /** The tag at `p` was cut off by the end of the data: it is found by {@link scanTag} first. */
+  private tagPending = false;
+  /** The tag just read: end of its name, its attributes (names, values, offsets) and whether it ends in "/>". */
+  private qnEnd = 0;
+  private readonly an: string[] = [];
+  private readonly av: string[] = [];
+  private readonly aAt: number[] = [];
+  private attrN = 0;
+  private selfClose = false;
+  /** Handed to {@link XmlHandler.start}: reused from tag to tag. */
+  private readonly attrs: XmlAttr[] = [];
 
   private readonly stack: string[] = [];
   /** Namespace bindings, innermost last, and how many each open element added. */
@@ -173,11 +189,17 @@ export class XmlTokenizer {
   /** Builds the error for `code` at absolute offset `at` (only called when failing). */
   error(code: ErrorCode, detail: string, at: number): XmimeError {
     const rel = Math.max(0, Math.min(at - this.w.base, this.d.length));
+    // Counted on a copy: an error may be built and then dropped (a cut tag is read again), and counting only goes forward.
+    const counted = this.counted, line0 = this.line, col0 = this.col;
     this.advanceLines(this.w.base + rel);
+    const line = this.line, col = this.col;
+    this.counted = counted;
+    this.line = line0;
+    this.col = col0;
     const from = Math.max(0, rel - 30), to = Math.min(this.d.length, rel + 30);
     // eslint-disable-next-line no-control-regex
     const excerpt = dec.decode(this.d.subarray(from, to)).replace(/[\u0000-\u001f]/g, (c) => (c === '\n' ? '\u2424' : '\ufffd'));
-    return new XmimeError(code, detail, at, this.line, this.col + 1, excerpt);
+    return new XmimeError(code, detail, at, line, col + 1, excerpt);
   }
 
   /** Absolute offset of `d[i]` when `d` is the input window, else of the token being read. */
@@ -294,7 +316,42 @@ export class XmlTokenizer {
       const xmlDecl = /^<\?xml[\s?]/i.test(ascii(d, p, Math.min(n, p + 6)));
       this.fail('xml-pi', xmlDecl ? 'an XML declaration is only allowed at the very start' : 'processing instructions are not allowed', this.w.base + p);
     }
-    // Find the tag's '>' outside quoted attribute values, resuming where the last push stopped.
+    if (!this.tagPending) {
+      // Most tags are whole in the window: read them in one pass. The first
+      // error of a malformed tag must not depend on chunking, so an error here
+      // is decided again as a cut tag would be (scan for '>', then read).
+      let gt = -1;
+      try {
+        gt = this.tag(p, n, c === SLASH);
+      } catch (err) {
+        if (this.scanTag(p, n) >= 0) throw err;
+        this.tagPending = true;
+        return this.needTag(p);
+      }
+      if (gt >= 0) {
+        this.process(p, gt, c === SLASH);
+        this.p = gt + 1;
+        return true;
+      }
+      this.tagPending = true;
+    }
+    // Cut off: find the tag's '>' outside quoted values, resuming where the last push stopped.
+    const gt = this.scanTag(p, n);
+    if (gt < 0) return this.needTag(p);
+    this.tagPending = false;
+    if (this.tag(p, n, c === SLASH) !== gt) throw new Error('xmime: tag end mismatch'); // cannot happen: both stop at the first unquoted '>'
+    this.process(p, gt, c === SLASH);
+    this.p = gt + 1;
+    return true;
+  }
+
+  /**
+   * The first unquoted '>' of the tag at `p`, or -1 when the data ends first
+   * (the scan resumes there next time). Fails at an unquoted '<' and at a
+   * tag over the length limit.
+   */
+  private scanTag(p: number, n: number): number {
+    const d = this.d;
     let i = p + 1 + this.tagScan, q = this.tagQuote;
     for (; i < n; i++) {
       const b = d[i];
@@ -307,15 +364,12 @@ export class XmlTokenizer {
     if (i >= n) {
       this.tagScan = i - p - 1;
       this.tagQuote = q;
-      return this.needTag(p);
+      return -1;
     }
     this.tagScan = 0;
     this.tagQuote = 0;
     if (i - p + 1 > this.maxTag) this.fail('limit-tag', `tag longer than ${this.maxTag} bytes`, this.w.base + p);
-    if (c === SLASH) this.endTag(p, i);
-    else this.startTag(p, i);
-    this.p = i + 1;
-    return true;
+    return i;
   }
 
   private needTag(p: number): boolean {
@@ -352,86 +406,129 @@ export class XmlTokenizer {
     this.fail('xml-namespace', `prefix "${prefix}" is not declared`, at);
   }
 
-  private startTag(p: number, gt: number): void {
-    const d = this.d, at = this.w.base + p;
-    let i = this.name(p + 1, gt);
-    const qn = ascii(d, p + 1, i);
-    const raw: [string, string, number][] = [];
-    let selfClose = false;
+  /**
+   * Reads the tag at `p` up to its '>' (within the data, `n`): the name, and
+   * each attribute's name and decoded value into `an`/`av`/`aAt`. Returns the
+   * index of '>', or -1 when the data ends first. Nothing else changes, so a
+   * cut tag can be read again.
+   */
+  private tag(p: number, n: number, end: boolean): number {
+    const d = this.d;
+    let i = this.name(end ? p + 2 : p + 1, n);
+    this.qnEnd = i;
+    if (end) {
+      while (i < n && isWs(d[i])) i++;
+      if (i >= n) return -1;
+      if (d[i] !== GT) this.fail('xml-syntax', 'malformed end tag', this.w.base + i);
+      return i;
+    }
+    let m = 0;
+    this.selfClose = false;
     for (;;) {
       const ws = i;
-      while (i < gt && isWs(d[i])) i++;
-      if (i >= gt) break;
+      while (i < n && isWs(d[i])) i++;
+      if (i >= n) return -1;
+      if (d[i] === GT) break;
       if (d[i] === SLASH) {
-        if (i + 1 !== gt) this.fail('xml-syntax', "'/' must end the tag", this.w.base + i);
-        selfClose = true;
+        if (i + 1 >= n) return -1;
+        if (d[i + 1] !== GT) this.fail('xml-syntax', "'/' must end the tag", this.w.base + i);
+        this.selfClose = true;
+        i++;
         break;
       }
       if (i === ws) this.fail('xml-syntax', 'white space is required between attributes', this.w.base + i);
       const n0 = i;
-      i = this.name(i, gt);
-      const an = ascii(d, n0, i);
-      while (i < gt && isWs(d[i])) i++;
+      i = this.name(i, n);
+      if (i >= n) return -1;
+      const an = this.str(n0, i);
+      while (i < n && isWs(d[i])) i++;
+      if (i >= n) return -1;
       if (d[i] !== EQ) this.fail('xml-syntax', `attribute "${an}" has no value`, this.w.base + i);
       i++;
-      while (i < gt && isWs(d[i])) i++;
+      while (i < n && isWs(d[i])) i++;
+      if (i >= n) return -1;
       const quote = d[i];
       if (quote !== DQ && quote !== SQ) this.fail('xml-syntax', 'attribute values must be quoted', this.w.base + i);
       const v0 = i + 1;
       const v1 = d.indexOf(quote, v0);
-      raw.push([an, this.attrValue(v0, v1), n0]);
+      if (v1 < 0 || v1 >= n) return -1;
+      this.an[m] = an;
+      this.av[m] = this.attrValue(v0, v1);
+      this.aAt[m] = n0;
+      m++;
       i = v1 + 1;
     }
+    this.attrN = m;
+    return i;
+  }
+
+  /** Acts on the tag read by {@link tag}, which ends at `gt`. */
+  private process(p: number, gt: number, end: boolean): void {
+    const at = this.w.base + p;
+    if (gt - p + 1 > this.maxTag) this.fail('limit-tag', `tag longer than ${this.maxTag} bytes`, at);
+    const qn = this.str(end ? p + 2 : p + 1, this.qnEnd);
+    if (end) {
+      const open = this.stack[this.stack.length - 1];
+      if (open === undefined) this.fail('xml-syntax', `end tag </${qn}> without a start tag`, at);
+      if (qn !== open) this.fail('xml-mismatch', `</${qn}> does not close <${open}>`, at);
+      this.close(at);
+      return;
+    }
+    const m = this.attrN, an = this.an, av = this.av, aAt = this.aAt;
     if (this.stack.length >= this.maxDepth) this.fail('limit-depth', `elements nested deeper than ${this.maxDepth}`, at);
     // Namespace declarations first, then resolve names.
-    let added = 0;
-    for (const [an, v, a0] of raw) {
-      if (an === 'xmlns' || an.startsWith('xmlns:')) {
-        const prefix = an === 'xmlns' ? '' : this.qname(an, this.w.base + a0)[1];
+    let added = 0, prefixed = false;
+    for (let k = 0; k < m; k++) {
+      const name = an[k];
+      if (name.charCodeAt(0) === 0x78 /* x */ && (name === 'xmlns' || name.startsWith('xmlns:'))) {
+        const v = av[k];
+        const prefix = name === 'xmlns' ? '' : this.qname(name, this.w.base + aAt[k])[1];
         if (prefix === 'xmlns' || (prefix === 'xml') !== (v === XML_NS) || v === XMLNS_NS || (prefix !== '' && v === ''))
-          this.fail('xml-namespace', `illegal namespace declaration ${an}="${v}"`, this.w.base + a0);
+          this.fail('xml-namespace', `illegal namespace declaration ${name}="${v}"`, this.w.base + aAt[k]);
         const uris = this.bindings.get(prefix);
         if (uris === undefined) this.bindings.set(prefix, [v]);
         else uris.push(v);
         this.bound.push(prefix);
         added++;
-      }
+      } else if (name.includes(':')) prefixed = true;
     }
     this.added.push(added);
-    const [prefix, local] = this.qname(qn, at);
-    const ns = this.resolve(prefix, at);
-    const attrs: XmlAttr[] = [];
-    const seen = raw.length > 1 ? new Set<string>() : null;
-    for (const [an, v, a0] of raw) {
+    const colon = qn.indexOf(':');
+    const ns = colon < 0 ? this.resolve('', at) : this.resolve(this.qname(qn, at)[0], at);
+    const local = colon < 0 ? qn : qn.slice(colon + 1);
+    // Duplicates by name; with prefixes, also by expanded name.
+    const seen = m > 8 || prefixed ? new Set<string>() : null;
+    const attrs = this.attrs;
+    let count = 0;
+    for (let k = 0; k < m; k++) {
+      const name = an[k], a0 = this.w.base + aAt[k];
       if (seen !== null) {
-        if (seen.has(an)) this.fail('xml-duplicate-attribute', `attribute "${an}" appears twice`, this.w.base + a0);
-        seen.add(an);
-      }
-      if (an === 'xmlns' || an.startsWith('xmlns:')) continue;
-      const [ap, al] = this.qname(an, this.w.base + a0);
-      const ans = ap === '' ? null : this.resolve(ap, this.w.base + a0);
-      if (ap !== '' && seen !== null) {
+        if (seen.has(name)) this.fail('xml-duplicate-attribute', `attribute "${name}" appears twice`, a0);
+        seen.add(name);
+      } else for (let j = 0; j < k; j++) if (an[j] === name) this.fail('xml-duplicate-attribute', `attribute "${name}" appears twice`, a0);
+      if (name.charCodeAt(0) === 0x78 && (name === 'xmlns' || name.startsWith('xmlns:'))) continue;
+      let ans: string | null = null, al = name;
+      if (prefixed && name.includes(':')) {
+        const [ap, l] = this.qname(name, a0);
+        ans = this.resolve(ap, a0);
+        al = l;
         const key = `{${ans}}${al}`;
-        if (seen.has(key)) this.fail('xml-duplicate-attribute', `attribute "${an}" appears twice`, this.w.base + a0);
-        seen.add(key);
+        if (seen!.has(key)) this.fail('xml-duplicate-attribute', `attribute "${name}" appears twice`, a0);
+        seen!.add(key);
       }
-      attrs.push({ ns: ans, local: al, value: v });
+      if (count < attrs.length) {
+        const x = attrs[count];
+        x.ns = ans;
+        x.local = al;
+        x.value = av[k];
+      } else attrs.push({ ns: ans, local: al, value: av[k] });
+      count++;
     }
+    if (attrs.length !== count) attrs.length = count;
     this.stack.push(qn);
     this.h.start(ns, local, attrs, at);
-    if (selfClose) this.close(at);
+    if (this.selfClose) this.close(at);
     else if (this.st === St.Prolog) this.st = St.Content;
-  }
-
-  private endTag(p: number, gt: number): void {
-    const d = this.d, at = this.w.base + p;
-    const e = this.name(p + 2, gt);
-    for (let i = e; i < gt; i++) if (!isWs(d[i])) this.fail('xml-syntax', 'malformed end tag', this.w.base + i);
-    const qn = ascii(d, p + 2, e);
-    const open = this.stack[this.stack.length - 1];
-    if (open === undefined) this.fail('xml-syntax', `end tag </${qn}> without a start tag`, at);
-    if (qn !== open) this.fail('xml-mismatch', `</${qn}> does not close <${open}>`, at);
-    this.close(at);
   }
 
   private close(at: number): void {
@@ -441,11 +538,31 @@ export class XmlTokenizer {
     this.st = this.stack.length === 0 ? St.Epilog : St.Content;
   }
 
+  /** A name or value of bytes d[s, e) without references (valid UTF-8, checked by the caller). */
+  private str(s: number, e: number): string {
+    const d = this.d;
+    for (let i = s; i < e; i++) if (d[i] >= 0x80) return dec.decode(d.subarray(s, e));
+    return asciiString(d, s, e);
+  }
+
   /** Decodes an attribute value (references resolved, white space normalized). */
   private attrValue(s: number, e: number): string {
-    const d = this.d, out = this.scratch;
+    const d = this.d;
+    // Most values are printable text without references: the value is the bytes.
+    let i = s, ascii = true;
+    while (i < e) {
+      const c = d[i];
+      if (c >= 0x20 && c < 0x80 && c !== AMP && c !== LT) i++;
+      else if (c >= 0x80) {
+        i += this.checkUtf8(i, e);
+        ascii = false;
+      } else break;
+    }
+    if (i === e) return ascii ? asciiString(d, s, e) : dec.decode(d.subarray(s, e));
+    const out = this.scratch;
     out.length = 0;
-    for (let i = s; i < e; ) {
+    for (let k = s; k < i; k++) out.push(d[k]);
+    while (i < e) {
       const c = d[i];
       if (c === AMP) {
         i = this.reference(i, e, out);

@@ -2,6 +2,7 @@
  * XMIME that cannot be decoded gives an XmimeError with a stable code and a
  * position; never a crash, a hang or silently different bytes.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Decoder, toMime, toXml, XmimeError, type ErrorCode } from '../src/index.js';
 import { decodeChunks, split, text, utf8 } from './helpers.js';
@@ -105,6 +106,40 @@ describe('decoder errors carry a code and a position', () => {
       const x = e as XmimeError;
       expect([x.code, x.line, x.column, x.offset]).toEqual([whole.code, whole.line, whole.column, whole.offset]);
     }
+  });
+
+  // A whole tag is read in one pass; a tag cut by a chunk boundary is scanned for its '>' first.
+  // Either way the first error must be the same one, at the same offset.
+  const errorAt = (chunks: Uint8Array[]): string => {
+    try {
+      decodeChunks(chunks);
+      return 'ok';
+    } catch (err) {
+      const x = err as XmimeError;
+      return `${x.code} @${x.offset} ${x.message}`;
+    }
+  };
+  it('a malformed tag gives the same first error whole and cut into chunks', () => {
+    const tags = ['<a b c <d>', '<a b="<" c>', '<a b="x"/ >', '<a b="x"c="y">', "<a b='x\"' c>", '<a =x>', '< a>', '<a b = >', '<a b="x" b="y">',
+      '<a x:b="1">', '<a xmlns:x="urn:x" x:b="1" x:b="2">', '<a b="&bogus;" <>', '<a\u00e9="1">', '<a b="x">', '</mime x>', '</mime"x">', '<a b="1"\u0001>', '<a b="x\u0001">'];
+    for (const t of tags) {
+      const xml = utf8(M(t + '</a>'));
+      const whole = errorAt([xml]);
+      for (const n of [1, 2, 3, 5, 11]) expect(errorAt(split(xml, [n])), `${t} in ${n}-byte chunks`).toBe(whole);
+    }
+  });
+
+  it('mutated tags give the same result whole and in random chunks (property)', () => {
+    const base = utf8(toXml(utf8('Subject: x\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nhi\r\n--b--\r\n')));
+    const junk = [0x3c, 0x3e, 0x2f, 0x22, 0x27, 0x3d, 0x20, 0x26, 0x3a, 0x78, 0x01, 0xc3];
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(), fc.constantFrom(...junk)), { minLength: 1, maxLength: 4 }), fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 8 }), (edits, sizes) => {
+        const b = base.slice();
+        for (const [at, c] of edits) b[at % b.length] = c;
+        expect(errorAt(split(b, sizes))).toBe(errorAt([b]));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('every truncation of a valid document is an error, never wrong output', () => {
