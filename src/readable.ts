@@ -148,7 +148,8 @@ export class Readable implements Sink {
     if (this.stats !== null) this.stats.readableParts++;
     this.a.form = r.form;
     this.sink.open(Kind.Text, this.a);
-    this.sink.chars(r.text, r.form.eol);
+    if (r.utf8 !== null) this.sink.charsUtf8(r.utf8, r.form.eol);
+    else this.sink.chars(r.text, r.form.eol);
     this.sink.close(Kind.Text);
   }
 }

@@ -9,6 +9,7 @@ import { ASCII_LABELS, charsetEncoder, charsetName, decodeCharset } from './char
 import { Eol, bytesEqual } from './events.js';
 import { type B64Params, type QpParams, b64Decode, b64Encode, qpCandidates, qpDecodeLearn, qpEncode } from './transfer.js';
 import { Output } from './output.js';
+import { utf8Seq } from './xml-writer.js';
 
 /** How decoded text turns back into the body's bytes (the attributes of `<text>`). */
 export interface TextForm {
@@ -55,11 +56,50 @@ function isAscii(b: Uint8Array): boolean {
 }
 
 /**
+ * A readable view: the decoded text, as a string, or for UTF-8 as the bytes
+ * themselves (valid, carriable UTF-8, written as they are).
+ */
+export type ReadableText = { form: TextForm; text: string; utf8: null } | { form: TextForm; text: null; utf8: Uint8Array };
+
+/**
+ * Valid UTF-8 (0), or not (1), or valid but holding a character a view
+ * cannot carry (2; see {@link uncarriable}).
+ */
+function utf8Status(d: Uint8Array): 0 | 1 | 2 {
+  const n = d.length;
+  for (let i = 0; i < n; ) {
+    const c = d[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const len = utf8Seq(d, i, n);
+    if (len <= 0) return 1;
+    if (len === 3) {
+      const c1 = d[i + 1], c2 = d[i + 2];
+      // U+F700–U+F7FF, U+FFFE, U+FFFF, U+2028, U+2029
+      if (c === 0xef && ((c1 >= 0x9c && c1 <= 0x9f) || (c1 === 0xbf && c2 >= 0xbe))) return 2;
+      if (c === 0xe2 && c1 === 0x80 && (c2 === 0xa8 || c2 === 0xa9)) return 2;
+    }
+    i += len;
+  }
+  return 0;
+}
+
+/** The line ending "\n" stands for in the text of bytes `d`: CRLF if it has one, else LF if it has one, else the document's. */
+function textEol(d: Uint8Array, docEol: Eol): Eol {
+  let j = d.indexOf(0x0a);
+  if (j < 0) return docEol;
+  for (; j >= 0; j = d.indexOf(0x0a, j + 1)) if (j > 0 && d[j - 1] === 0x0d) return Eol.CrLf;
+  return Eol.Lf;
+}
+
+/**
  * The readable view of body bytes `w`, or null when none rebuilds them.
  * @param charset the Content-Type charset parameter, or null.
  * @param cte the Content-Transfer-Encoding, lower-cased, or null.
  */
-export function readText(w: Uint8Array, charset: string | null, cte: string | null, docEol: Eol): { form: TextForm; text: string } | null {
+export function readText(w: Uint8Array, charset: string | null, cte: string | null, docEol: Eol): ReadableText | null {
   const transfer = transferOf(cte);
   if (transfer === null) return null;
   const crlf = docEol === Eol.CrLf;
@@ -77,33 +117,47 @@ export function readText(w: Uint8Array, charset: string | null, cte: string | nu
   // UTF-8 when the bytes are UTF-8 and the label allows it; else the declared charset.
   const lower = charset === null ? null : charset.trim().toLowerCase();
   const declared = lower === null ? null : charsetName(lower);
-  let label = 'utf-8', text: string | null = null;
+  let label = 'utf-8', text: string | null = null, utf8 = false;
   // ISO-2022-JP (and UTF-16 text below U+0080 per byte) is ASCII bytes too: ASCII alone does not make UTF-8 the better reading.
   const asciiSuperset = declared !== 'iso-2022-jp' && declared !== 'utf-16le' && declared !== 'utf-16be';
-  if (declared === null || declared === 'utf-8' || ASCII_LABELS.has(lower!) || (isAscii(d) && asciiSuperset)) text = decodeCharset('utf-8', d);
-  if (text === null && declared !== null && declared !== 'utf-8') {
+  if (declared === null || declared === 'utf-8' || ASCII_LABELS.has(lower!) || (isAscii(d) && asciiSuperset)) {
+    // UTF-8 stays bytes (no string): the writer escapes from them what it would escape in the text.
+    const st = utf8Status(d);
+    if (st === 2) return null;
+    utf8 = st === 0;
+  }
+  if (!utf8 && declared !== null && declared !== 'utf-8') {
     label = lower!;
     text = decodeCharset(declared, d);
-  } else if (text === null && declared === null) {
+  } else if (!utf8 && declared === null) {
     // No usable label: windows-1252, as browsers and mail readers assume (every byte has a character).
     label = 'windows-1252';
     text = decodeCharset(label, d);
   }
-  if (text === null || uncarriable(text)) return null;
-  const eol = text.includes('\r\n') ? Eol.CrLf : text.includes('\n') ? Eol.Lf : docEol;
-  const form: TextForm = { charset: label, transfer, qp: null, b64, eol };
+  if (!utf8 && (text === null || uncarriable(text))) return null;
+  const eol = utf8 ? textEol(d, docEol) : text!.includes('\r\n') ? Eol.CrLf : text!.includes('\n') ? Eol.Lf : docEol;
+  let form: TextForm = { charset: label, transfer, qp: null, b64, eol };
   // Both stages must give back every byte: the charset (strict UTF-8 decoding
   // of valid, hence shortest-form, UTF-8 is undone exactly by encoding, so
   // only other charsets are checked) ...
-  if (label !== 'utf-8') {
-    const bytes = encodeChars(text, label);
+  if (!utf8) {
+    const bytes = encodeChars(text!, label);
     if (bytes === null || !bytesEqual(bytes, d)) return null;
   }
   // ... and the transfer encoding, with the first parameter set that fits.
-  if (transfer === 'identity') return { form, text };
-  if (transfer === 'base64') return bytesEqual(b64Encode(d, b64!, crlf), w) ? { form, text } : null;
-  for (const qp of qps) if (bytesEqual(qpEncode(d, qp, crlf, scratch), w)) return { form: { ...form, qp }, text };
-  return null;
+  if (transfer === 'base64' && !bytesEqual(b64Encode(d, b64!, crlf), w)) return null;
+  if (transfer === 'quoted-printable') {
+    let fit: QpParams | null = null;
+    for (const qp of qps) {
+      if (bytesEqual(qpEncode(d, qp, crlf, scratch), w)) {
+        fit = qp;
+        break;
+      }
+    }
+    if (fit === null) return null;
+    form = { ...form, qp: fit };
+  }
+  return utf8 ? { form, text: null, utf8: d } : { form, text: text!, utf8: null };
 }
 
 /** Where candidate quoted-printable encodings are written to be compared (reused: one check at a time). */

@@ -29,6 +29,12 @@ for (let c = 0x80; c < 0x100; c++) CLASS_CRLF[c] = 2;
 const CLASS_LF = CLASS_CRLF.slice();
 CLASS_LF[LF] = 0;
 
+/** What {@link XmlWriter.charsUtf8} looks at: controls but TAB, DEL, markup, and lead bytes (for C1 controls). */
+const CHARS_UTF8 = new Uint8Array(256);
+for (let c = 0; c < 0x20; c++) CHARS_UTF8[c] = 1;
+CHARS_UTF8[0x09] = 0;
+CHARS_UTF8[0x7f] = CHARS_UTF8[LT] = CHARS_UTF8[GT] = CHARS_UTF8[AMP] = CHARS_UTF8[0xc2] = 1;
+
 const HEX = '0123456789ABCDEF';
 /** What `chars` escapes: line endings, controls, markup. */
 const CHARS_ESCAPED = /\r\n|[\n\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f<&]|]]>/g;
@@ -445,6 +451,57 @@ export class XmlWriter implements Sink {
     const out = this.out;
     out.ensure(3 * x.length);
     out.n += utf8.encodeInto(x, out.buf.subarray(out.n)).written;
+  }
+
+  /**
+   * {@link chars} for text given as its UTF-8 bytes (valid, and carriable:
+   * checked by the caller), without a string: the same escapes, byte-wise.
+   */
+  charsUtf8(d: Uint8Array, eol: Eol): void {
+    this.flushText();
+    const out = this.out, n = d.length, crlf = eol === Eol.CrLf;
+    if (this.gtPending && n > 0) {
+      out.byte(GT);
+      this.gtPending = false;
+    }
+    let i = 0, run = 0;
+    while (i < n) {
+      i = skipPlain(d, i, n, CHARS_UTF8, this.words);
+      if (i >= n) break;
+      const c = d[i];
+      if (c >= 0x80) {
+        // Only C2 needs a look: U+0080–U+009F are escaped; every other sequence is copied.
+        if (c === 0xc2 && d[i + 1] <= 0x9f) {
+          out.bytes(d, run, i);
+          this.escByte(d[i + 1]);
+          run = i += 2;
+        } else i++;
+        continue;
+      }
+      if (c === GT) {
+        if (i >= 2 && d[i - 1] === RB && d[i - 2] === RB) {
+          out.bytes(d, run, i);
+          out.ascii('&gt;');
+          run = i + 1;
+        }
+        i++;
+        continue;
+      }
+      out.bytes(d, run, i);
+      if (c === CR && i + 1 < n && d[i + 1] === LF) {
+        if (!crlf) this.escByte(CR);
+        out.byte(LF);
+        i += 2;
+      } else {
+        if (c === LT) out.ascii('&lt;');
+        else if (c === AMP) out.ascii('&amp;');
+        else if (c === LF && !crlf) out.byte(LF);
+        else this.escByte(c);
+        i++;
+      }
+      run = i;
+    }
+    out.bytes(d, run, n);
   }
 
   private enumAttr(name: string, v: Eol): void {
