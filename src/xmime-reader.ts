@@ -15,7 +15,6 @@ import { DEFAULT_MAX_TEXT_BYTES_DECODE, type XmlAttr, type XmlHandler, type XmlT
 
 const LF = 0x0a;
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
-const latin1 = new TextDecoder('latin1');
 /** Character data is converted at most this many bytes at a time. */
 const SLICE = 32768;
 
@@ -96,32 +95,78 @@ export function attrBytes(v: string): Uint8Array {
   return Uint8Array.from(out);
 }
 
+/** Header names seen (bytes 0x21–0x7E but ":", so the string is its bytes), with their bytes; a few dozen repeat. */
+const names = new Map<string, Uint8Array>();
+
+/** The bytes of a header `name` attribute, or null if it is not a field name. */
+function nameBytes(v: string): Uint8Array | null {
+  const hit = names.get(v);
+  if (hit !== undefined) return hit;
+  if (v.length === 0) return null;
+  const b = new Uint8Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f || c === 0x3a) return null;
+    b[i] = c;
+  }
+  if (names.size >= 1024) names.clear(); // bounded: the names come from the input
+  names.set(v, b);
+  return b;
+}
+
+/**
+ * A reader's scratch buffers. A reader that reaches the end of its document
+ * passes them on to the next reader, so decoding many small documents one
+ * after another allocates none (a reader that fails keeps them: it may have
+ * been stopped in the middle of using one).
+ */
+interface Scratch {
+  buf: Uint8Array;
+  lfs: Int32Array;
+  textBuf: Output;
+  qpOut: Output;
+  utf8Out: Output;
+  ws: Output;
+  viewText: Output;
+}
+const spares: Scratch[] = [];
+/** Buffers that grew past this are not passed on. */
+const SPARE_MAX = 1 << 16;
+
+function newScratch(): Scratch {
+  return { buf: new Uint8Array(4096), lfs: new Int32Array(256), textBuf: new Output(null, 4096), qpOut: new Output(null, 1024), utf8Out: new Output(null, 1024), ws: new Output(null, 64), viewText: new Output(null, 256) };
+}
+
 export class XmimeReader implements XmlHandler {
   tok!: XmlTokenizer;
   private readonly a: Attrs = newAttrs();
   private readonly stack: Open[] = [];
   private eol = Eol.CrLf;
-  private buf = new Uint8Array(4096);
+  /** Scratch buffers, from a reader that finished its document when there is one (see {@link Scratch}). */
+  private readonly s: Scratch = spares.pop() ?? newScratch();
+  private buf = this.s.buf;
 
-  private lfs = new Int32Array(256);
+  private lfs = this.s.lfs;
   private lfN = 0;
 
   /** The content of an open `<text>`, its form and where it started. */
-  private textBuf = new Output(null, 4096);
+  private textBuf = this.s.textBuf;
   private textAt = 0;
   private form: TextForm | null = null;
   /** Where a quoted-printable `<text>` is encoded (handed on at once, so reused). */
-  private readonly qpOut = new Output(null, 1024);
+  private readonly qpOut = this.s.qpOut;
   /** Where a UTF-8 `<text>` is turned into its bytes (reused likewise). */
-  private readonly utf8Out = new Output(null, 1024);
+  private readonly utf8Out = this.s.utf8Out;
 
   /** The open header: what it holds, its leading white space while undecided, and its view. */
   private hmode = HeaderMode.Undecided;
-  private readonly ws = new Output(null, 64);
+  private readonly ws = this.s.ws;
   private readonly views = new ViewReader();
+  /** The `name` of the open `<header>`. */
+  private headerName = '';
   /** Attributes of the view element being opened, and the text of a view leaf. */
   private viewAttrs: Map<string, string> = new Map();
-  private readonly viewText = new Output(null, 256);
+  private readonly viewText = this.s.viewText;
 
   /** Receives `<external>` references; without one they are an error (`external-unresolved`). */
   onExternal: ExternalHook | null = null;
@@ -150,7 +195,7 @@ export class XmimeReader implements XmlHandler {
     if (kind === Kind.Header) {
       this.hmode = HeaderMode.Undecided;
       this.ws.n = 0;
-      this.views.begin(latin1.decode(this.a.name!));
+      this.views.begin(this.headerName);
     }
     if (kind === Kind.External) {
       const where = tok.error('external-unresolved', 'an <external> body needs a resolver: decode with toMimeAsync', at);
@@ -242,12 +287,10 @@ export class XmimeReader implements XmlHandler {
           else a.after = e;
           break;
         }
-        case 'name': {
-          const b = attrBytes(value);
-          if (b.length === 0 || b.some((c) => c <= 0x20 || c >= 0x7f || c === 0x3a)) bad();
-          a.name = b;
+        case 'name':
+          a.name = nameBytes(value) ?? bad();
+          this.headerName = value;
           break;
-        }
         case 'sep': {
           const b = attrBytes(value);
           let i = 0;
@@ -562,5 +605,19 @@ export class XmimeReader implements XmlHandler {
       }
     }
     this.sink.close(kind);
+    if (this.stack.length === 0) this.release();
+  }
+
+  /** At the end of the document: the scratch buffers go to the next reader (none is used after the root closes). */
+  private release(): void {
+    const s = this.s;
+    s.buf = this.buf;
+    s.lfs = this.lfs;
+    s.textBuf = this.textBuf;
+    for (const o of [s.textBuf, s.qpOut, s.utf8Out, s.ws, s.viewText]) {
+      if (o.buf.length > SPARE_MAX) return;
+      o.n = 0;
+    }
+    if (s.buf.length <= SPARE_MAX && s.lfs.length <= SPARE_MAX && spares.length < 4) spares.push(s);
   }
 }

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toMime, toXml } from '../src/index.js';
+import { Decoder, toMime, toXml } from '../src/index.js';
 import { anyBytes, mimeish } from './arbitraries.js';
 import { decodeChunks, encodeChunks, firstDiff, split, text, utf8 } from './helpers.js';
 
@@ -152,6 +152,46 @@ function serialize(root: Node, shape: Shape): { bytes: Uint8Array; parts: number
   };
   const bytes = utf8(entity(root, true));
   return { bytes, parts, messages };
+}
+
+describe('scratch buffers passed from one decode to the next', () => {
+  // Readers hand their buffers on when their document ends, and one-shot calls borrow one; none may
+  // leak state into the next document, whether the last one failed, is still streaming, or nested.
+  it('interleaved streaming decoders, failures and one-shot calls stay byte-exact', () => {
+    fc.assert(
+      fc.property(fc.array(mimeish, { minLength: 3, maxLength: 6 }), fc.array(fc.nat(), { minLength: 8, maxLength: 40 }), (mails, order) => {
+        const xmls = mails.map((m) => utf8(toXml(m)));
+        const parts = xmls.map(() => [] as Uint8Array[]);
+        const decs = xmls.map((_, k) => new Decoder((c) => parts[k].push(c)));
+        const at = xmls.map(() => 0);
+        for (const o of order) {
+          const k = o % xmls.length;
+          if (at[k] >= xmls[k].length) continue;
+          const n = 1 + (o % 97);
+          decs[k].push(xmls[k].subarray(at[k], at[k] + n));
+          at[k] += n;
+          if (o % 3 === 0) expect(() => toMime(xmls[k].subarray(0, Math.max(1, xmls[k].length >> 1)))).toThrow(); // a failed one-shot in between
+          if (o % 5 === 0) expect(firstDiff(toMime(xmls[(k + 1) % xmls.length]), mails[(k + 1) % mails.length])).toBe(-1);
+        }
+        xmls.forEach((x, k) => {
+          decs[k].push(x.subarray(at[k]));
+          decs[k].end();
+          expect(firstDiff(concatAll(parts[k]), mails[k])).toBe(-1);
+        });
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+function concatAll(list: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(list.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of list) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 describe('(c) generated MIME trees round-trip with their structure', () => {
