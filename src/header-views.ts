@@ -69,9 +69,17 @@ for (const n of ['content-type', 'content-disposition']) KINDS.set(n, 'media');
  * viewKind('Received');  // null
  */
 export function viewKind(name: string): HeaderView['kind'] | null {
-  const n = name.toLowerCase();
-  return KINDS.get(n) ?? (n.startsWith('x-') ? 'text' : null);
+  let k = kindOf.get(name);
+  if (k === undefined) {
+    const n = name.toLowerCase();
+    k = KINDS.get(n) ?? (n.startsWith('x-') ? 'text' : null);
+    if (kindOf.size >= 1024) kindOf.clear(); // bounded: names come from the input
+    kindOf.set(name, k);
+  }
+  return k;
 }
+/** viewKind by the name as written (a few dozen names, asked for several times per field). */
+const kindOf = new Map<string, HeaderView['kind'] | null>();
 
 /** Thrown inside the parsers; {@link headerView} turns it into `null`. */
 class Unparseable extends Error {}
@@ -580,10 +588,14 @@ function wellFormed(v: unknown): boolean {
  * words, folded at 78. Used for authored fields that have no view kind.
  */
 export function renderText(name: string, text: string, eol: '\r\n' | '\n'): Uint8Array {
+  return UTF8_ENC.encode(textString(name, text, eol));
+}
+
+function textString(name: string, text: string, eol: '\r\n' | '\n'): string {
   if (LONE_SURROGATE.test(text)) throw new RangeError('lone surrogate in header text');
   const f = new Folder(eol, name.length);
   for (const p of textPieces(text)) p.enc ? f.encoded(p.gap, p.text) : f.add(p.gap, p.text);
-  return UTF8_ENC.encode(f.out);
+  return f.out;
 }
 
 /**
@@ -601,12 +613,17 @@ export function renderText(name: string, text: string, eol: '\r\n' | '\n'): Uint
  * new TextDecoder().decode(renderHeader('Subject', v, '\r\n')); // '=?UTF-8?B?R3LDvMOfZQ==?= aus =?UTF-8?B?S8O2bG4=?='
  */
 export function renderHeader(name: string, view: HeaderView, eol: '\r\n' | '\n'): Uint8Array {
+  return UTF8_ENC.encode(renderString(name, view, eol));
+}
+
+/** {@link renderHeader} as a string (the encoder compares it with the value's bytes without encoding it). */
+export function renderString(name: string, view: HeaderView, eol: '\r\n' | '\n'): string {
   if (viewKind(name) !== view.kind) throw new RangeError(`${name} does not take a ${view.kind} view`);
   if (!wellFormed(view)) throw new RangeError('lone surrogate in header view');
   const f = new Folder(eol, name.length);
   switch (view.kind) {
     case 'text':
-      return renderText(name, view.text, eol);
+      return textString(name, view.text, eol);
     case 'addresses':
       renderAddresses(f, view.list);
       break;
@@ -617,13 +634,13 @@ export function renderHeader(name: string, view: HeaderView, eol: '\r\n' | '\n')
       for (const id of view.ids) if (!validId(id)) throw new RangeError(`not a message id: ${JSON.stringify(id)}`);
       const one = view.ids.map((id) => `<${id}>`).join(' ');
       // One id per line once they do not all fit on the first (as Thunderbird writes References).
-      return UTF8_ENC.encode(name.length + 2 + one.length <= LINE ? one : one.replaceAll('> <', '>' + eol + ' <'));
+      return name.length + 2 + one.length <= LINE ? one : one.replaceAll('> <', '>' + eol + ' <');
     }
     case 'media':
       renderMedia(f, view, name.toLowerCase() === 'content-type');
       break;
   }
-  return UTF8_ENC.encode(f.out);
+  return f.out;
 }
 
 /**

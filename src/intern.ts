@@ -12,8 +12,9 @@ const SLOTS = 1024;
 const table: string[] = new Array<string>(SLOTS).fill('');
 
 /**
- * The string of bytes d[s, e), each byte < 0x80 (the caller checks). The
- * table is bounded: a colliding string replaces the one in its slot.
+ * The string of bytes d[s, e), one character per byte (ISO-8859-1; callers
+ * pass ASCII). The table is bounded: a colliding string replaces the one in
+ * its slot.
  */
 export function asciiString(d: Uint8Array, s: number, e: number): string {
   const len = e - s;

@@ -11,9 +11,10 @@
  */
 import { EntityTypes } from './entity-types.js';
 import { type Attrs, bytesEqual, Eol, Kind, newAttrs, type Sink } from './events.js';
+import { asciiString } from './intern.js';
 import { Output } from './output.js';
 import { readText } from './text-body.js';
-import { carriable, headerView, renderHeader, viewKind } from './header-views.js';
+import { carriable, headerView, renderString, viewKind } from './header-views.js';
 import type { XmlWriter } from './xml-writer.js';
 
 /** Counts of text parts and header fields, for `xmime verify --stats`. */
@@ -30,11 +31,17 @@ export interface ReadableStats {
   viewsInPlace?: number;
 }
 
-/** A field name (bytes 0x21–0x7E) as a string; a TextDecoder call per field costs more than the loop. */
-function nameString(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
-  return s;
+const enc = new TextEncoder();
+
+/** `s` in UTF-8 equals `b`: compared code unit by byte while ASCII (a rendered field usually is), else encoded. */
+function utf8Equals(s: string, b: Uint8Array): boolean {
+  let i = 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) break;
+    if (i >= b.length || b[i] !== c) return false;
+  }
+  return i === s.length ? i === b.length : bytesEqual(enc.encode(s), b);
 }
 
 /** Largest body the encoder considers for a readable view. */
@@ -63,7 +70,7 @@ export class Readable implements Sink {
     if (kind === Kind.Mime) this.eol = a.eol;
     this.entities.open(kind, a);
     if (kind === Kind.Header) {
-      const name = nameString(a.name!);
+      const name = asciiString(a.name!, 0, a.name!.length);
       if (viewKind(name) !== null) {
         // The tokenizer's buffers move on before the field ends: keep copies.
         const h = this.fieldAttrs;
@@ -119,13 +126,13 @@ export class Readable implements Sink {
       this.sink.text(value, 0, value.length);
       return this.sink.close(Kind.Header);
     }
-    let rendered: Uint8Array | null = null;
+    let rendered: string | null = null;
     try {
-      rendered = renderHeader(this.fieldName, view, this.eol === Eol.CrLf ? '\r\n' : '\n');
+      rendered = renderString(this.fieldName, view, this.eol === Eol.CrLf ? '\r\n' : '\n');
     } catch {
       // No wire form (e.g. a date the view cannot write back): the view stands beside the value.
     }
-    const inPlace = rendered !== null && bytesEqual(rendered, value);
+    const inPlace = rendered !== null && utf8Equals(rendered, value);
     if (st !== null) {
       st.views = (st.views ?? 0) + 1;
       if (inPlace) st.viewsInPlace = (st.viewsInPlace ?? 0) + 1;

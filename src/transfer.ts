@@ -181,18 +181,35 @@ export function* qpCandidates(w: Uint8Array, crlf: boolean, learned: QpLearned):
 function qpGreedy(d: Uint8Array, p: QpParams, crlf: boolean, o: Output, enc: Uint8Array, start: Uint8Array, hex: string): void {
   const el = crlf ? 2 : 1;
   const H = hex === '0123456789abcdef' ? HEX_LOWER : HEX_UPPER;
+  const line = p.line, fill = p.fill, rawTrailing = p.rawTrailing;
+  // Up to this column any byte, even escaped, fits without a soft break (the last byte of a line aside).
+  const roomy = line - 4;
   for (let i = 0; i <= d.length; ) {
     const e = lineEnd(d, i, crlf);
     const len = e - i;
     o.ensure(6 * len + el);
     const buf = o.buf;
     let n = o.n, col = 0;
-    const last = len > 0 && !p.rawTrailing && (d[e - 1] === SP || d[e - 1] === TAB) ? e - 1 : -1;
-    for (let k = i; k < e; k++) {
+    const last = len > 0 && !rawTrailing && (d[e - 1] === SP || d[e - 1] === TAB) ? e - 1 : -1;
+    for (let k = i; k < e; ) {
+      // The bulk of a line: no soft break can come before this byte, and it is not the last.
+      while (col <= roomy && k < e - 1) {
+        const c = d[k++];
+        if (enc[c] === 1 || (col === 0 && start[c] === 1)) {
+          buf[n++] = EQ;
+          buf[n++] = H[c >> 4];
+          buf[n++] = H[c & 15];
+          col += 3;
+        } else {
+          buf[n++] = c;
+          col++;
+        }
+      }
+      if (k >= e) break;
       const c = d[k];
       const x = enc[c] === 1 || k === last || (col === 0 && start[c] === 1);
       const w = x ? 3 : 1;
-      const limit = k === e - 1 && p.fill ? p.line : p.line - 1;
+      const limit = k === e - 1 && fill ? line : line - 1;
       if (col + w > limit && col > 0) {
         buf[n++] = EQ;
         if (crlf) buf[n++] = 0x0d;
@@ -205,6 +222,7 @@ function qpGreedy(d: Uint8Array, p: QpParams, crlf: boolean, o: Output, enc: Uin
         buf[n++] = H[c & 15];
       } else buf[n++] = c;
       col += w;
+      k++;
     }
     if (e === d.length) {
       o.n = n;

@@ -690,15 +690,19 @@ export class XmlTokenizer {
         run = i;
         continue;
       }
-      if (utf8Seq(d, i, n) === 0 && !this.eof) {
+      const len = c < 0x80 ? -1 : utf8Seq(d, i, n);
+      if (len > 0 && !(c === 0xef && d[i + 1] === 0xbf && d[i + 2] >= 0xbe)) {
+        i += len;
+        continue;
+      }
+      if (len === 0 && !this.eof) {
         stalled = true; // a multi-byte character continues in the next chunk
         break;
       }
-      if (c < 0x20 || utf8Seq(d, i, n) <= 0 || (c === 0xef && d[i + 1] === 0xbf && d[i + 2] >= 0xbe)) {
-        if (i > run) h.text(d, run, i); // earlier text first, so errors come in input order
-        if (c < 0x20) this.fail('xml-char', `control character U+${c.toString(16).padStart(4, '0')}`, this.w.base + i);
-      }
-      i += this.checkUtf8(i, n);
+      if (i > run) h.text(d, run, i); // earlier text first, so errors come in input order
+      if (c < 0x20) this.fail('xml-char', `control character U+${c.toString(16).padStart(4, '0')}`, this.w.base + i);
+      if (len <= 0) this.fail('xml-utf8', 'invalid UTF-8', this.w.base + i);
+      this.fail('xml-char', 'U+FFFE and U+FFFF are not XML characters', this.w.base + i);
     }
     if (i >= n && !this.eof) {
       // Up to two ']' at the end may start "]]>": decide them with the next chunk.
