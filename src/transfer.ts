@@ -124,7 +124,6 @@ export function qpDecodeLearn(w: Uint8Array, crlf: boolean): { d: Uint8Array; le
       const c = w[k];
       if (c !== EQ) {
         out[n++] = c;
-        if (k > i) seen[c] |= 4;
         continue;
       }
       const h = hexVal(w[k + 1]), l = k + 2 < e ? hexVal(w[k + 2]) : -1;
@@ -142,6 +141,10 @@ export function qpDecodeLearn(w: Uint8Array, crlf: boolean): { d: Uint8Array; le
     if (!soft) for (let k = e; k < e + el; k++) out[n++] = w[k];
     i = e + el;
   }
+  // Literal mid-line (4) matters only for bytes seen encoded at line starts alone: looked for in a second pass, when there are any.
+  let lineStartOnly = false;
+  for (let c = 0; c < 256; c++) if (seen[c] === 2) lineStartOnly = true;
+  if (lineStartOnly) markLiteral(w, crlf, seen);
   // Encoded mid-line: always. Encoded at line starts only, and literal elsewhere: a line-start rule.
   let always = '', startRule = '';
   for (let c = 0; c < 256; c++) {
@@ -150,6 +153,22 @@ export function qpDecodeLearn(w: Uint8Array, crlf: boolean): { d: Uint8Array; le
     else if (f & 2) startRule += String.fromCharCode(c);
   }
   return { d: out.subarray(0, n), learned: { line: line > 0 ? line : Math.max(QP_LINE, longest), lower, always, start: startRule, rawTrailing, softSpace, softLine: line } };
+}
+
+/** Sets flag 4 in `seen` for each byte flagged 2 that occurs literally, not at a line start, in valid quoted-printable `w`. */
+function markLiteral(w: Uint8Array, crlf: boolean, seen: Uint8Array): void {
+  const el = crlf ? 2 : 1;
+  for (let i = 0; i <= w.length; ) {
+    const e = lineEnd(w, i, crlf);
+    const stop = e > i && w[e - 1] === EQ ? e - 1 : e;
+    for (let k = i; k < stop; k++) {
+      const c = w[k];
+      if (c === EQ) k += 2;
+      else if (k > i && seen[c] === 2) seen[c] |= 4;
+    }
+    if (e === w.length) break;
+    i = e + el;
+  }
 }
 
 /**
