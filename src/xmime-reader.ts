@@ -541,7 +541,13 @@ export class XmimeReader implements XmlHandler {
       }
       return this.commit(len + m);
     }
-    const [out, k0] = this.space(2 * len);
+    // Byte by byte (no tuple from space(): this path runs once per short run, and runs between references are short).
+    let out: Uint8Array, k0 = 0;
+    if (this.out !== null) {
+      this.out.ensure(2 * len);
+      out = this.out.buf;
+      k0 = this.out.n;
+    } else out = this.scratch(2 * len);
     let k = k0;
     for (let i = s; i < e; i++) {
       const c = d[i];

@@ -11,7 +11,7 @@
  */
 import { type ErrorCode, XmimeError } from './errors.js';
 import { asciiString } from './intern.js';
-import { skipPlain, WordView } from './scan.js';
+import { countByte, skipPlain, WordView } from './scan.js';
 import { InputWindow } from './window.js';
 import { utf8Seq } from './xml-writer.js';
 
@@ -217,12 +217,11 @@ export class XmlTokenizer {
     const d = this.d;
     let i = Math.max(0, this.counted - this.w.base);
     const e = to - this.w.base;
-    for (;;) {
-      const lf = d.indexOf(LF, i);
-      if (lf < 0 || lf >= e) break;
-      this.line++;
+    const lines = countByte(d, i, e, LF, this.words);
+    if (lines > 0) {
+      this.line += lines;
       this.col = 0;
-      i = lf + 1;
+      i = d.lastIndexOf(LF, e - 1) + 1;
     }
     for (; i < e; i++) if ((d[i] & 0xc0) !== 0x80) this.col++;
     this.counted = to;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Decoder, toMime, toXml, XmimeError } from '../src/index.js';
-import { skipPlain, WordView } from '../src/scan.js';
+import { countByte, skipPlain, WordView } from '../src/scan.js';
 import { bestOf3, concat, decodeChunks, encodeChunks, split, text, utf8 } from './helpers.js';
 
 const M = '<mime xmlns="urn:xmpp:xmime:0">';
@@ -46,11 +46,25 @@ describe('review findings', () => {
     const v = big.subarray(2 ** 31 + 8, 2 ** 31 + 8 + mail.length);
     v.set(mail);
     expect(skipPlain(v, 0, v.length, new Uint8Array(256).fill(1, 0x26, 0x27), new WordView())).toBe(mail.indexOf(0x26));
+    expect(countByte(v, 0, v.length, 0x0a, new WordView())).toBe(mail.filter((c) => c === 0x0a).length);
     const xml = toXml(v);
     expect(hex(toMime(xml))).toBe(hex(mail));
     const x = utf8(xml), w = big.subarray(2 ** 31 + 8, 2 ** 31 + 8 + x.length);
     w.set(x);
     expect(hex(toMime(w))).toBe(hex(mail));
+  });
+
+  it('line counting by words agrees with a byte loop at every alignment', () => {
+    const words = new WordView();
+    const base = Uint8Array.from({ length: 300 }, (_, i) => [0x0a, 0x0a, 0x41, 0x8a, 0x0b, 0x00, 0xff][(i * 7 + (i >> 3)) % 7]);
+    for (let off = 0; off < 8; off++)
+      for (let s = 0; s < 9; s++)
+        for (const e of [s, s + 1, s + 5, 150, 300 - off]) {
+          const d = base.subarray(off);
+          let n = 0;
+          for (let i = s; i < Math.min(e, d.length); i++) if (d[i] === 0x0a) n++;
+          expect(countByte(d, s, Math.min(e, d.length), 0x0a, words)).toBe(n);
+        }
   });
 
   it('4: a resizable buffer that grew is not scanned with a stale view', () => {
