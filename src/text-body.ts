@@ -7,7 +7,7 @@
  */
 import { ASCII_LABELS, charsetEncoder, charsetName, decodeCharset } from './charset.js';
 import { Eol, bytesEqual } from './events.js';
-import { type B64Params, type QpParams, b64Decode, b64Encode, qpCandidates, qpDecodeLearn, qpEncode } from './transfer.js';
+import { type B64Params, type QpParams, b64Decode, b64Encode, qpCandidates, qpDecodeLearn, qpEncode, qpFits } from './transfer.js';
 import { Output } from './output.js';
 import { utf8Seq } from './xml-writer.js';
 
@@ -149,7 +149,7 @@ export function readText(w: Uint8Array, charset: string | null, cte: string | nu
   if (transfer === 'quoted-printable') {
     let fit: QpParams | null = null;
     for (const qp of qps) {
-      if (bytesEqual(qpEncode(d, qp, crlf, scratch), w)) {
+      if (qpFits(d, qp, crlf, w, scratch)) {
         fit = qp;
         break;
       }

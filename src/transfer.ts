@@ -197,7 +197,7 @@ export function* qpCandidates(w: Uint8Array, crlf: boolean, learned: QpLearned):
  * general layout loop of {@link qpEncode} gives for these parameters (a test
  * compares them).
  */
-function qpGreedy(d: Uint8Array, p: QpParams, crlf: boolean, o: Output, enc: Uint8Array, start: Uint8Array, hex: string): void {
+function qpGreedy(d: Uint8Array, p: QpParams, crlf: boolean, o: Output, enc: Uint8Array, start: Uint8Array, hex: string, expect: Uint8Array | null): boolean {
   const el = crlf ? 2 : 1;
   const H = hex === '0123456789abcdef' ? HEX_LOWER : HEX_UPPER;
   const line = p.line, fill = p.fill, rawTrailing = p.rawTrailing;
@@ -243,15 +243,23 @@ function qpGreedy(d: Uint8Array, p: QpParams, crlf: boolean, o: Output, enc: Uin
       col += w;
       k++;
     }
-    if (e === d.length) {
-      o.n = n;
-      break;
-    }
-    if (crlf) buf[n++] = 0x0d;
-    buf[n++] = 0x0a;
+    if (crlf && e < d.length) buf[n++] = 0x0d;
+    if (e < d.length) buf[n++] = 0x0a;
+    const from = o.n;
     o.n = n;
+    if (expect !== null && diverged(o, expect, from)) return false;
+    if (e === d.length) break;
     i = e + el;
   }
+  return true;
+}
+
+/** The bytes written since `from` differ from `expect` at the same offsets (or run past its end). */
+function diverged(o: Output, expect: Uint8Array, from: number): boolean {
+  const n = o.n, buf = o.buf;
+  if (n > expect.length) return true;
+  for (let k = from; k < n; k++) if (buf[k] !== expect[k]) return true;
+  return false;
 }
 
 /**
@@ -287,10 +295,25 @@ let escScratch = new Uint8Array(256);
  * write), else into a new buffer.
  */
 export function qpEncode(d: Uint8Array, p: QpParams, crlf: boolean, out?: Output, /** @internal test hook */ general = false): Uint8Array {
+  const o = out ?? new Output(null, Math.max(16, d.length + (d.length >> 1)));
+  qpLayout(d, p, crlf, o, general, null);
+  return o.buf.subarray(0, o.n);
+}
+
+/**
+ * Whether quoted-printable of `d` with the parameters `p` is exactly `w`.
+ * Compared line by line as it is written (into `out`), so a parameter set
+ * that does not fit stops at its first differing line.
+ */
+export function qpFits(d: Uint8Array, p: QpParams, crlf: boolean, w: Uint8Array, out: Output): boolean {
+  return qpLayout(d, p, crlf, out, false, w) && out.n === w.length;
+}
+
+/** Writes quoted-printable of `d` into `o`; with `expect`, stops (false) once the output differs from it. */
+function qpLayout(d: Uint8Array, p: QpParams, crlf: boolean, o: Output, general: boolean, expect: Uint8Array | null): boolean {
   const hex = p.lower ? '0123456789abcdef' : '0123456789ABCDEF';
   const enc = p.always === '' ? QP_ENC : table(p.always, QP_ENC);
   const start = p.start === '' ? NO_START : table(p.start, NO_START);
-  const o = out ?? new Output(null, Math.max(16, d.length + (d.length >> 1)));
   o.n = 0;
   const el = crlf ? 2 : 1;
   const eol = crlf ? CRLF : LF_ONLY;
@@ -302,10 +325,7 @@ export function qpEncode(d: Uint8Array, p: QpParams, crlf: boolean, out?: Output
     let at = 0;
     for (const b of p.breaks) abs.push((at += b));
   }
-  if (abs === null && !p.word && !general) {
-    qpGreedy(d, p, crlf, o, enc, start, hex);
-    return o.buf.subarray(0, o.n);
-  }
+  if (abs === null && !p.word && !general) return qpGreedy(d, p, crlf, o, enc, start, hex, expect);
   /** Writes bytes [a, b) of the line at `i`, escaped as decided. */
   const emit = (i: number, a: number, b: number): void => {
     o.ensure(3 * (b - a));
@@ -325,7 +345,7 @@ export function qpEncode(d: Uint8Array, p: QpParams, crlf: boolean, out?: Output
   };
   for (let i = 0; i <= d.length; ) {
     const e = lineEnd(d, i, crlf);
-    const len = e - i;
+    const len = e - i, lineAt = o.n;
     if (esc.length < len) esc = escScratch = new Uint8Array(2 * len);
     // Decide each byte's escape, then lay the line out.
     for (let k = 0; k < len; k++) {
@@ -352,8 +372,9 @@ export function qpEncode(d: Uint8Array, p: QpParams, crlf: boolean, out?: Output
         if (k < len && col++ === 0 && start[d[i + k]]) esc[k] = 1;
       }
       emit(i, from, len);
+      if (e < d.length) o.bytes(eol);
+      if (expect !== null && diverged(o, expect, lineAt)) return false;
       if (e === d.length) break;
-      o.bytes(eol);
       i = e + el;
       continue;
     }
@@ -380,13 +401,14 @@ export function qpEncode(d: Uint8Array, p: QpParams, crlf: boolean, out?: Output
       col += w;
     }
     emit(i, from, len);
+    if (e < d.length) o.bytes(eol);
+    if (expect !== null && diverged(o, expect, lineAt)) return false;
     if (e === d.length) break;
-    o.bytes(eol);
     i = e + el;
   }
   // Every listed break must have found its place (only a decoder can be handed a bad list).
   if (abs !== null && bi < abs.length) throw new RangeError('a soft break offset is not inside a line');
-  return o.buf.subarray(0, o.n);
+  return true;
 }
 
 /** The base64 alphabet, and each byte's value in it (-1 outside). */
