@@ -68,6 +68,10 @@ function isWs(c: number): boolean {
   return c === SP || c === LF || c === TAB || c === CR;
 }
 
+/** ASCII name characters: 2 NameStartChar, 1 NameChar only, 0 neither. */
+const NAME_ASCII = new Uint8Array(128);
+for (let c = 0; c < 128; c++) NAME_ASCII[c] = isNameStart(c) ? 2 : isNameChar(c) ? 1 : 0;
+
 /** XML 1.0 (5th edition) NameStartChar, by code point. */
 function isNameStart(cp: number): boolean {
   if (cp < 0x80) return (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x41 && cp <= 0x5a) || cp === 0x5f || cp === 0x3a;
@@ -382,7 +386,14 @@ export class XmlTokenizer {
     const d = this.d, s = i;
     while (i < e) {
       const c = d[i];
-      const len = c < 0x80 ? 1 : this.checkUtf8(i, e);
+      if (c < 0x80) {
+        // ASCII by table: 2 may start a name, 1 only continue one.
+        const t = NAME_ASCII[c];
+        if (t === 0 || (t === 1 && i === s)) break;
+        i++;
+        continue;
+      }
+      const len = this.checkUtf8(i, e);
       const cp = len === 1 ? c : codePoint(d, i, len);
       if (!(i === s ? isNameStart(cp) : isNameChar(cp))) break;
       i += len;
