@@ -129,13 +129,27 @@ export function firstDiff(a: Uint8Array, b: Uint8Array): number {
   return a.length === b.length ? -1 : n;
 }
 
-/** Best of three timings of `f`, in ms (for linear-time checks by doubling). */
-export function bestOf3(f: () => void): number {
-  let best = Infinity;
-  for (let k = 0; k < 3; k++) {
-    const t = performance.now();
-    f();
-    best = Math.min(best, performance.now() - t);
+/**
+ * Time of `big` over time of `small` (best of 5 each, measured alternately so
+ * a burst of load elsewhere hits both). A ratio at or above `limit` is
+ * measured again, up to twice, and the lowest is returned: noise from other
+ * work on the machine passes, a real superlinear cost does not (it shows in
+ * every measurement).
+ */
+export function timeRatio(small: () => void, big: () => void, limit: number): number {
+  let ratio = Infinity;
+  for (let attempt = 0; attempt < 3 && ratio >= limit; attempt++) {
+    let ts = Infinity, tb = Infinity;
+    for (let k = 0; k < 5; k++) {
+      let t = performance.now();
+      small();
+      ts = Math.min(ts, performance.now() - t);
+      t = performance.now();
+      big();
+      tb = Math.min(tb, performance.now() - t);
+    }
+    ratio = Math.min(ratio, tb / ts);
   }
-  return best;
+  return ratio;
 }
+
