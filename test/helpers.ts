@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Decoder, Encoder } from '../src/index.js';
+import { concat } from '../src/output.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const SCHEMA = join(ROOT, 'spec', 'xmime.rng');
@@ -25,15 +26,7 @@ export function walk(dir: string): string[] {
   return out;
 }
 
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let n = 0;
-  for (const p of parts) {
-    out.set(p, n);
-    n += p.length;
-  }
-  return out;
-}
+export { concat };
 
 /** Splits `data` into chunks whose sizes come from `sizes` (cycled). */
 export function split(data: Uint8Array, sizes: number[]): Uint8Array[] {
