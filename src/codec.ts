@@ -4,7 +4,7 @@
  */
 import { MimeTokenizer, type EncodeLimits } from './mime-tokenizer.js';
 import { MimeWriter } from './mime-writer.js';
-import { Output } from './output.js';
+import { Output, Utf8Joiner } from './output.js';
 import { type ExternalHook, XmimeReader } from './xmime-reader.js';
 import type { Sink } from './events.js';
 import { type DecodeLimits, XmlTokenizer } from './xml-tokenizer.js';
@@ -198,14 +198,13 @@ const BIG = 1 << 20;
 export function toXml(mime: Uint8Array, options: EncodeOptions = {}): string {
   if (mime.length > BIG) {
     // Build the string piece by piece, so the whole output never sits in a buffer beside it.
-    const td = new TextDecoder();
-    let xml = '';
-    const out = new Output((c) => (xml += td.decode(c, { stream: true })), 1 << 20, false);
+    const join = new Utf8Joiner();
+    const out = new Output((c) => join.push(c), 1 << 20, false);
     const tok = encoderInto(out, options);
     tok.push(mime);
     tok.end();
     out.flush();
-    return xml + td.decode();
+    return join.s;
   }
   const out = borrow(Math.max(4096, mime.length + (mime.length >> 1)));
   try {

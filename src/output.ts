@@ -12,6 +12,38 @@ export function view(d: Uint8Array, s: number, e: number): Uint8Array {
   return new Uint8Array(d.buffer, d.byteOffset + s, e - s);
 }
 
+const td = new TextDecoder('utf-8', { ignoreBOM: true }); // a U+FEFF starting a chunk is content
+
+/**
+ * Joins chunks of valid UTF-8 into one string. Each chunk is decoded whole up
+ * to its last complete character, and the cut one (at most 3 bytes) waits for
+ * the next chunk: TextDecoder's streaming mode is much slower than one call
+ * per chunk.
+ */
+export class Utf8Joiner {
+  s = '';
+  private readonly held = new Uint8Array(4);
+  private heldN = 0;
+
+  push(c: Uint8Array): void {
+    let i = 0;
+    while (this.heldN > 0 && i < c.length) {
+      // Complete the held character (its lead byte gives its length).
+      this.held[this.heldN++] = c[i++];
+      const lead = this.held[0], len = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+      if (this.heldN === len) {
+        this.s += td.decode(this.held.subarray(0, len));
+        this.heldN = 0;
+      }
+    }
+    let end = c.length, k = end - 1;
+    while (k > i && end - k < 4 && (c[k] & 0xc0) === 0x80) k--;
+    if (k >= i && c[k] >= 0xc0 && end - k < (c[k] >= 0xf0 ? 4 : c[k] >= 0xe0 ? 3 : 2)) end = k;
+    if (end > i) this.s += td.decode(c.subarray(i, end));
+    for (; end < c.length; end++) this.held[this.heldN++] = c[end];
+  }
+}
+
 /** The parts, one after the other, in one new array. */
 export function concat(parts: Uint8Array[]): Uint8Array {
   let n = 0;

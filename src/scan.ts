@@ -33,14 +33,17 @@ function hasZero(x: number): number {
   return (x - 0x01010101) & ~x & 0x80808080;
 }
 
-/** Non-zero when a byte of `w` may need attention (< 0x20, >= 0x7F, <, >, &). */
-function flagged(w: number): number {
+/**
+ * Non-zero when a byte of `w` may need attention (< 0x20, >= 0x7F, <, >, &).
+ * One range test covers controls, DEL and 8-bit bytes: a byte below 0x20
+ * borrows in `w - 0x20202020`, 0x7F carries into bit 7 in `w + 0x01010101`
+ * (a lower byte's borrow or carry only happens where that byte is flagged
+ * itself). `|0x02` folds < onto >.
+ */
+export function flagged(w: number): number {
   return (
-    (w & 0x80808080) |
-    ((w - 0x20202020) & ~w & 0x80808080) |
-    hasZero(w ^ 0x7f7f7f7f) |
-    hasZero(w ^ 0x3c3c3c3c) |
-    hasZero(w ^ 0x3e3e3e3e) |
+    ((w | (w - 0x20202020) | (w + 0x01010101)) & 0x80808080) |
+    hasZero((w | 0x02020202) ^ 0x3e3e3e3e) |
     hasZero(w ^ 0x26262626)
   );
 }
@@ -90,16 +93,59 @@ export function countByte(d: Uint8Array, i: number, e: number, b: number, words:
   const small = off + e < 0x80000000;
   const we = small ? (off + e) >> 2 : Math.floor((off + e) / 4);
   let k = small ? (off + i) >> 2 : (off + i) / 4;
+  // Each lane of `acc` counts the matches in its byte position; it is folded before a lane can pass 255.
+  let acc = 0, fold = k + 254;
   for (; k < we; k++) {
     const x = w[k] ^ pat;
-    // High bit of each byte set exactly where that byte of x is zero.
-    let z = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f);
-    while (z !== 0) {
-      count++;
-      z &= z - 1;
+    // 1 in each lane of x that is zero.
+    acc += ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f) >>> 7;
+    if (k === fold) {
+      count += (acc & 0xff) + ((acc >>> 8) & 0xff) + ((acc >>> 16) & 0xff) + (acc >>> 24);
+      acc = 0;
+      fold = k + 255;
     }
   }
+  count += (acc & 0xff) + ((acc >>> 8) & 0xff) + ((acc >>> 16) & 0xff) + (acc >>> 24);
   i = small ? (k << 2) - off : k * 4 - off;
   for (; i < e; i++) if (d[i] === b) count++;
   return count;
+}
+
+/** Word lanes are in memory order only on a little-endian machine; elsewhere {@link indexAll} goes byte by byte. */
+const LITTLE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * Writes the offsets (from `i`) of the bytes equal to `b` (below 0x80) in
+ * d[i, e) into `at`, as far as it has room, and returns how many there are:
+ * a count above `at.length` asks for a bigger array and another call.
+ * Four bytes at a time where aligned, like {@link countByte}.
+ */
+export function indexAll(d: Uint8Array, i: number, e: number, b: number, words: WordView, at: Int32Array): number {
+  const s = i, cap = at.length, off = d.byteOffset;
+  let n = 0;
+  if (LITTLE) {
+    while (i < e && (off + i) % 4 !== 0) {
+      if (d[i] === b && n++ < cap) at[n - 1] = i - s;
+      i++;
+    }
+    if (i < e) {
+      const w = words.of(d);
+      const pat = b * 0x01010101;
+      const small = off + e < 0x80000000;
+      const we = small ? (off + e) >> 2 : Math.floor((off + e) / 4);
+      let k = small ? (off + i) >> 2 : (off + i) / 4;
+      const base = -off - s; // word k's first byte is at offset base + 4k
+      for (; k < we; k++) {
+        const x = w[k] ^ pat;
+        let z = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f); // 0x80 exactly in each matching lane
+        while (z !== 0) {
+          if (n++ < cap) at[n - 1] = base + 4 * k + ((31 - Math.clz32(z & -z)) >> 3);
+          z &= z - 1;
+        }
+      }
+      i = small ? (k << 2) - off : k * 4 - off;
+    }
+  }
+  for (; i < e; i++) if (d[i] === b && n++ < cap) at[n - 1] = i - s;
+  return n;
 }

@@ -6,6 +6,7 @@
  */
 import { type Attrs, DEFAULT_SEP, Eol, type ExternalRef, isView, Kind, MAX_BOUNDARY, NS, TAG, defaultBefore, isLeaf, newAttrs, type Sink } from './events.js';
 import { Output, view } from './output.js';
+import { indexAll, WordView } from './scan.js';
 import { charsetEncoder, charsetName } from './charset.js';
 import { type TextForm, writeEncoded, writeText } from './text-body.js';
 import { B64_LINE, MAX_BREAKS, QP_LINE } from './transfer.js';
@@ -148,6 +149,7 @@ export class XmimeReader implements XmlHandler {
 
   private lfs = this.s.lfs;
   private lfN = 0;
+  private readonly words = new WordView();
 
   /** The content of an open `<text>`, its form and where it started. */
   private textBuf = this.s.textBuf;
@@ -564,14 +566,10 @@ export class XmimeReader implements XmlHandler {
 
   /** Positions of the LFs in `seg` (in `lfs`, count in `lfN`). */
   private lineFeeds(seg: Uint8Array): Int32Array {
-    let n = 0;
-    for (let i = seg.indexOf(LF); i >= 0; i = seg.indexOf(LF, i + 1)) {
-      if (n === this.lfs.length) {
-        const next = new Int32Array(n * 2);
-        next.set(this.lfs);
-        this.lfs = next;
-      }
-      this.lfs[n++] = i;
+    let n = indexAll(seg, 0, seg.length, LF, this.words, this.lfs);
+    if (n > this.lfs.length) {
+      this.lfs = new Int32Array(Math.max(n, 2 * this.lfs.length));
+      n = indexAll(seg, 0, seg.length, LF, this.words, this.lfs);
     }
     this.lfN = n;
     return this.lfs;

@@ -9,7 +9,7 @@
  */
 import { type Attrs, DEFAULT_SEP, EOL_NAMES, Eol, Kind, NS, TAG, bytesEqual, defaultBefore, isLeaf, type Sink } from './events.js';
 import type { Output } from './output.js';
-import { skipPlain, WordView } from './scan.js';
+import { flagged, skipPlain, WordView } from './scan.js';
 import type { TextForm } from './text-body.js';
 import type { HeaderView, Mailbox } from './header-views.js';
 import { B64_LINE, QP_LINE } from './transfer.js';
@@ -255,6 +255,7 @@ export class XmlWriter implements Sink {
     const crlf = this.eol === Eol.CrLf;
     const CLASS = crlf ? CLASS_CRLF : CLASS_LF;
     while (i < e) {
+      const from = i;
       i = skipPlain(d, i, e, CLASS, this.words);
       if (i >= e) break;
       const c = d[i];
@@ -271,7 +272,8 @@ export class XmlWriter implements Sink {
           }
         }
         this.crs[this.crN++] = i;
-        i += 2;
+        // After a long plain line (base64 above all) more are likely: cross them in one loop.
+        i = i - from >= 64 ? this.skipCrlf(d, i + 2, e) : i + 2;
         continue;
       }
       const cls = CLASS[c];
@@ -316,6 +318,48 @@ export class XmlWriter implements Sink {
     }
     this.flushRun(d, run, e);
     this.trackBrackets(d, s, e);
+  }
+
+  /**
+   * {@link skipPlain} for a CRLF document that also passes each CRLF, noting
+   * its CR in `crs`: a body of lines (base64 above all) is crossed in one
+   * word loop instead of one call per line. Stops at any other byte needing
+   * care, at a CR whose LF is not in [i, e), and when `crs` is full.
+   */
+  private skipCrlf(d: Uint8Array, i: number, e: number): number {
+    const crs = this.crs, cap = crs.length, off = d.byteOffset;
+    let m = this.crN;
+    let w: Uint32Array | null = null;
+    const small = off + e < 0x80000000; // shifts are exact below 2^31
+    const we = small ? (off + e) >> 2 : Math.floor((off + e) / 4);
+    // Bytes before `lim` are decided one at a time; words start at a word boundary.
+    let lim = Math.min(e, i + 16); // short runs (the usual case between markup) never pay for the word setup
+    for (;;) {
+      while (i < lim) {
+        const c = d[i];
+        if (CLASS_CRLF[c] === 0) i++;
+        else if (c === CR && i + 1 < e && d[i + 1] === LF && m < cap) {
+          crs[m++] = i;
+          i += 2;
+        } else {
+          this.crN = m;
+          return i;
+        }
+      }
+      if (i >= e) break;
+      const r = (off + i) % 4;
+      if (r !== 0) {
+        lim = Math.min(e, i + 4 - r);
+        continue;
+      }
+      if (w === null) w = this.words.of(d);
+      let k = small ? (off + i) >> 2 : (off + i) / 4;
+      while (k < we && flagged(w[k]) === 0) k++;
+      i = small ? (k << 2) - off : k * 4 - off;
+      lim = k < we ? i + 4 : e; // the flagged word, or the tail
+    }
+    this.crN = m;
+    return i;
   }
 
   /**

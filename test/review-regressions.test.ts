@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Decoder, toMime, toXml, XmimeError } from '../src/index.js';
-import { countByte, skipPlain, WordView } from '../src/scan.js';
+import { countByte, flagged, indexAll, skipPlain, WordView } from '../src/scan.js';
 import { concat, decodeChunks, encodeChunks, split, text, timeRatio, utf8 } from './helpers.js';
 
 const M = '<mime xmlns="urn:xmpp:xmime:0">';
@@ -64,6 +64,48 @@ describe('review findings', () => {
           let n = 0;
           for (let i = s; i < Math.min(e, d.length); i++) if (d[i] === 0x0a) n++;
           expect(countByte(d, s, Math.min(e, d.length), 0x0a, words)).toBe(n);
+        }
+  });
+
+  it('the word test flags every byte that needs attention, beside any other bytes', () => {
+    const attention = (c: number) => c < 0x20 || c >= 0x7f || c === 0x3c || c === 0x3e || c === 0x26;
+    const others = [0x00, 0x0a, 0x1f, 0x20, 0x26, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f, 0x41, 0x7e, 0x7f, 0x80, 0xff];
+    let missed = 0, clean = 0;
+    for (let c = 0; c < 256; c++)
+      for (let lane = 0; lane < 4; lane++)
+        for (const a of others)
+          for (const b of others)
+            for (const x of others) {
+              const lanes = [a, b, x];
+              lanes.splice(lane, 0, c);
+              const w = (lanes[0] | (lanes[1] << 8) | (lanes[2] << 16) | (lanes[3] << 24)) >>> 0;
+              const need = lanes.some(attention);
+              if (need && flagged(w) === 0) missed++;
+              if (!need && flagged(w) === 0) clean++;
+            }
+    expect(missed).toBe(0);
+    expect(clean).toBeGreaterThan(0); // plain words do pass
+  });
+
+  it('counting and indexing a byte by words agree with a byte loop, also on long runs of it', () => {
+    const words = new WordView();
+    let seed = 7;
+    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24;
+    const mixed = Uint8Array.from({ length: 5000 }, () => [0x0a, 0x41, 0x8a, 0x0b, 0xff][rnd() % 5]);
+    for (const base of [new Uint8Array(5000).fill(0x0a), mixed])
+      for (let off = 0; off < 4; off++)
+        for (const [s, e] of [[0, 4999], [1, 3000], [3, 1027], [2, 2]]) {
+          const d = base.subarray(off);
+          const want: number[] = [];
+          for (let i = s; i < Math.min(e, d.length); i++) if (d[i] === 0x0a) want.push(i - s);
+          expect(countByte(d, s, Math.min(e, d.length), 0x0a, words)).toBe(want.length);
+          const at = new Int32Array(want.length);
+          expect(indexAll(d, s, Math.min(e, d.length), 0x0a, words, at)).toBe(want.length);
+          expect([...at]).toEqual(want);
+          // Too small an array: filled as far as it goes, and the full count asks for more.
+          const few = new Int32Array(want.length >> 1);
+          expect(indexAll(d, s, Math.min(e, d.length), 0x0a, words, few)).toBe(want.length);
+          expect([...few]).toEqual(want.slice(0, few.length));
         }
   });
 

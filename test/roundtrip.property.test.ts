@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Decoder, toMime, toXml } from '../src/index.js';
 import { anyBytes, mimeish } from './arbitraries.js';
+import { Utf8Joiner } from '../src/output.js';
 import { concat, decodeChunks, encodeChunks, firstDiff, split, text, utf8 } from './helpers.js';
 
 const RUNS = Number(process.env.XMIME_FC_RUNS ?? 300);
@@ -85,6 +86,31 @@ describe('one-shot paths for inputs over 1 MiB', () => {
       expect(text(encodeChunks(split(b, [65536]))) === xml).toBe(true);
       expect(firstDiff(toMime(xml), b)).toBe(-1);
       expect(firstDiff(toMime(utf8(xml)), b)).toBe(-1);
+    }
+  });
+});
+
+describe('toXml of inputs over 1 MiB (its output is joined chunk by chunk)', () => {
+  it('joins valid UTF-8 exactly, whatever character a chunk boundary cuts', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), (s, cuts) => {
+        const j = new Utf8Joiner();
+        for (const part of split(utf8(s), cuts.map((c) => 1 + (c % 7)))) j.push(part);
+        expect(j.s).toBe(s);
+      }),
+      { numRuns: RUNS * 4 },
+    );
+  });
+
+  it('is exact for 2-, 3- and 4-byte characters at every shift', () => {
+    for (const ch of ['\u00e9', '\u20ac', '\u{1f600}']) {
+      const n = Math.ceil((1.5 * (1 << 20)) / utf8(ch).length);
+      for (const shift of [0, 1, 2, 3]) {
+        const b = utf8('Comment: big\r\n\r\n' + 'a'.repeat(shift) + ch.repeat(n));
+        const xml = toXml(b);
+        expect(xml === text(encodeChunks(split(b, [65536])))).toBe(true);
+        expect(firstDiff(toMime(xml), b)).toBe(-1);
+      }
     }
   });
 });
