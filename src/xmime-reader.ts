@@ -409,7 +409,7 @@ export class XmimeReader implements XmlHandler {
 
   /** Collects the content of `<text>`; it is encoded at its end tag. */
   private textContent(d: Uint8Array, s: number, e: number): void {
-    if (this.textBuf.n + e - s > this.maxText) this.tok.fail('limit-text', `<text> holds more than ${this.maxText} bytes`, this.tok.offsetOf(d, s));
+    if (this.textBuf.n + e - s > this.maxText) this.tok.fail('limit-text', `<text> holds more than ${this.maxText} bytes`, this.tok.offsetOf(d, s + this.maxText - this.textBuf.n));
     this.textBuf.bytes(d, s, e);
   }
 
@@ -467,7 +467,7 @@ export class XmimeReader implements XmlHandler {
     if (top.kind === Kind.Text) return this.textContent(d, s, e);
     if (top.kind === Kind.Header && this.hmode !== HeaderMode.Value) return this.headerText(d, s, e);
     if (isView(top.kind) && top.kind !== Kind.Mailbox && top.kind !== Kind.Group && top.kind !== Kind.Media) {
-      if (this.viewText.n + e - s > this.maxText) this.tok.fail('limit-text', `<${TAG[top.kind]}> holds more than ${this.maxText} bytes`, this.tok.offsetOf(d, s));
+      if (this.viewText.n + e - s > this.maxText) this.tok.fail('limit-text', `<${TAG[top.kind]}> holds more than ${this.maxText} bytes`, this.tok.offsetOf(d, s + this.maxText - this.viewText.n));
       return this.viewText.bytes(d, s, e);
     }
     if (!isLeaf(top.kind)) {

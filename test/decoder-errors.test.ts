@@ -108,6 +108,28 @@ describe('decoder errors carry a code and a position', () => {
     }
   });
 
+  it('text over maxTextBytes fails at the first byte past the limit, whole and in any chunks', () => {
+    const head = '<headers><header name="Content-Type"><media value="text/plain"/></header></headers>';
+    for (const [content, at] of [
+      ['x'.repeat(10) + '&amp;' + 'y'.repeat(40), 10 + 5 + 19], // byte 31 is the 20th y
+      ['x'.repeat(29) + '&lt;&lt;' + 'y'.repeat(9), 29 + 4], // byte 31 is the second '<': its reference
+    ] as const) {
+      const xml = utf8(M(`${head}<text>${content}</text>`));
+      const want = text(xml).indexOf('<text>') + 6 + at;
+      const codes = new Set<string>();
+      for (const n of [xml.length, 1, 2, 3, 5, 7, 16]) {
+        const dec = new Decoder(() => {}, { maxTextBytes: 30 });
+        try {
+          for (const c of split(xml, [n])) dec.push(c);
+          dec.end();
+        } catch (e) {
+          codes.add(`${(e as XmimeError).code} @${(e as XmimeError).offset}`);
+        }
+      }
+      expect([...codes]).toEqual([`limit-text @${want}`]);
+    }
+  });
+
   // A whole tag is read in one pass; a tag cut by a chunk boundary is scanned for its '>' first.
   // Either way the first error must be the same one, at the same offset.
   const errorAt = (chunks: Uint8Array[]): string => {
