@@ -233,7 +233,7 @@ class Composer {
     if (kind === null || kind === 'text') return renderText(name, h.text.replace(/\r?\n[ \t]*/g, ' '), CRLF);
     // A structured field given as text is the author's exact wording (ASCII, or UTF-8 per RFC 6532); a line
     // break must be a fold, or the text would start a field (or the body) of its own.
-    if (/\n(?![ \t])/.test(h.text)) this.fail(h, 'xmime-author', `a line break in the ${name} value is not followed by a space or tab (a fold)`);
+    if (/\r(?!\n)|\n(?![ \t])/.test(h.text)) this.fail(h, 'xmime-author', `a line break in the ${name} value is not a fold (CRLF or LF, then a space or tab)`);
     return te.encode(h.text.replace(/\r?\n/g, CRLF));
   }
 

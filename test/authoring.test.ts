@@ -478,6 +478,14 @@ describe('compose: review regressions', () => {
     expect(code('<header name="To">a@b.c\nBcc: evil@x.y</header>', '<text>x</text>')).toBe('xmime-author');
     expect(code('<header name="From">a@b.c\n\nINJECTED</header>', '<text>x</text>')).toBe('xmime-author');
     expect(out('<header name="To">a@b.c,\n d@e.f</header>', '<text>x</text>')).toContain('To: a@b.c,\r\n d@e.f\r\n');
+    // A CR (written &#13;) is a line break too: a bare one in a structured value is refused (found by the fuzzer),
+    // in an unstructured one it is encoded; CRLF then a space or tab is a fold.
+    expect(code('<header name="To">a@b.c&#13;"x@y.z"</header>', '<text>x</text>')).toBe('xmime-author');
+    expect(code('<header name="Message-ID">&lt;a@b&gt;&#13;</header>', '<text>x</text>')).toBe('xmime-author');
+    expect(out('<header name="To">a@b.c,&#13;\n d@e.f</header>', '<text>x</text>')).toContain('To: a@b.c,\r\n d@e.f\r\n');
+    const m = out('<header name="Subject">a&#13;b</header>', '<text>x</text>');
+    expect(m).toContain('Subject: =?UTF-8?B?YQ1i?=\r\n');
+    expect(/[^\r]\n|\r(?!\n)/.test(m)).toBe(false);
   });
 
   it('no header line over 998 characters: long parameters are split, unsplittable tokens refused', () => {

@@ -41,6 +41,23 @@ describe('(b) results do not depend on chunking', () => {
       { numRuns: RUNS * 2 },
     );
   });
+  // Bodies of long plain lines take the writer's line loop (after a plain line of 64+ bytes);
+  // anything may follow: a lone CR or LF, markup, 8-bit bytes, a CR at the end of a chunk.
+  it('MIME → XML for bodies of long lines mixed with bytes that need care', () => {
+    const longLine = fc.stringMatching(/^[A-Za-z0-9+/=]{64,100}$/).map((l) => l + '\r\n');
+    const odd = fc.constantFrom('\r', '\n', '\r\r\n', '<', '&', ']]>', '\u00e9', '\x00', 'ab\r\n', '');
+    const body = fc.array(fc.oneof({ weight: 4, arbitrary: longLine }, { weight: 1, arbitrary: odd }), { maxLength: 12 });
+    fc.assert(
+      fc.property(body, chunking, fc.boolean(), (parts, sizes, raw8) => {
+        const b = utf8('Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n' + parts.join(''));
+        if (raw8) b[b.length >> 1] |= 0x80; // an invalid UTF-8 byte somewhere
+        const xml = toXml(b);
+        expect(text(encodeChunks(split(b, sizes)))).toBe(xml);
+        expect(firstDiff(toMime(xml), b)).toBe(-1);
+      }),
+      { numRuns: RUNS * 2 },
+    );
+  });
   it('XML → MIME, as bytes and as strings', () => {
     fc.assert(
       fc.property(anyBytes, chunking, (b, sizes) => {
