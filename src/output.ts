@@ -14,6 +14,11 @@ export function view(d: Uint8Array, s: number, e: number): Uint8Array {
 
 const td = new TextDecoder('utf-8', { ignoreBOM: true }); // a U+FEFF starting a chunk is content
 
+/** Length of the UTF-8 sequence that lead byte `c` starts. */
+function seqLen(c: number): number {
+  return c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+}
+
 /**
  * Joins chunks of valid UTF-8 into one string. Each chunk is decoded whole up
  * to its last complete character, and the cut one (at most 3 bytes) waits for
@@ -30,15 +35,14 @@ export class Utf8Joiner {
     while (this.heldN > 0 && i < c.length) {
       // Complete the held character (its lead byte gives its length).
       this.held[this.heldN++] = c[i++];
-      const lead = this.held[0], len = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
-      if (this.heldN === len) {
-        this.s += td.decode(this.held.subarray(0, len));
+      if (this.heldN === seqLen(this.held[0])) {
+        this.s += td.decode(this.held.subarray(0, this.heldN));
         this.heldN = 0;
       }
     }
     let end = c.length, k = end - 1;
     while (k > i && end - k < 4 && (c[k] & 0xc0) === 0x80) k--;
-    if (k >= i && c[k] >= 0xc0 && end - k < (c[k] >= 0xf0 ? 4 : c[k] >= 0xe0 ? 3 : 2)) end = k;
+    if (k >= i && c[k] >= 0xc0 && end - k < seqLen(c[k])) end = k;
     if (end > i) this.s += td.decode(c.subarray(i, end));
     for (; end < c.length; end++) this.held[this.heldN++] = c[end];
   }

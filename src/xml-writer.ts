@@ -327,13 +327,12 @@ export class XmlWriter implements Sink {
    * care, at a CR whose LF is not in [i, e), and when `crs` is full.
    */
   private skipCrlf(d: Uint8Array, i: number, e: number): number {
-    const crs = this.crs, cap = crs.length, off = d.byteOffset;
+    const crs = this.crs, cap = crs.length, off = d.byteOffset, w = this.words.of(d);
     let m = this.crN;
-    let w: Uint32Array | null = null;
     const small = off + e < 0x80000000; // shifts are exact below 2^31
     const we = small ? (off + e) >> 2 : Math.floor((off + e) / 4);
     // Bytes before `lim` are decided one at a time; words start at a word boundary.
-    let lim = Math.min(e, i + 16); // short runs (the usual case between markup) never pay for the word setup
+    let lim = i;
     for (;;) {
       while (i < lim) {
         const c = d[i];
@@ -352,7 +351,6 @@ export class XmlWriter implements Sink {
         lim = Math.min(e, i + 4 - r);
         continue;
       }
-      if (w === null) w = this.words.of(d);
       let k = small ? (off + i) >> 2 : (off + i) / 4;
       while (k < we && flagged(w[k]) === 0) k++;
       i = small ? (k << 2) - off : k * 4 - off;
