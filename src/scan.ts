@@ -150,3 +150,78 @@ export function indexAll(d: Uint8Array, i: number, e: number, b: number, words: 
   for (; i < e; i++) if (d[i] === b && n++ < cap) at[n - 1] = i - s;
   return n;
 }
+
+/** Most line feeds {@link skipLines} notes before the caller must hand on what it has: 256 KiB of indexes. */
+const MAX_LFS = 1 << 16;
+
+/**
+ * The line feeds {@link skipLines} met: their indexes in the scanned buffer,
+ * in order. A tokenizer notes them once so that its consumers (CR insertion,
+ * line counting) need not scan the same bytes again.
+ */
+export class LineFeeds {
+  at = new Int32Array(128);
+  n = 0;
+
+  /** Notes a LF at index `i`; false when the list is full and the caller must hand on what it holds first. */
+  push(i: number): boolean {
+    if (this.n === this.at.length) {
+      if (this.n >= MAX_LFS) return false;
+      const a = new Int32Array(2 * this.n);
+      a.set(this.at);
+      this.at = a;
+    }
+    this.at[this.n++] = i;
+    return true;
+  }
+}
+
+/**
+ * {@link skipPlain} for text whose line feeds the caller wants: `table` marks
+ * LF for attention, but a LF does not stop the scan; its index goes into
+ * `lf`. Returns at the first other byte whose `table` entry is not 0, at `e`,
+ * or at a LF when `lf` is full.
+ */
+export function skipLines(d: Uint8Array, i: number, e: number, table: Uint8Array, words: WordView, lf: LineFeeds): number {
+  // Bytes first (see skipPlain), then the unaligned head.
+  const first = Math.min(e, i + 16);
+  for (; i < first; i++) {
+    const c = d[i];
+    if (table[c] !== 0 && (c !== 0x0a || !lf.push(i))) return i;
+  }
+  const off = d.byteOffset;
+  for (; i < e && (off + i) % 4 !== 0; i++) {
+    const c = d[i];
+    if (table[c] !== 0 && (c !== 0x0a || !lf.push(i))) return i;
+  }
+  if (i >= e) return i;
+  const w = words.of(d);
+  const small = off + e < 0x80000000;
+  const we = small ? (off + e) >> 2 : Math.floor((off + e) / 4);
+  let k = small ? (off + i) >> 2 : (off + i) / 4;
+  for (;;) {
+    for (; k < we; k++) {
+      const x = w[k];
+      if (flagged(x) === 0) continue;
+      if (!LITTLE) break;
+      const y = x ^ 0x0a0a0a0a;
+      // 0x80 exactly in each LF lane (as in countByte); with those lanes made 'J' (0x4a) the word must be plain.
+      let z = ~(((y & 0x7f7f7f7f) + 0x7f7f7f7f) | y | 0x7f7f7f7f);
+      if (z === 0 || flagged(x | (z >>> 1)) !== 0) break;
+      do {
+        const at = 4 * k - off + ((31 - Math.clz32(z & -z)) >> 3);
+        if (!lf.push(at)) return at;
+        z &= z - 1;
+      } while (z !== 0);
+    }
+    i = small ? (k << 2) - off : k * 4 - off;
+    // A flagged word (or the tail): decide its bytes one by one.
+    const lim = Math.min(e, i + 4);
+    for (; i < lim; i++) {
+      const c = d[i];
+      if (table[c] !== 0 && (c !== 0x0a || !lf.push(i))) return i;
+    }
+    if (i >= e) return i;
+    k++;
+  }
+}

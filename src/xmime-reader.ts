@@ -528,13 +528,25 @@ export class XmimeReader implements XmlHandler {
     if (seg !== null && seg.indexOf(0xef) < 0) {
       if (!crlf) return this.sink.text(d, s, e);
       // Copy the run once, then spread it from the end, inserting a CR before each LF.
-      const lfs = this.lineFeeds(seg);
-      const m = this.lfN;
+      // LF indexes, from lfs[j0] to lfs[j1 - 1], relative to `from`: the tokenizer's (indexes into d) when
+      // it noted this piece's LFs while scanning it, else found here in seg.
+      const known = this.tok.lineFeeds(d);
+      let lfs: Int32Array, j0 = 0, j1: number, from = 0;
+      if (known !== null) {
+        lfs = known.at;
+        j0 = firstAtLeast(lfs, known.n, s);
+        j1 = firstAtLeast(lfs, known.n, e);
+        from = s;
+      } else {
+        lfs = this.lineFeeds(seg);
+        j1 = this.lfN;
+      }
+      const m = j1 - j0;
       const [buf, k] = this.space(len + m);
       buf.set(seg, k);
       let shift = m, stop = len;
-      for (let j = m - 1; j >= 0; j--) {
-        const p = lfs[j];
+      for (let j = j1 - 1; j >= j0; j--) {
+        const p = lfs[j] - from;
         if (shift > 0 && stop > p + 1) buf.copyWithin(k + p + 1 + shift, k + p + 1, k + stop);
         buf[k + p + shift] = LF;
         buf[k + p + shift - 1] = 0x0d;
@@ -564,7 +576,7 @@ export class XmimeReader implements XmlHandler {
     this.commit(k - k0);
   }
 
-  /** Positions of the LFs in `seg` (in `lfs`, count in `lfN`). */
+  /** Positions of the LFs in `seg` (in `lfs`, count in `lfN`), when the tokenizer did not note them. */
   private lineFeeds(seg: Uint8Array): Int32Array {
     let n = indexAll(seg, 0, seg.length, LF, this.words, this.lfs);
     if (n > this.lfs.length) {
@@ -624,4 +636,15 @@ export class XmimeReader implements XmlHandler {
     }
     if (s.buf.length <= SPARE_MAX && s.lfs.length <= SPARE_MAX && spares.length < 4) spares.push(s);
   }
+}
+
+/** The first j < n with a[j] >= x (a ascending), or n. */
+function firstAtLeast(a: Int32Array, n: number, x: number): number {
+  let lo = 0, hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

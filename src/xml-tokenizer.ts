@@ -11,7 +11,7 @@
  */
 import { type ErrorCode, XmimeError } from './errors.js';
 import { asciiString } from './intern.js';
-import { countByte, skipPlain, WordView } from './scan.js';
+import { countByte, LineFeeds, skipLines, WordView } from './scan.js';
 import { InputWindow } from './window.js';
 import { utf8Seq } from './xml-writer.js';
 
@@ -56,11 +56,11 @@ const LF_BYTES = new Uint8Array([LF]);
 /** Longest reference, '&' to ';' (leading zeros make any length legal XML). */
 const MAX_REF = 1024;
 
-/** Text bytes that need attention (1); 0 for printable ASCII except < & >, DEL, TAB and LF. */
+/** Text bytes that need attention (1); 0 for printable ASCII other than < & >, for DEL and for TAB. */
 const ATTN = new Uint8Array(256).fill(1);
 for (let c = 0x20; c < 0x80; c++) ATTN[c] = 0;
 ATTN[LT] = ATTN[AMP] = ATTN[GT] = 1;
-ATTN[TAB] = ATTN[LF] = 0;
+ATTN[TAB] = 0; // LF stays marked: skipLines notes it and goes on
 
 const enum St { Start, Prolog, Content, Cdata, Epilog }
 
@@ -157,6 +157,14 @@ export class XmlTokenizer {
   private counted = 0;
   private line = 1;
   private col = 0;
+  /** The last text run's span (absolute offsets) and its LF count, so counting lines need not scan it again. */
+  private runFrom = 0;
+  private runTo = 0;
+  private runLfs = 0;
+
+  /** The LFs of the text piece being handed on (see {@link lineFeeds}). */
+  private readonly lf = new LineFeeds();
+  private lfLive = false;
 
   private readonly scratch: number[] = [];
   private readonly refBytes = new Uint8Array(4);
@@ -221,7 +229,10 @@ export class XmlTokenizer {
     const d = this.d;
     let i = Math.max(0, this.counted - this.w.base);
     const e = to - this.w.base;
-    const lines = countByte(d, i, e, LF, this.words);
+    const a = this.runFrom - this.w.base, b = this.runTo - this.w.base;
+    const lines = a >= i && b <= e && a < b
+      ? countByte(d, i, a, LF, this.words) + this.runLfs + countByte(d, b, e, LF, this.words)
+      : countByte(d, i, e, LF, this.words);
     if (lines > 0) {
       this.line += lines;
       this.col = 0;
@@ -650,26 +661,51 @@ export class XmlTokenizer {
     return semi + 1;
   }
 
+  /**
+   * The line feeds of the text piece being handed to {@link XmlHandler.text}
+   * (indexes into `d`, the piece's buffer), when the tokenizer noted them
+   * while scanning it; null for any other text. Only valid during that call.
+   */
+  lineFeeds(d: Uint8Array): LineFeeds | null {
+    return this.lfLive && d === this.d ? this.lf : null;
+  }
+
+  /** Hands on d[s, e), whose LFs are in {@link lf}, and starts a new piece. */
+  private piece(d: Uint8Array, s: number, e: number): void {
+    this.runLfs += this.lf.n;
+    this.lfLive = true;
+    this.h.text(d, s, e);
+    this.lfLive = false;
+    this.lf.n = 0;
+  }
+
   /** Character data up to the next '<'. Returns false when it needs more input. */
   private textRun(): boolean {
-    const d = this.d, n = d.length, h = this.h;
+    const d = this.d, n = d.length, h = this.h, lf = this.lf;
     let i = this.p;
+    this.runFrom = this.runTo = this.w.base + i;
+    this.runLfs = lf.n = 0;
+    this.lfLive = false;
     if (this.crPending) {
       this.crPending = false;
-      if (d[i] === LF) i++;
+      if (d[i] === LF) {
+        i++;
+        this.runLfs++;
+      }
     }
     let run = i, lit = i, stalled = false;
     while (i < n) {
-      i = skipPlain(d, i, n, ATTN, this.words);
+      i = skipLines(d, i, n, ATTN, this.words, lf);
       if (i >= n) break;
       const c = d[i];
       if (c >= 0x20 && c < 0x80) {
         if (c === LT) break;
         if (c === AMP) {
-          if (i > run) h.text(d, run, i);
+          if (i > run) this.piece(d, run, i);
           const next = this.reference(i, n, null);
           if (next < 0) {
             this.p = i;
+            this.runTo = this.w.base + i;
             return false;
           }
           this.pieceAt = this.w.base + i;
@@ -679,23 +715,32 @@ export class XmlTokenizer {
         }
         // "]]>" is never split between chunks: trailing ']' wait for the next one (below).
         if (c === GT && i - 2 >= lit && d[i - 1] === RB && d[i - 2] === RB) {
-          if (i - 2 > run) h.text(d, run, i - 2); // earlier text first, so errors come in input order
+          if (i - 2 > run) this.piece(d, run, i - 2); // earlier text first, so errors come in input order
           this.fail('xml-syntax', "']]>' is not allowed in text", this.w.base + i - 2);
         }
         i++;
         continue;
       }
-      if (c === LF || c === TAB) {
+      if (c === LF) {
+        // skipLines stopped here because `lf` is full: hand on what it holds.
+        this.piece(d, run, i);
+        run = i;
+        continue;
+      }
+      if (c === TAB) {
         i++;
         continue;
       }
       if (c === CR) {
-        if (i > run) h.text(d, run, i);
+        if (i > run) this.piece(d, run, i);
         this.pieceAt = this.w.base + i;
         h.text(LF_BYTES, 0, 1);
         i++;
         if (i < n) {
-          if (d[i] === LF) i++;
+          if (d[i] === LF) {
+            i++;
+            this.runLfs++;
+          }
         } else this.crPending = true;
         run = i;
         continue;
@@ -709,7 +754,7 @@ export class XmlTokenizer {
         stalled = true; // a multi-byte character continues in the next chunk
         break;
       }
-      if (i > run) h.text(d, run, i); // earlier text first, so errors come in input order
+      if (i > run) this.piece(d, run, i); // earlier text first, so errors come in input order
       if (c < 0x20) this.fail('xml-char', `control character U+${c.toString(16).padStart(4, '0')}`, this.w.base + i);
       if (len <= 0) this.fail('xml-utf8', 'invalid UTF-8', this.w.base + i);
       this.fail('xml-char', 'U+FFFE and U+FFFF are not XML characters', this.w.base + i);
@@ -719,8 +764,9 @@ export class XmlTokenizer {
       while (i > run && i > n - 2 && d[i - 1] === RB) i--;
       stalled = stalled || i < n;
     }
-    if (i > run) h.text(d, run, i);
+    if (i > run) this.piece(d, run, i);
     this.p = i;
+    this.runTo = this.w.base + i;
     return !stalled && i < n;
   }
 

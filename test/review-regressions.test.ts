@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Decoder, toMime, toXml, XmimeError } from '../src/index.js';
-import { countByte, flagged, indexAll, skipPlain, WordView } from '../src/scan.js';
-import { concat, decodeChunks, encodeChunks, split, text, timeRatio, utf8 } from './helpers.js';
+import { countByte, flagged, indexAll, LineFeeds, skipLines, skipPlain, WordView } from '../src/scan.js';
+import { concat, decodeChunks, encodeChunks, randomSizes, split, text, timeRatio, utf8 } from './helpers.js';
 
 const M = '<mime xmlns="urn:xmpp:xmime:0">';
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -188,5 +188,90 @@ describe('review findings', () => {
     for (const c of split(utf8(doc), [1])) dec.push(c);
     dec.end();
     expect(concat(parts).length).toBe(0);
+  });
+});
+
+describe('line feeds noted while scanning text (skipLines)', () => {
+  // The XML tokenizer's table: controls other than TAB, DEL, 8-bit bytes, < > & need attention (a LF is noted).
+  const table = new Uint8Array(256).map((_, c) => (c < 0x20 && c !== 0x09) || c >= 0x7f || c === 0x3c || c === 0x3e || c === 0x26 ? 1 : 0);
+
+  it('stops where a byte loop stops and notes the same line feeds, at every alignment', () => {
+    const words = new WordView();
+    let seed = 11;
+    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24;
+    // Mostly plain with LFs, sometimes a byte that stops the scan, some LFs next to each other.
+    const pick = () => { const r = rnd(); return r < 200 ? 0x41 + (r % 26) : r < 240 ? 0x0a : [0x3c, 0x26, 0x0d, 0x8a, 0x09, 0x3e, 0x7f, 0x00][r % 8]; };
+    for (let trial = 0; trial < 300; trial++) {
+      const base = Uint8Array.from({ length: 1 + (rnd() << 2) }, pick);
+      for (let off = 0; off < 4; off++) {
+        const d = base.subarray(Math.min(off, base.length));
+        let i = rnd() % (d.length + 1);
+        const lf = new LineFeeds();
+        const got: number[] = [], want: number[] = [];
+        // Scan the whole buffer stop by stop, as a tokenizer does.
+        while (i < d.length) {
+          let j = i;
+          while (j < d.length && (d[j] === 0x0a || table[d[j]] === 0)) if (d[j++] === 0x0a) want.push(j - 1);
+          lf.n = 0;
+          const stop = skipLines(d, i, d.length, table, words, lf);
+          expect(stop).toBe(j);
+          got.push(...lf.at.subarray(0, lf.n));
+          i = stop + 1;
+        }
+        expect(got).toEqual(want);
+      }
+    }
+  });
+
+  it('hands back a full list at a line feed, and goes on from there', () => {
+    const words = new WordView();
+    const d = utf8('ab\n'.repeat(100_000) + '<');
+    const lf = new LineFeeds();
+    const all: number[] = [];
+    let i = 0, stops = 0;
+    for (;;) {
+      lf.n = 0;
+      i = skipLines(d, i, d.length, table, words, lf);
+      all.push(...lf.at.subarray(0, lf.n));
+      if (d[i] !== 0x0a) break;
+      expect(lf.n).toBe(lf.at.length); // stopped at a LF only because the list was full
+      stops++;
+    }
+    expect(d[i]).toBe(0x3c);
+    expect(stops).toBe(1); // the list grows to 65,536 and no further
+    expect(all.length).toBe(100_000);
+    expect(all.every((p, k) => p === 3 * k + 2)).toBe(true);
+  });
+
+  const lines = (n: number) => Array.from({ length: n }, (_, k) => `${k.toString(36).padStart(8, 'Q')}${'QUJD'.repeat(17)}\r\n`).join('');
+
+  it('long bodies of many lines decode exactly, whole and in any chunks', () => {
+    for (const n of [1, 63, 70_000]) {
+      const mime = utf8('Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n' + lines(n) + 'tail');
+      const xml = utf8(toXml(mime, { readable: false }));
+      expect(hex(toMime(xml))).toBe(hex(mime));
+      expect(hex(toMime(text(xml)))).toBe(hex(mime));
+      for (const sizes of [[65_536], [1000, 77, 3], randomSizes(n, 64, 40_000)])
+        expect(hex(decodeChunks(split(xml, sizes)))).toBe(hex(mime));
+    }
+  });
+
+  it('errors after and inside long text runs give the right line and column, whole and in any chunks', () => {
+    const body = lines(70_000).replace(/\r\n/g, '\n');
+    const docs = [
+      `${M}<body>${body}</body>\n  <bogus/></mime>`, // after the run: line 70,002, column 3
+      `${M}<body>${body.slice(0, 77 * 50_000 + 5)}\u0001${body.slice(77 * 50_000 + 5)}</body></mime>`, // inside it
+      `${M}<body>${body.slice(0, 77 * 69_000)}\r\n${body.slice(77 * 69_000)}</body>\n<bogus/></mime>`, // a CRLF in it
+    ];
+    const want = [[70_002, 3], [50_001, 6], [70_003, 1]];
+    docs.forEach((doc, k) => {
+      const xml = utf8(doc);
+      const whole = errorOf(() => toMime(xml));
+      expect([whole.line, whole.column]).toEqual(want[k]);
+      for (const sizes of [[65_536], [1_000_000], [4099, 77], randomSizes(k + 1, 64, 100_000)]) {
+        const e = errorOf(() => decodeChunks(split(xml, sizes)));
+        expect([e.code, e.line, e.column, e.offset]).toEqual([whole.code, whole.line, whole.column, whole.offset]);
+      }
+    });
   });
 });
