@@ -165,6 +165,8 @@ export class XmlTokenizer {
   /** The LFs of the text piece being handed on (see {@link lineFeeds}). */
   private readonly lf = new LineFeeds();
   private lfLive = false;
+  /** The piece being handed on is all ASCII. */
+  private lfAscii = false;
 
   private readonly scratch: number[] = [];
   private readonly refBytes = new Uint8Array(4);
@@ -670,10 +672,20 @@ export class XmlTokenizer {
     return this.lfLive && d === this.d ? this.lf : null;
   }
 
+  /**
+   * True when the text piece being handed to {@link XmlHandler.text} is `d`'s
+   * and all ASCII (the tokenizer checked each byte above 0x7F as it scanned).
+   * Only valid during that call.
+   */
+  asciiPiece(d: Uint8Array): boolean {
+    return this.lfLive && this.lfAscii && d === this.d;
+  }
+
   /** Hands on d[s, e), whose LFs are in {@link lf}, and starts a new piece. */
-  private piece(d: Uint8Array, s: number, e: number): void {
+  private piece(d: Uint8Array, s: number, e: number, ascii: boolean): void {
     this.runLfs += this.lf.n;
     this.lfLive = true;
+    this.lfAscii = ascii;
     this.h.text(d, s, e);
     this.lfLive = false;
     this.lf.n = 0;
@@ -693,7 +705,7 @@ export class XmlTokenizer {
         this.runLfs++;
       }
     }
-    let run = i, lit = i, stalled = false;
+    let run = i, lit = i, stalled = false, ascii = true;
     while (i < n) {
       i = skipLines(d, i, n, ATTN, this.words, lf);
       if (i >= n) break;
@@ -701,7 +713,7 @@ export class XmlTokenizer {
       if (c >= 0x20 && c < 0x80) {
         if (c === LT) break;
         if (c === AMP) {
-          if (i > run) this.piece(d, run, i);
+          if (i > run) this.piece(d, run, i, ascii);
           const next = this.reference(i, n, null);
           if (next < 0) {
             this.p = i;
@@ -711,11 +723,12 @@ export class XmlTokenizer {
           this.pieceAt = this.w.base + i;
           h.text(this.refBytes, 0, this.refLen);
           i = run = lit = next;
+          ascii = true;
           continue;
         }
         // "]]>" is never split between chunks: trailing ']' wait for the next one (below).
         if (c === GT && i - 2 >= lit && d[i - 1] === RB && d[i - 2] === RB) {
-          if (i - 2 > run) this.piece(d, run, i - 2); // earlier text first, so errors come in input order
+          if (i - 2 > run) this.piece(d, run, i - 2, ascii); // earlier text first, so errors come in input order
           this.fail('xml-syntax', "']]>' is not allowed in text", this.w.base + i - 2);
         }
         i++;
@@ -723,8 +736,9 @@ export class XmlTokenizer {
       }
       if (c === LF) {
         // skipLines stopped here because `lf` is full: hand on what it holds.
-        this.piece(d, run, i);
+        this.piece(d, run, i, ascii);
         run = i;
+        ascii = true;
         continue;
       }
       if (c === TAB) {
@@ -732,7 +746,7 @@ export class XmlTokenizer {
         continue;
       }
       if (c === CR) {
-        if (i > run) this.piece(d, run, i);
+        if (i > run) this.piece(d, run, i, ascii);
         this.pieceAt = this.w.base + i;
         h.text(LF_BYTES, 0, 1);
         i++;
@@ -743,18 +757,20 @@ export class XmlTokenizer {
           }
         } else this.crPending = true;
         run = i;
+        ascii = true;
         continue;
       }
       const len = c < 0x80 ? -1 : utf8Seq(d, i, n);
       if (len > 0 && !(c === 0xef && d[i + 1] === 0xbf && d[i + 2] >= 0xbe)) {
         i += len;
+        ascii = false;
         continue;
       }
       if (len === 0 && !this.eof) {
         stalled = true; // a multi-byte character continues in the next chunk
         break;
       }
-      if (i > run) this.piece(d, run, i); // earlier text first, so errors come in input order
+      if (i > run) this.piece(d, run, i, ascii); // earlier text first, so errors come in input order
       if (c < 0x20) this.fail('xml-char', `control character U+${c.toString(16).padStart(4, '0')}`, this.w.base + i);
       if (len <= 0) this.fail('xml-utf8', 'invalid UTF-8', this.w.base + i);
       this.fail('xml-char', 'U+FFFE and U+FFFF are not XML characters', this.w.base + i);
@@ -764,7 +780,7 @@ export class XmlTokenizer {
       while (i > run && i > n - 2 && d[i - 1] === RB) i--;
       stalled = stalled || i < n;
     }
-    if (i > run) this.piece(d, run, i);
+    if (i > run) this.piece(d, run, i, ascii);
     this.p = i;
     this.runTo = this.w.base + i;
     return !stalled && i < n;
