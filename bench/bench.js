@@ -16,7 +16,7 @@ import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { toXml, toMime, Encoder, Decoder } from '../dist/index.js';
+import { toXml, toMime, Encoder, Decoder } from '../dist/index.node.js'; // the Node entry, as Node users get it
 import mailsplit from '@zone-eu/mailsplit';
 import PostalMime from 'postal-mime';
 import { SaxesParser } from 'saxes';

@@ -12,7 +12,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { toXml, toMime } from '../dist/index.js';
+import { toXml, toMime } from '../dist/index.node.js'; // the Node entry, as Node users get it
 
 const DIR = process.env.XMIME_PROF_INPUTS || join(tmpdir(), 'xmime-prof-inputs');
 const [mode = 'encode', what = 'both'] = process.argv.slice(2);

@@ -3,7 +3,7 @@
 // stays a <body> is classified by re-running the steps of a readable view
 // (spec §9.8) until one fails; nothing is guessed.
 
-import { toXml, parse } from '../dist/index.js';
+import { toXml, parse } from '../dist/index.node.js'; // the Node entry, as Node users get it
 import { charsetName, decodeCharset } from '../dist/charset.js';
 import { b64Decode, qpDecode } from '../dist/transfer.js';
 import { parseContentType } from '../dist/content-type.js';

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import './host-node.js';
 import { type EncodeOptions, toMime, toXml } from './codec.js';
 import type { ReadableStats } from './readable.js';
 import { XmimeError } from './errors.js';

@@ -4,7 +4,7 @@
  */
 import { MimeTokenizer, type EncodeLimits } from './mime-tokenizer.js';
 import { MimeWriter } from './mime-writer.js';
-import { Output, Utf8Joiner } from './output.js';
+import { Output, Utf8Joiner, utf8String } from './output.js';
 import { type ExternalHook, XmimeReader } from './xmime-reader.js';
 import type { Sink } from './events.js';
 import { type DecodeLimits, XmlTokenizer } from './xml-tokenizer.js';
@@ -175,7 +175,6 @@ function pushString(tok: XmlTokenizer, se: StringEncoder, s: string, last: boole
   return bytes.length;
 }
 
-const utf8 = new TextDecoder();
 /** Inputs above this size take the one-shot paths that bound their extra memory. */
 const BIG = 1 << 20;
 
@@ -211,7 +210,7 @@ export function toXml(mime: Uint8Array, options: EncodeOptions = {}): string {
     const tok = encoderInto(out, options);
     tok.push(mime);
     tok.end();
-    return utf8.decode(out.take());
+    return utf8String(out.take());
   } finally {
     giveBack(out);
   }

@@ -8,7 +8,7 @@ import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { toMime, toXml } from '../src/index.js';
+import { toMime, toXml } from '../src/index.node.js'; // the Node entry: the core with Node's byte search
 import fc from 'fast-check';
 import { anyBytes } from './arbitraries.js';
 import { referenceDecode } from './reference-decoder.js';

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compose, ERROR_CODES, toMime, toXml, XmimeError } from '../src/index.js';
+import { compose, ERROR_CODES, toMime, toXml, XmimeError } from '../src/index.node.js'; // the Node entry: the core with Node's byte search
 import { anyBytes, mimeish } from './arbitraries.js';
 import { corpusDir, decodeChunks, encodeChunks, firstDiff, randomSizes, ROOT, split, text, utf8, walk } from './helpers.js';
 import { referenceDecode } from './reference-decoder.js';

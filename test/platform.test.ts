@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './helpers.js';
 
-const NODE_ONLY = new Set(['node.ts', 'cli.ts']);
+const NODE_ONLY = new Set(['node.ts', 'cli.ts', 'host-node.ts', 'index.node.ts']);
 
 describe('platform neutrality', () => {
   it('core modules import no Node built-ins', () => {
@@ -24,5 +24,15 @@ describe('platform neutrality', () => {
     const mod = await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
     const b = Uint8Array.from([0x41, 0x0d, 0x0a, 0x0a, 0x00, 0xff]);
     expect(mod.toMime(mod.toXml(b))).toEqual(b);
+  });
+
+  it('the Node entry gives the core Node\'s byte search; the core alone has none, and a wrong search is refused', async () => {
+    const scan = await import('../src/scan.js');
+    expect(scan.hostByteSearch()).toBe(false); // nothing in this file loaded the Node entry yet
+    await import('../src/index.node.js');
+    expect(scan.hostByteSearch()).toBe(true);
+    expect(scan.setByteSearch(function (this: Uint8Array) { return 0; })).toBe(false);
+    expect(scan.hostByteSearch()).toBe(false);
+    expect(scan.setByteSearch(Buffer.prototype.indexOf)).toBe(true);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Decoder, toMime, toXml, XmimeError } from '../src/index.js';
-import { countByte, flagged, indexAll, LineFeeds, skipLines, skipPlain, WordView } from '../src/scan.js';
+import { countByte, flagged, indexAll, indexOfByte, LineFeeds, setByteSearch, skipLines, skipPlain, WordView } from '../src/scan.js';
 import { concat, decodeChunks, encodeChunks, randomSizes, split, text, timeRatio, utf8 } from './helpers.js';
 
 const M = '<mime xmlns="urn:xmpp:xmime:0">';
@@ -221,6 +221,21 @@ describe('line feeds noted while scanning text (skipLines)', () => {
         expect(got).toEqual(want);
       }
     }
+  });
+
+  it('indexOfByte, with and without a host search, agrees with a byte loop on views at any offset', () => {
+    const base = Uint8Array.from({ length: 3000 }, (_, i) => (i * 7919) % 251);
+    for (const host of [true, false])
+    for (const off of [0, 1, 3, 1000])
+      for (const b of [0, 0x2d, 0xef, 250, 255])
+        for (const from of [0, 1, 17, 1999, 2999, 5000]) {
+          const d = base.subarray(off, 2000 + off);
+          let want = -1;
+          for (let i = from; i < d.length; i++) if (d[i] === b) { want = i; break; }
+          expect(setByteSearch(host ? Buffer.prototype.indexOf : null)).toBe(host);
+          expect(indexOfByte(d, b, from)).toBe(want);
+        }
+    setByteSearch(null);
   });
 
   it('hands back a full list at a line feed, and goes on from there', () => {

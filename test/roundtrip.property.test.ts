@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Decoder, toMime, toXml } from '../src/index.js';
 import { anyBytes, mimeish } from './arbitraries.js';
-import { Utf8Joiner } from '../src/output.js';
+import { Utf8Joiner, utf8String } from '../src/output.js';
 import { concat, decodeChunks, encodeChunks, firstDiff, split, text, utf8 } from './helpers.js';
 
 const RUNS = Number(process.env.XMIME_FC_RUNS ?? 300);
@@ -129,6 +129,28 @@ describe('toXml of inputs over 1 MiB (its output is joined chunk by chunk)', () 
         expect(firstDiff(toMime(xml), b)).toBe(-1);
       }
     }
+  });
+});
+
+describe('big strings are decoded in pieces cut between characters', () => {
+  it('utf8String equals one TextDecoder call for every character at every cut, a U+FEFF at a cut included', () => {
+    const whole = new TextDecoder('utf-8', { ignoreBOM: true });
+    for (const ch of ['a', '\u00e9', '\u20ac', '\ufeff', '\u{1f600}'])
+      for (const shift of [0, 1, 2, 3]) {
+        const b = utf8('x'.repeat(shift) + ch.repeat(Math.ceil((3 << 16) / utf8(ch).length)));
+        expect(utf8String(b) === whole.decode(b)).toBe(true);
+        expect(utf8String(b.subarray(1 + shift)) === whole.decode(b.subarray(1 + shift))).toBe(true); // unaligned view
+      }
+  });
+
+  it('toXml under 1 MiB with output over one piece is exact for 2-, 3- and 4-byte characters', () => {
+    for (const ch of ['\u00e9', '\u20ac', '\u{1f600}'])
+      for (const shift of [0, 1, 2, 3]) {
+        const b = utf8('Comment: big\r\n\r\n' + 'a'.repeat(shift) + ch.repeat(Math.ceil(200_000 / utf8(ch).length)));
+        const xml = toXml(b);
+        expect(xml === text(encodeChunks(split(b, [65536])))).toBe(true);
+        expect(firstDiff(toMime(xml), b)).toBe(-1);
+      }
   });
 });
 

@@ -1,0 +1,9 @@
+/**
+ * What the Node entry adds to the core: Node's memchr for long byte searches
+ * (see {@link setByteSearch}). Imported for its effect by `xmime` under Node
+ * (the package's `node` export condition), by `xmime/node` and by the CLI.
+ * @module
+ */
+import { setByteSearch } from './scan.js';
+
+setByteSearch(Buffer.prototype.indexOf as (this: Uint8Array, b: number, from: number) => number);

@@ -1,0 +1,8 @@
+/**
+ * The `xmime` entry under Node: the core ({@link ./index.js}) with Node's
+ * faster byte search installed. Same API, same output.
+ * @module
+ */
+import './host-node.js';
+
+export * from './index.js';
