@@ -196,9 +196,10 @@ const BIG = 1 << 20;
  */
 export function toXml(mime: Uint8Array, options: EncodeOptions = {}): string {
   if (mime.length > BIG) {
-    // Build the string piece by piece, so the whole output never sits in a buffer beside it.
+    // Build the string piece by piece, so the whole output never sits in a buffer beside it; 64 KiB
+    // chunks are the pieces utf8String decodes at once, and the buffer stays in cache.
     const join = new Utf8Joiner();
-    const out = new Output((c) => join.push(c), 1 << 20, false);
+    const out = new Output((c) => join.push(c), 1 << 16, false);
     const tok = encoderInto(out, options);
     tok.push(mime);
     tok.end();
