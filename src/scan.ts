@@ -81,11 +81,9 @@ function hasZero(x: number): number {
  * itself). `|0x02` folds < onto >.
  */
 export function flagged(w: number): number {
-  return (
-    ((w | (w - 0x20202020) | (w + 0x01010101)) & 0x80808080) |
-    hasZero((w | 0x02020202) ^ 0x3e3e3e3e) |
-    hasZero(w ^ 0x26262626)
-  );
+  // Two hasZero tests with their common mask taken once at the end (2 operations fewer per word).
+  const a = (w | 0x02020202) ^ 0x3e3e3e3e, b = w ^ 0x26262626;
+  return (w | (w - 0x20202020) | (w + 0x01010101) | ((a - 0x01010101) & ~a) | ((b - 0x01010101) & ~b)) & 0x80808080;
 }
 
 /**
