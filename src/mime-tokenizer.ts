@@ -11,7 +11,7 @@
 import { cteKind, nameIs, parseContentType } from './content-type.js';
 import { type Attrs, Eol, Kind, MAX_BOUNDARY, newAttrs, type Sink } from './events.js';
 import { view } from './output.js';
-import { indexOfByte } from './scan.js';
+import { indexOfByte, WordView } from './scan.js';
 import { InputWindow } from './window.js';
 
 /** Resource limits of the encoder. A limit never loses bytes: past it, the rest is carried as body. */
@@ -93,6 +93,7 @@ export class MimeTokenizer {
   private d: Uint8Array = new Uint8Array(0);
   private p = 0;
   private eof = false;
+  private readonly words = new WordView();
 
   private st = St.Probe;
   private probeScan = 0;
@@ -356,8 +357,8 @@ export class MimeTokenizer {
       }
       // Only a line starting with '-' can be a delimiter, so look for dashes (base64 has none)
       // and pass everything before the line ending in front of one.
-      let dash = indexOfByte(d, DASH, p);
-      while (dash >= 0 && !(dash - 1 >= p && d[dash - 1] === LF)) dash = indexOfByte(d, DASH, dash + 1);
+      let dash = indexOfByte(d, DASH, p, this.words);
+      while (dash >= 0 && !(dash - 1 >= p && d[dash - 1] === LF)) dash = indexOfByte(d, DASH, dash + 1, this.words);
       // With no such dash, a line that starts exactly at the end of the data is still undecided.
       const lf = dash >= 0 ? dash - 1 : !this.eof && n > p && d[n - 1] === LF ? n - 1 : -1;
       if (lf < 0) {

@@ -59,13 +59,36 @@ export function hostByteSearch(): boolean {
 }
 
 /**
- * Index of the first byte `b` in d[from, end of d), or -1. For long searches:
- * V8 11's `Uint8Array.prototype.indexOf` reads one element at a time (0.27 ns
- * per byte here), a host memchr is about 30 times faster; its call costs
- * more, so searches within a line keep the typed array's own.
+ * Index of the first byte `b` in d[from, end of d), or -1. For
+ * long searches: V8 11's `Uint8Array.prototype.indexOf` reads one element at
+ * a time (0.27 ns per byte here). A host memchr is about 30 times faster;
+ * without one, four bytes at a time are about twice as fast. Searches within
+ * a line keep the typed array's own, whose call costs least.
  */
-export function indexOfByte(d: Uint8Array, b: number, from: number): number {
-  return memchr !== null ? memchr.call(d, b, from) : d.indexOf(b, from);
+export function indexOfByte(d: Uint8Array, b: number, from: number, words: WordView): number {
+  if (memchr !== null) return memchr.call(d, b, from);
+  return d.length - from < 256 ? d.indexOf(b, from) : wordSearch(d, b, from, words);
+}
+
+/** {@link indexOfByte} four bytes at a time where aligned. */
+function wordSearch(d: Uint8Array, b: number, i: number, words: WordView): number {
+  const e = d.length, off = d.byteOffset;
+  for (; i < e && (off + i) % 4 !== 0; i++) if (d[i] === b) return i;
+  const k = firstWordWith(words.of(d), (off + i) / 4, Math.floor((off + e) / 4), b * 0x01010101);
+  for (i = k * 4 - off; i < e; i++) if (d[i] === b) return i;
+  return -1;
+}
+
+/**
+ * The first word in w[k, we) with a byte of `pat` (a byte times 0x01010101): a zero lane after XOR.
+ * A loop of its own: 1.05 against 1.42 ms per 5 MB written inline (micro-benchmark).
+ */
+function firstWordWith(w: Uint32Array, k: number, we: number, pat: number): number {
+  for (; k < we; k++) {
+    const x = w[k] ^ pat;
+    if (((x - 0x01010101) & ~x & 0x80808080) !== 0) return k;
+  }
+  return we;
 }
 
 /** Non-zero when any byte of `x` is zero. */

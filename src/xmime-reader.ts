@@ -526,7 +526,7 @@ export class XmimeReader implements XmlHandler {
     const crlf = this.eol === Eol.CrLf, len = e - s;
     const seg = len >= 64 ? view(d, s, e) : null; // short runs: the byte loop is cheaper
     // No raw bytes (U+F7xx, lead byte EF) in it: ASCII by the tokenizer's word, else looked for.
-    if (seg !== null && (this.tok.asciiPiece(d) || indexOfByte(seg, 0xef, 0) < 0)) {
+    if (seg !== null && (this.tok.asciiPiece(d) || indexOfByte(seg, 0xef, 0, this.words) < 0)) {
       if (!crlf) return this.sink.text(d, s, e);
       // Copy the run once, then spread it from the end, inserting a CR before each LF.
       // LF indexes, from lfs[j0] to lfs[j1 - 1], relative to `from`: the tokenizer's (indexes into d) when

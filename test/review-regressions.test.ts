@@ -224,17 +224,21 @@ describe('line feeds noted while scanning text (skipLines)', () => {
   });
 
   it('indexOfByte, with and without a host search, agrees with a byte loop on views at any offset', () => {
-    const base = Uint8Array.from({ length: 3000 }, (_, i) => (i * 7919) % 251);
-    for (const host of [true, false])
-    for (const off of [0, 1, 3, 1000])
-      for (const b of [0, 0x2d, 0xef, 250, 255])
-        for (const from of [0, 1, 17, 1999, 2999, 5000]) {
-          const d = base.subarray(off, 2000 + off);
-          let want = -1;
-          for (let i = from; i < d.length; i++) if (d[i] === b) { want = i; break; }
-          expect(setByteSearch(host ? Buffer.prototype.indexOf : null)).toBe(host);
-          expect(indexOfByte(d, b, from)).toBe(want);
-        }
+    const words = new WordView();
+    const base = Uint8Array.from({ length: 9000 }, (_, i) => (i * 7919) % 251);
+    base.fill(0x41, 3000, 8000); // a long stretch where the search finds nothing
+    for (const host of [true, false]) {
+      expect(setByteSearch(host ? Buffer.prototype.indexOf : null)).toBe(host);
+      for (const off of [0, 1, 3, 1000])
+        for (const len of [100, 2000, 7990])
+          for (const b of [0, 0x2d, 0x41, 0xef, 250, 255])
+            for (const from of [0, 1, 17, 1999, 2999, 5000, 7989]) {
+              const d = base.subarray(off, off + len);
+              let want = -1;
+              for (let i = from; i < d.length; i++) if (d[i] === b) { want = i; break; }
+              expect(indexOfByte(d, b, from, words)).toBe(want);
+            }
+    }
     setByteSearch(null);
   });
 
