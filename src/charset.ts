@@ -130,6 +130,22 @@ function table(name: string): Map<number, number> {
   return t;
 }
 
+/** Code unit → byte of a single-byte charset (-1: none), built on first use. */
+const singleTables = new Map<string, Int16Array>();
+
+function singleTable(name: string): Int16Array {
+  let t = singleTables.get(name);
+  if (t !== undefined) return t;
+  t = new Int16Array(0x10000).fill(-1);
+  // From the top down, so that the lowest byte decoding to a character is the one kept (as in `table`).
+  for (let b = 0xff; b >= 0; b--) {
+    const s = decodeCharset(name, Uint8Array.of(b));
+    if (s !== null && s.length === 1) t[s.charCodeAt(0)] = b;
+  }
+  singleTables.set(name, t);
+  return t;
+}
+
 function push(out: number[], packed: number): void {
   const n = Math.floor(packed / 0x1000000) + 1;
   const v = packed % 0x1000000;
@@ -157,7 +173,22 @@ export function charsetEncoder(name: string): CharsetEncoder | null {
     };
   }
   if (name === 'iso-2022-jp') return new Iso2022JpEncoder();
-  if (!SINGLE_BYTE.has(name) && MULTI_BYTE[name] === undefined) return null;
+  if (SINGLE_BYTE.has(name)) {
+    // One array lookup per code unit (a surrogate has none): 256 bytes cannot need the general table.
+    return {
+      encode(s) {
+        const t = singleTable(name), out = new Uint8Array(s.length);
+        for (let i = 0; i < s.length; i++) {
+          const v = t[s.charCodeAt(i)];
+          if (v < 0) return null;
+          out[i] = v;
+        }
+        return out;
+      },
+      end: () => new Uint8Array(0),
+    };
+  }
+  if (MULTI_BYTE[name] === undefined) return null;
   return {
     encode(s) {
       const t = table(name), out: number[] = [];

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toMime, toXml } from '../src/index.js';
 import { qpEncode } from '../src/transfer.js';
+import { charsetEncoder, decodeCharset } from '../src/charset.js';
 import { concat, decodeChunks, firstDiff, split, utf8 } from './helpers.js';
 
 /** RFC 2045 §6.7, the usual way: escape what must be, soft-break greedily at 76. */
@@ -149,5 +150,28 @@ describe('quoted-printable encoder', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('single-byte charset encoders', () => {
+  // Every WHATWG single-byte charset xmime encodes (those Node's TextDecoder knows here).
+  const names = ['ibm866', 'iso-8859-2', 'iso-8859-5', 'iso-8859-7', 'iso-8859-8', 'iso-8859-15', 'koi8-r', 'koi8-u', 'macintosh', 'windows-874', 'windows-1250', 'windows-1251', 'windows-1252', 'windows-1253', 'windows-1255', 'windows-1256', 'windows-1258', 'x-mac-cyrillic'];
+
+  it('encode exactly the characters the charset decodes to, each to the lowest byte, and nothing else', () => {
+    for (const name of names) {
+      const enc = charsetEncoder(name)!;
+      const want = new Map<number, number>();
+      for (let b = 0; b < 256; b++) {
+        const s = decodeCharset(name, Uint8Array.of(b));
+        if (s !== null && s.length === 1 && !want.has(s.charCodeAt(0))) want.set(s.charCodeAt(0), b);
+      }
+      expect(want.size, name).toBeGreaterThan(200);
+      const chars = [...want.keys()];
+      expect([...enc.encode(String.fromCharCode(...chars))!], name).toEqual(chars.map((c) => want.get(c)));
+      const encodedAnyway: number[] = [];
+      for (let c = 0; c < 0x10000; c++) if (!want.has(c) && enc.encode(`a${String.fromCharCode(c)}`) !== null) encodedAnyway.push(c);
+      expect(encodedAnyway, name).toEqual([]);
+      expect(enc.encode('a\u{1f600}'), name).toBeNull();
+    }
   });
 });
