@@ -174,4 +174,17 @@ describe('single-byte charset encoders', () => {
       expect(enc.encode('a\u{1f600}'), name).toBeNull();
     }
   });
+
+  it('decode a long run of every byte as they decode one at a time (windows-1252 is decoded by xmime itself)', () => {
+    const all = Uint8Array.from({ length: 3 * 256 + 7 }, (_, i) => (i * 7) % 256);
+    for (const name of names) {
+      const one = [...all].map((b) => decodeCharset(name, Uint8Array.of(b)));
+      if (one.includes(null)) continue; // a charset with unmapped bytes cannot decode the run
+      expect(decodeCharset(name, all), name).toBe(one.join(''));
+    }
+    const w = [...all].map((b) => decodeCharset('windows-1252', Uint8Array.of(b))).join('');
+    expect(w.length).toBe(all.length);
+    expect(w.slice(0, 4)).toBe('\x00\x07\x0e\x15');
+    expect(decodeCharset('windows-1252', Uint8Array.of(0x80, 0x9f, 0xff, 0x81))).toBe('\u20ac\u0178\u00ff\x81');
+  });
 });
