@@ -265,7 +265,9 @@ async function runOnce(fn, reps) {
  * passes and MIN_WARMUP_MS), which also fixes its `reps` so that one timed run
  * lasts >= MIN_RUN_MS. The timed runs are then interleaved round-robin over
  * the cases (run 1 of every case, then run 2, ...), so a burst of load from
- * elsewhere on the machine hits all cases alike instead of one case.
+ * elsewhere on the machine hits all cases alike instead of one case; each
+ * round starts at the next case, so garbage one case leaves (a collection
+ * the next allocation pays for) does not always land on the same case.
  */
 async function timeCases(cases) {
   const st = [];
@@ -276,7 +278,11 @@ async function timeCases(cases) {
     st.push({ reps: Math.max(1, Math.min(5000, Math.ceil(MIN_RUN_MS / Math.max(w, 1e-3)))), samples: [] });
   }
   for (let i = 0; i < RUNS; i++) {
-    for (let j = 0; j < cases.length; j++) st[j].samples.push(await runOnce(cases[j].fn, st[j].reps));
+    // Each round starts one case later, so no case always follows the same one (and pays for its garbage).
+    for (let q = 0; q < cases.length; q++) {
+      const j = (i + q) % cases.length;
+      st[j].samples.push(await runOnce(cases[j].fn, st[j].reps));
+    }
   }
   return st.map(({ reps, samples }) => {
     samples.sort((x, y) => x - y);
@@ -386,7 +392,7 @@ md.push(
 md.push(
   '- **Correctness first.** For every input: `toMime(toXml(b))` equals `b` byte for byte (XML given both as string and as UTF-8 bytes), the streaming `Encoder` fed 64 KiB chunks yields exactly the bytes of `toXml(b)`, and the streaming `Decoder` fed the XMIME in 64 KiB chunks yields exactly `b`. Any difference aborts the run (exit 1) before timing. All passed for this report.',
   '- **Peers are sanity-checked too** (results below, not hidden): mailsplit split+join output is compared with the input byte for byte; postal-mime must parse without throwing (and, for (a)–(c), find the text/html parts or the attachment with its decoded size); saxes must parse every XMIME document to a `mime` root without error.',
-  `- **Timing.** Each case processes the whole set once per pass (the corpus is one batch; async peers are awaited mail by mail). Warm-up of at least ${WARMUP} passes and ${MIN_WARMUP_MS} ms, then ${RUNS} timed runs per case, interleaved round-robin over the cases of a set (so a burst of outside load hits all cases alike). No forced GC between runs (forcing one was found to slow the next xmime run 2–5×, so GC cost is simply part of each run). A run of a fast case repeats the pass until it lasts ≥ ${MIN_RUN_MS} ms and is divided back to one pass. Reported: median pass time and min–max over the runs, as MB/s (10^6 bytes/s) **of that case's input**: MIME bytes for MIME-consuming cases, UTF-8 XMIME bytes for XML-consuming cases (the XMIME is ${(sets.map((s) => (s.xmlSize / s.mimeSize).toFixed(2)).join(' / '))}× the MIME size for ${sets.map((s) => s.key).join(' / ')}).`,
+  `- **Timing.** Each case processes the whole set once per pass (the corpus is one batch; async peers are awaited mail by mail). Warm-up of at least ${WARMUP} passes and ${MIN_WARMUP_MS} ms, then ${RUNS} timed runs per case, interleaved round-robin over the cases of a set (so a burst of outside load hits all cases alike), each round starting one case later than the one before (so the garbage a case leaves is not always collected during the same next case). No forced GC between runs (forcing one was found to slow the next xmime run 2–5×, so GC cost is simply part of each run). A run of a fast case repeats the pass until it lasts ≥ ${MIN_RUN_MS} ms and is divided back to one pass. Reported: median pass time and min–max over the runs, as MB/s (10^6 bytes/s) **of that case's input**: MIME bytes for MIME-consuming cases, UTF-8 XMIME bytes for XML-consuming cases (the XMIME is ${(sets.map((s) => (s.xmlSize / s.mimeSize).toFixed(2)).join(' / '))}× the MIME size for ${sets.map((s) => s.key).join(' / ')}).`,
   '- What each case does: `toXml(b)` returns a string (includes the final UTF-8 decode); `toMime(xml)` takes that string (includes its UTF-8 encode) and returns bytes; the streaming cases push 64 KiB `subarray`s and keep every output chunk in an array. mailsplit: `new Splitter()` piped into `new Joiner()`, input written with one `end(buf)`, output chunks collected — a lossless split+join round trip, i.e. it does roughly the work of *both* xmime directions minus the XML. postal-mime: `await PostalMime.parse(b)` builds a full decoded message (headers, decoded text/html, decoded attachments) — more work than a lossless codec, shown for scale. saxes: `new SaxesParser().write(xml).close()` with no event handlers, default options (no namespace processing): the cost of merely tokenising the same XMIME that `toMime` reads. Baselines: `Buffer.from(b)` copy, and a loop of `Buffer.indexOf(eol, i)` counting lines: `"\\r\\n"` over the MIME, `"\\n"` over the XMIME (XMIME writes every line ending as a bare LF, so a CRLF scan of it would find nothing). Some corpus mails are LF-only, so the CRLF scan finds few lines in them. The JS-loop baseline reads every byte once in a plain \`for\` loop (counting LFs): a floor for any codec that must look at each byte in JavaScript. \`toMime\` of the wire form decodes the \`readable: false\` XMIME of the same mails (its MB/s are of that XMIME).',
   '',
 );
