@@ -16,19 +16,17 @@ import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { toXml, toMime, Encoder, Decoder } from '../dist/index.node.js'; // the Node entry, as Node users get it
-import mailsplit from '@zone-eu/mailsplit';
+import { Worker } from 'node:worker_threads';
+import { toXml, toMime } from '../dist/index.node.js'; // the Node entry, as Node users get it
 import PostalMime from 'postal-mime';
 import { SaxesParser } from 'saxes';
 import { ATTACH_RAW_BYTES, SEED, generateInputs } from './inputs.js';
 import { readableRate } from './readable-rate.js';
-
-const { Splitter, Joiner } = mailsplit;
+import { buf, caseList, countLines, decStream, encStream, mailsplitRoundTrip } from './operations.js';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..');
 const require = createRequire(import.meta.url);
 
-const CHUNK = 64 * 1024;
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS) || 7);
 const WARMUP = 3;
 /** Warm-up lasts at least this many passes and this long (ms). */
@@ -89,7 +87,6 @@ const sets = [
 if (corpus) sets.push({ key: 'corpus', title: `(d) real corpus, ${corpus.length} files as one batch`, mails: corpus });
 
 const te = new TextEncoder();
-const buf = (x) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
 const same = (a, b) => a.length === b.length && buf(a).equals(buf(b));
 const concat = (chunks) => {
   const out = new Uint8Array(sum(chunks));
@@ -97,54 +94,6 @@ const concat = (chunks) => {
   for (const c of chunks) { out.set(c, n); n += c.length; }
   return out;
 };
-
-// ---------------------------------------------------------------- the operations
-
-function encStream(b) {
-  const chunks = [];
-  const enc = new Encoder((c) => chunks.push(c));
-  for (let i = 0; i < b.length; i += CHUNK) enc.push(b.subarray(i, i + CHUNK));
-  enc.end();
-  return chunks;
-}
-function decStream(x) {
-  const chunks = [];
-  const dec = new Decoder((c) => chunks.push(c));
-  for (let i = 0; i < x.length; i += CHUNK) dec.push(x.subarray(i, i + CHUNK));
-  dec.end();
-  return chunks;
-}
-function mailsplitRoundTrip(b) {
-  return new Promise((res, rej) => {
-    const chunks = [];
-    const splitter = new Splitter();
-    const joiner = new Joiner();
-    splitter.on('error', rej);
-    joiner.on('error', rej);
-    joiner.on('data', (c) => chunks.push(c));
-    joiner.on('end', () => res(chunks));
-    splitter.pipe(joiner);
-    splitter.end(buf(b));
-  });
-}
-function saxesParse(xml) {
-  const p = new SaxesParser();
-  p.write(xml).close();
-}
-/** LF count by a plain JS loop over every byte: what merely reading each byte once costs in JS on this machine. */
-function countLf(b) {
-  let n = 0;
-  for (let i = 0; i < b.length; i++) if (b[i] === 10) n++;
-  return n;
-}
-/** Line count by `Buffer.indexOf(eol)`: CRLF over MIME, LF over XMIME (which writes every line ending as "\n"). */
-function countLines(b, eol = '\r\n') {
-  const B = buf(b);
-  const step = eol.length;
-  let n = 0;
-  for (let i = B.indexOf(eol); i !== -1; i = B.indexOf(eol, i + step)) n++;
-  return n;
-}
 
 // ---------------------------------------------------------------- correctness first
 
@@ -250,39 +199,47 @@ for (const s of sets) {
 
 // ---------------------------------------------------------------- timing
 
-/** Runs `fn` (sync or async) `reps` times; returns seconds per pass. */
-async function runOnce(fn, reps) {
-  const a = performance.now();
-  for (let k = 0; k < reps; k++) {
-    const r = fn();
-    if (r && r.then) await r;
-  }
-  return (performance.now() - a) / reps / 1000;
+/** The next message from worker `w`, after sending it `msg` (if any). */
+function reply(w, msg) {
+  return new Promise((res, rej) => {
+    const onMessage = (m) => { w.off('error', onError); res(m); };
+    const onError = (e) => { w.off('message', onMessage); rej(e); };
+    w.once('message', onMessage);
+    w.once('error', onError);
+    if (msg !== undefined) w.postMessage(msg);
+  });
 }
 
 /**
- * Times every case of one input set. Each case is warmed up (at least WARMUP
- * passes and MIN_WARMUP_MS), which also fixes its `reps` so that one timed run
- * lasts >= MIN_RUN_MS. The timed runs are then interleaved round-robin over
- * the cases (run 1 of every case, then run 2, ...), so a burst of load from
+ * Times every case of one input set, each in a worker of its own
+ * (case-worker.js), so that the code V8 compiled for one case, and the garbage
+ * it left, cannot speed up or slow down another: in one shared process the
+ * first case to run xmime code measured up to 1.5x slower than the same work
+ * timed second. Workers start and warm up one at a time (at least WARMUP passes
+ * and MIN_WARMUP_MS; this also fixes `reps`, so that one timed run lasts
+ * >= MIN_RUN_MS). The timed runs are then interleaved round-robin over the
+ * cases (run 1 of every case, then run 2, ...), so a burst of load from
  * elsewhere on the machine hits all cases alike instead of one case; each
- * round starts at the next case, so garbage one case leaves (a collection
- * the next allocation pays for) does not always land on the same case.
+ * round starts at the next case. Only one worker runs at a time.
  */
-async function timeCases(cases) {
+async function timeCases(cases, data) {
   const st = [];
   for (const c of cases) {
-    let w = Infinity;
-    const w0 = performance.now();
-    for (let i = 0; i < WARMUP || performance.now() - w0 < MIN_WARMUP_MS; i++) w = Math.min(w, await runOnce(c.fn, 1) * 1000);
-    st.push({ reps: Math.max(1, Math.min(5000, Math.ceil(MIN_RUN_MS / Math.max(w, 1e-3)))), samples: [] });
+    const w = new Worker(new URL('./case-worker.js', import.meta.url), {
+      workerData: { data, id: c.id, warmup: WARMUP, minWarmupMs: MIN_WARMUP_MS, minRunMs: MIN_RUN_MS },
+    });
+    const { reps } = await reply(w);
+    st.push({ w, reps, samples: [] });
   }
   for (let i = 0; i < RUNS; i++) {
-    // Each round starts one case later, so no case always follows the same one (and pays for its garbage).
     for (let q = 0; q < cases.length; q++) {
       const j = (i + q) % cases.length;
-      st[j].samples.push(await runOnce(cases[j].fn, st[j].reps));
+      st[j].samples.push((await reply(st[j].w, 'run')).seconds);
     }
+  }
+  for (const x of st) {
+    sink += (await reply(x.w, 'end')).sink;
+    await x.w.terminate();
   }
   return st.map(({ reps, samples }) => {
     samples.sort((x, y) => x - y);
@@ -299,30 +256,12 @@ log(`\n== timing: >= ${WARMUP} warm-up passes and >= ${MIN_WARMUP_MS} ms, then m
 let sink = 0; // keeps results alive so nothing is optimised away
 
 for (const s of sets) {
-  const M = s.mails, X = s.xml, XB = s.xmlBytes;
-  const cases = [
-    // [id, label, input basis ('mime' | 'xml'), fn]
-    ['toXml', 'xmime MIME→XML `toXml` (readable, the default)', 'mime', () => { for (const b of M) sink += toXml(b).length; }],
-    ['toXmlWire', 'xmime MIME→XML `toXml`, `readable: false`', 'mime', () => { for (const b of M) sink += toXml(b, { readable: false }).length; }],
-    ['toMime', 'xmime XML→MIME `toMime` (string in)', 'xml', () => { for (const x of X) sink += toMime(x).length; }],
-    ['toMimeWire', 'xmime XML→MIME `toMime` of the `readable: false` XMIME', 'xmlWire', () => { for (const x of s.xmlWire) sink += toMime(x).length; }],
-    ['enc', 'xmime streaming `Encoder`, 64 KiB chunks', 'mime', () => { for (const b of M) sink += encStream(b).length; }],
-    ['dec', 'xmime streaming `Decoder`, 64 KiB UTF-8 chunks', 'xml', () => { for (const x of XB) sink += decStream(x).length; }],
-    ['mailsplit', 'mailsplit Splitter→Joiner (split+join)', 'mime', async () => { for (const b of M) sink += (await mailsplitRoundTrip(b)).length; }],
-    ['postal', 'postal-mime `PostalMime.parse`', 'mime', async () => {
-      for (const b of M) { try { sink += (await PostalMime.parse(b)).attachments.length; } catch { sink++; } }
-    }],
-    ['saxes', 'saxes parsing the XMIME string, no handlers', 'xml', () => { for (const x of X) saxesParse(x); }],
-    ['copyMime', 'baseline: `Buffer.from(b)` copy of the MIME', 'mime', () => { for (const b of M) sink += Buffer.from(b).length; }],
-    ['scanMime', 'baseline: `indexOf("\\r\\n")` line count over the MIME', 'mime', () => { for (const b of M) sink += countLines(b); }],
-    ['loopMime', 'baseline: a JS loop reading every byte of the MIME (LF count)', 'mime', () => { for (const b of M) sink += countLf(b); }],
-    ['copyXml', 'baseline: `Buffer.from(b)` copy of the XMIME bytes', 'xml', () => { for (const x of XB) sink += Buffer.from(x).length; }],
-    ['scanXml', 'baseline: `indexOf("\\n")` line count over the XMIME bytes', 'xml', () => { for (const x of XB) sink += countLines(x, '\n'); }],
-  ];
+  const data = { M: s.mails, X: s.xml, XB: s.xmlBytes, W: s.xmlWire };
+  const cases = caseList(data);
   s.results = {};
   log(`\n${s.title}: ${fmtBytes(s.mimeSize)} MIME, ${fmtBytes(s.xmlSize)} XMIME  (load average before: ${loadavg()})`);
   const la = loadavg();
-  const timed = await timeCases(cases.map(([id, label, basis, fn]) => ({ id, label, basis, fn })));
+  const timed = await timeCases(cases.map(([id, label, basis]) => ({ id, label, basis })), data);
   loads.push({ key: s.key, before: la, after: loadavg() });
   cases.forEach(([id, label, basis], j) => {
     const r = timed[j];
@@ -331,7 +270,7 @@ for (const s of sets) {
     s.results[id] = r;
     log(
       `  ${label.padEnd(62)} ${r.mbps.toFixed(1).padStart(8)} MB/s  [${r.mbpsLo.toFixed(1)}–${r.mbpsHi.toFixed(1)}]` +
-        `  ${fmtMs(r.median)}/pass` + (M.length > 1 ? `  ${fmtInt(M.length / r.median)} mails/s` : '') + (r.reps > 1 ? `  (x${r.reps}/run)` : ''),
+        `  ${fmtMs(r.median)}/pass` + (s.mails.length > 1 ? `  ${fmtInt(s.mails.length / r.median)} mails/s` : '') + (r.reps > 1 ? `  (x${r.reps}/run)` : ''),
     );
   });
 }
@@ -392,7 +331,7 @@ md.push(
 md.push(
   '- **Correctness first.** For every input: `toMime(toXml(b))` equals `b` byte for byte (XML given both as string and as UTF-8 bytes), the streaming `Encoder` fed 64 KiB chunks yields exactly the bytes of `toXml(b)`, and the streaming `Decoder` fed the XMIME in 64 KiB chunks yields exactly `b`. Any difference aborts the run (exit 1) before timing. All passed for this report.',
   '- **Peers are sanity-checked too** (results below, not hidden): mailsplit split+join output is compared with the input byte for byte; postal-mime must parse without throwing (and, for (a)–(c), find the text/html parts or the attachment with its decoded size); saxes must parse every XMIME document to a `mime` root without error.',
-  `- **Timing.** Each case processes the whole set once per pass (the corpus is one batch; async peers are awaited mail by mail). Warm-up of at least ${WARMUP} passes and ${MIN_WARMUP_MS} ms, then ${RUNS} timed runs per case, interleaved round-robin over the cases of a set (so a burst of outside load hits all cases alike), each round starting one case later than the one before (so the garbage a case leaves is not always collected during the same next case). No forced GC between runs (forcing one was found to slow the next xmime run 2–5×, so GC cost is simply part of each run). A run of a fast case repeats the pass until it lasts ≥ ${MIN_RUN_MS} ms and is divided back to one pass. Reported: median pass time and min–max over the runs, as MB/s (10^6 bytes/s) **of that case's input**: MIME bytes for MIME-consuming cases, UTF-8 XMIME bytes for XML-consuming cases (the XMIME is ${(sets.map((s) => (s.xmlSize / s.mimeSize).toFixed(2)).join(' / '))}× the MIME size for ${sets.map((s) => s.key).join(' / ')}).`,
+  `- **Timing.** Each case runs in a worker thread of its own (\`bench/case-worker.js\`, a fresh V8 isolate with its own copy of the inputs), so that code V8 compiled for one case, and garbage one case left, cannot speed up or slow down another; in one shared process the first case to run xmime code was measured up to 1.5× slower than the same work timed second. Each case processes the whole set once per pass (the corpus is one batch; async peers are awaited mail by mail). Warm-up of at least ${WARMUP} passes and ${MIN_WARMUP_MS} ms, one worker at a time, then ${RUNS} timed runs per case, interleaved round-robin over the cases of a set with only one worker running at a time (so a burst of outside load hits all cases alike), each round starting one case later than the one before. No forced GC between runs (forcing one was found to slow the next xmime run 2–5×, so GC cost is simply part of each run). A run of a fast case repeats the pass until it lasts ≥ ${MIN_RUN_MS} ms and is divided back to one pass. Reported: median pass time and min–max over the runs, as MB/s (10^6 bytes/s) **of that case's input**: MIME bytes for MIME-consuming cases, UTF-8 XMIME bytes for XML-consuming cases (the XMIME is ${(sets.map((s) => (s.xmlSize / s.mimeSize).toFixed(2)).join(' / '))}× the MIME size for ${sets.map((s) => s.key).join(' / ')}).`,
   '- What each case does: `toXml(b)` returns a string (includes the final UTF-8 decode); `toMime(xml)` takes that string (includes its UTF-8 encode) and returns bytes; the streaming cases push 64 KiB `subarray`s and keep every output chunk in an array. mailsplit: `new Splitter()` piped into `new Joiner()`, input written with one `end(buf)`, output chunks collected — a lossless split+join round trip, i.e. it does roughly the work of *both* xmime directions minus the XML. postal-mime: `await PostalMime.parse(b)` builds a full decoded message (headers, decoded text/html, decoded attachments) — more work than a lossless codec, shown for scale. saxes: `new SaxesParser().write(xml).close()` with no event handlers, default options (no namespace processing): the cost of merely tokenising the same XMIME that `toMime` reads. Baselines: `Buffer.from(b)` copy, and a loop of `Buffer.indexOf(eol, i)` counting lines: `"\\r\\n"` over the MIME, `"\\n"` over the XMIME (XMIME writes every line ending as a bare LF, so a CRLF scan of it would find nothing). Some corpus mails are LF-only, so the CRLF scan finds few lines in them. The JS-loop baseline reads every byte once in a plain \`for\` loop (counting LFs): a floor for any codec that must look at each byte in JavaScript. \`toMime\` of the wire form decodes the \`readable: false\` XMIME of the same mails (its MB/s are of that XMIME).',
   '',
 );
