@@ -12,20 +12,16 @@ export const CHUNK = 64 * 1024;
 
 export const buf = (x) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
 
-export function encStream(b) {
+/** The output chunks of a streaming `Codec` (Encoder or Decoder) fed `input` in CHUNK-byte subarrays. */
+function streamed(Codec, input) {
   const chunks = [];
-  const enc = new Encoder((c) => chunks.push(c));
-  for (let i = 0; i < b.length; i += CHUNK) enc.push(b.subarray(i, i + CHUNK));
-  enc.end();
+  const codec = new Codec((c) => chunks.push(c));
+  for (let i = 0; i < input.length; i += CHUNK) codec.push(input.subarray(i, i + CHUNK));
+  codec.end();
   return chunks;
 }
-export function decStream(x) {
-  const chunks = [];
-  const dec = new Decoder((c) => chunks.push(c));
-  for (let i = 0; i < x.length; i += CHUNK) dec.push(x.subarray(i, i + CHUNK));
-  dec.end();
-  return chunks;
-}
+export const encStream = (b) => streamed(Encoder, b);
+export const decStream = (x) => streamed(Decoder, x);
 export function mailsplitRoundTrip(b) {
   return new Promise((res, rej) => {
     const chunks = [];
