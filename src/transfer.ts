@@ -101,58 +101,77 @@ const isHexLower = (c: number): boolean => c >= 0x61 && c <= 0x66;
 /** What the escapes and line lengths of a quoted-printable body show about how it was written. */
 type QpLearned = Omit<QpParams, 'word' | 'fill' | 'breaks'> & { softLine: number };
 
+/** Per byte value, what {@link qpDecodeLearn} saw: encoded mid-line (1), encoded at a line start (2), literal mid-line (4). Reused; one call at a time. */
+const seen = new Uint8Array(256);
+
 /**
  * Decodes quoted-printable (as {@link qpDecode}) and, in the same pass,
  * learns the parameters it shows; null for input that is not
  * quoted-printable.
  */
 export function qpDecodeLearn(w: Uint8Array, crlf: boolean): { d: Uint8Array; learned: QpLearned } | null {
-  const out = new Uint8Array(w.length);
-  const el = crlf ? 2 : 1;
-  let n = 0, i = 0, line = 0, longest = 0, lower = false, rawTrailing = false, softSpace = false;
-  // Per byte value: seen encoded mid-line (1), encoded at a line start (2), literal mid-line (4).
-  const seen = new Uint8Array(256);
-  while (i <= w.length) {
-    const e = lineEnd(w, i, crlf);
-    const soft = e > i && w[e - 1] === EQ;
-    if (soft && e === w.length) return null; // a soft break needs a line after it
-    if (soft) line = Math.max(line, e - i);
-    longest = Math.max(longest, e - i);
-    if (!soft && e > i && (w[e - 1] === SP || w[e - 1] === TAB)) rawTrailing = true;
-    const stop = soft ? e - 1 : e;
-    for (let k = i; k < stop; k++) {
-      const c = w[k];
-      if (c !== EQ) {
-        out[n++] = c;
-        continue;
-      }
-      const h = hexVal(w[k + 1]), l = k + 2 < e ? hexVal(w[k + 2]) : -1;
-      if (h < 0 || l < 0) return null;
-      const v = h * 16 + l;
-      out[n++] = v;
-      if (isHexLower(w[k + 1]) || isHexLower(w[k + 2])) lower = true;
-      // Trailing white space must be encoded anyway; elsewhere SP and TAB are optional.
-      const ws = v === SP || v === TAB;
-      if (ws && soft && k + 3 === e - 1) softSpace = true;
-      else if (((v > SP && v < 0x7f) || (ws && k + 3 < e)) && v !== EQ) seen[v] |= k === i ? 2 : 1;
-      k += 2;
+  const len = w.length, el = crlf ? 2 : 1;
+  const out = new Uint8Array(len);
+  seen.fill(0);
+  let n = 0, i = 0, line = 0, longest = 0, lower = false, rawTrailing = false, softSpace = false, any = false;
+  // One loop over the bytes; lines are noticed at their LF (a bare LF in CRLF text is content, like a bare CR).
+  for (let k = 0; k < len; k++) {
+    const c = w[k];
+    if (c !== EQ && c !== LF) {
+      out[n++] = c;
+      continue;
     }
-    if (e === w.length) break;
-    if (!soft) for (let k = e; k < e + el; k++) out[n++] = w[k];
-    i = e + el;
+    if (c === LF) {
+      out[n++] = c;
+      if (crlf && (k === 0 || w[k - 1] !== CR)) continue;
+      const e = k + 1 - el; // the hard line [i, e)
+      if (e - i > longest) longest = e - i;
+      if (e > i && (w[e - 1] === SP || w[e - 1] === TAB)) rawTrailing = true;
+      i = k + 1;
+      continue;
+    }
+    if (lineEndAt(w, k + 1, crlf)) {
+      // A soft break: "=" and the line ending go; it needs a line after it.
+      if (k + 1 === len) return null;
+      if (k + 1 - i > line) line = k + 1 - i;
+      if (k + 1 - i > longest) longest = k + 1 - i;
+      i = k += 1 + el;
+      k--;
+      continue;
+    }
+    const h = k + 2 < len ? hexVal(w[k + 1]) : -1, l = h < 0 ? -1 : hexVal(w[k + 2]);
+    if (h < 0 || l < 0) return null;
+    const v = h * 16 + l;
+    out[n++] = v;
+    if (isHexLower(w[k + 1]) || isHexLower(w[k + 2])) lower = true;
+    // Trailing white space must be encoded anyway; elsewhere SP and TAB are optional.
+    if (v === SP || v === TAB) {
+      if (w[k + 3] === EQ && lineEndAt(w, k + 4, crlf)) softSpace = true;
+      else if (!lineEndAt(w, k + 3, crlf)) (seen[v] |= k === i ? 2 : 1), (any = true);
+    } else if (v > SP && v < 0x7f && v !== EQ) (seen[v] |= k === i ? 2 : 1), (any = true);
+    k += 2;
   }
-  // Literal mid-line (4) matters only for bytes seen encoded at line starts alone: looked for in a second pass, when there are any.
-  let lineStartOnly = false;
-  for (let c = 0; c < 256; c++) if (seen[c] === 2) lineStartOnly = true;
-  if (lineStartOnly) markLiteral(w, crlf, seen);
-  // Encoded mid-line: always. Encoded at line starts only, and literal elsewhere: a line-start rule.
+  if (len - i > longest) longest = len - i;
+  if (len > i && (w[len - 1] === SP || w[len - 1] === TAB)) rawTrailing = true;
   let always = '', startRule = '';
-  for (let c = 0; c < 256; c++) {
-    const f = seen[c];
-    if (f & 1 || (f & 2 && !(f & 4))) always += String.fromCharCode(c);
-    else if (f & 2) startRule += String.fromCharCode(c);
+  if (any) {
+    // Literal mid-line (4) matters only for bytes seen encoded at line starts alone: looked for in a second pass, when there are any.
+    let lineStartOnly = false;
+    for (let c = 0; c < 256; c++) if (seen[c] === 2) lineStartOnly = true;
+    if (lineStartOnly) markLiteral(w, crlf, seen);
+    // Encoded mid-line: always. Encoded at line starts only, and literal elsewhere: a line-start rule.
+    for (let c = 0; c < 256; c++) {
+      const f = seen[c];
+      if (f & 1 || (f & 2 && !(f & 4))) always += String.fromCharCode(c);
+      else if (f & 2) startRule += String.fromCharCode(c);
+    }
   }
   return { d: out.subarray(0, n), learned: { line: line > 0 ? line : Math.max(QP_LINE, longest), lower, always, start: startRule, rawTrailing, softSpace, softLine: line } };
+}
+
+/** A line ending (the document's) starts at `j` of `w`, or `w` ends there. */
+function lineEndAt(w: Uint8Array, j: number, crlf: boolean): boolean {
+  return j === w.length || (crlf ? w[j] === CR && w[j + 1] === LF : w[j] === LF);
 }
 
 /** Sets flag 4 in `seen` for each byte flagged 2 that occurs literally, not at a line start, in valid quoted-printable `w`. */
