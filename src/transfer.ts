@@ -51,7 +51,7 @@ export function hexVal(c: number): number {
 }
 
 /** Index of the next line ending at or after `i` in `w` (the document's `eol`), or `w.length`. */
-function lineEnd(w: Uint8Array, i: number, crlf: boolean): number {
+export function lineEnd(w: Uint8Array, i: number, crlf: boolean): number {
   for (;;) {
     const j = w.indexOf(LF, i);
     if (j < 0) return w.length;
@@ -216,9 +216,8 @@ export function* qpCandidates(w: Uint8Array, crlf: boolean, learned: QpLearned):
  * general layout loop of {@link qpEncode} gives for these parameters (a test
  * compares them).
  */
-function qpGreedy(d: Uint8Array, p: QpParams, crlf: boolean, o: Output, enc: Uint8Array, start: Uint8Array, hex: string, expect: Uint8Array | null): boolean {
+function qpGreedy(d: Uint8Array, p: QpParams, crlf: boolean, o: Output, enc: Uint8Array, start: Uint8Array, H: Uint8Array, expect: Uint8Array | null): boolean {
   const el = crlf ? 2 : 1;
-  const H = hex === '0123456789abcdef' ? HEX_LOWER : HEX_UPPER;
   const line = p.line, fill = p.fill, rawTrailing = p.rawTrailing;
   // Up to this column any byte, even escaped, fits without a soft break (the last byte of a line aside).
   const roomy = line - 4;
@@ -330,7 +329,7 @@ export function qpFits(d: Uint8Array, p: QpParams, crlf: boolean, w: Uint8Array,
 
 /** Writes quoted-printable of `d` into `o`; with `expect`, stops (false) once the output differs from it. */
 function qpLayout(d: Uint8Array, p: QpParams, crlf: boolean, o: Output, general: boolean, expect: Uint8Array | null): boolean {
-  const hex = p.lower ? '0123456789abcdef' : '0123456789ABCDEF';
+  const H = p.lower ? HEX_LOWER : HEX_UPPER;
   const enc = p.always === '' ? QP_ENC : table(p.always, QP_ENC);
   const start = p.start === '' ? NO_START : table(p.start, NO_START);
   o.n = 0;
@@ -344,7 +343,7 @@ function qpLayout(d: Uint8Array, p: QpParams, crlf: boolean, o: Output, general:
     let at = 0;
     for (const b of p.breaks) abs.push((at += b));
   }
-  if (abs === null && !p.word && !general) return qpGreedy(d, p, crlf, o, enc, start, hex, expect);
+  if (abs === null && !p.word && !general) return qpGreedy(d, p, crlf, o, enc, start, H, expect);
   /** Writes bytes [a, b) of the line at `i`, escaped as decided. */
   const emit = (i: number, a: number, b: number): void => {
     o.ensure(3 * (b - a));
@@ -353,8 +352,8 @@ function qpLayout(d: Uint8Array, p: QpParams, crlf: boolean, o: Output, general:
       const c = d[i + k];
       if (esc[k]) {
         buf[o.n++] = EQ;
-        buf[o.n++] = hex.charCodeAt(c >> 4);
-        buf[o.n++] = hex.charCodeAt(c & 15);
+        buf[o.n++] = H[c >> 4];
+        buf[o.n++] = H[c & 15];
       } else buf[o.n++] = c;
     }
   };

@@ -7,20 +7,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { hexVal, QP_LINE, qpDecode, qpDecodeLearn } from '../src/transfer.js';
+import { hexVal, lineEnd, QP_LINE, qpDecode, qpDecodeLearn } from '../src/transfer.js';
 
-const CR = 0x0d, LF = 0x0a, EQ = 0x3d, SP = 0x20, TAB = 0x09;
+const EQ = 0x3d, SP = 0x20, TAB = 0x09;
 const isHexLower = (c: number): boolean => c >= 0x61 && c <= 0x66;
-
-function lineEnd(w: Uint8Array, i: number, crlf: boolean): number {
-  for (;;) {
-    const j = w.indexOf(LF, i);
-    if (j < 0) return w.length;
-    if (!crlf) return j;
-    if (j > 0 && w[j - 1] === CR) return j - 1;
-    i = j + 1;
-  }
-}
 
 /** The reference: one line at a time. */
 function reference(w: Uint8Array, crlf: boolean) {
