@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const CLI = join(HERE, '..', 'dist', 'cli.js');
+const CLI = join(HERE, '..', 'dist', 'node', 'cli.js');
 const INDEX = join(HERE, '..', 'dist', 'index.js');
 const dir = mkdtempSync(join(tmpdir(), 'xmime-mem-'));
 const MB = 1e6;

@@ -4,9 +4,9 @@
 // (spec §9.8) until one fails; nothing is guessed.
 
 import { toXml, parse } from '../dist/index.node.js'; // the Node entry, as Node users get it
-import { charsetName, decodeCharset } from '../dist/charset.js';
-import { b64Decode, qpDecode } from '../dist/transfer.js';
-import { parseContentType } from '../dist/content-type.js';
+import { charsetName, decodeCharset } from '../dist/views/charset.js';
+import { b64Decode, qpDecode } from '../dist/views/transfer.js';
+import { parseContentType } from '../dist/views/content-type.js';
 
 const IDENTITY = new Set(['', '7bit', '8bit', 'binary']);
 

@@ -3,6 +3,6 @@
  * faster byte search installed. Same API, same output.
  * @module
  */
-import './host-node.js';
+import './node/host.js';
 
 export * from './index.js';

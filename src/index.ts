@@ -5,13 +5,13 @@
  * directions also stream, chunk by chunk, in bounded memory.
  * @module
  */
-export { toXml, toMime, Encoder, Decoder, type EncodeOptions, type DecodeOptions } from './codec.js';
-export { MimeToXmlStream, XmlToMimeStream } from './streams.js';
-export { XmimeError, ERROR_CODES, type ErrorCode } from './errors.js';
-export { NS } from './events.js';
-export { DEFAULT_MAX_DEPTH, DEFAULT_MAX_HEADER_BYTES, type EncodeLimits } from './mime-tokenizer.js';
-export { DEFAULT_XML_MAX_DEPTH, DEFAULT_MAX_TAG_BYTES, type DecodeLimits } from './xml-tokenizer.js';
-export * from './embed.js';
+export { toXml, toMime, Encoder, Decoder, type EncodeOptions, type DecodeOptions } from './api/codec.js';
+export { MimeToXmlStream, XmlToMimeStream } from './api/streams.js';
+export { XmimeError, ERROR_CODES, type ErrorCode } from './core/errors.js';
+export { NS } from './xmime/events.js';
+export { DEFAULT_MAX_DEPTH, DEFAULT_MAX_HEADER_BYTES, type EncodeLimits } from './encode/mime-tokenizer.js';
+export { DEFAULT_XML_MAX_DEPTH, DEFAULT_MAX_TAG_BYTES, type DecodeLimits } from './decode/xml-tokenizer.js';
+export * from './api/embed.js';
 export {
   toXmlAsync,
   toMimeAsync,
@@ -24,8 +24,8 @@ export {
   type Resolver,
   type ExternalEncodeOptions,
   type ExternalDecodeOptions,
-} from './external.js';
-export { compose, type ComposeOptions } from './compose.js';
-export { headerView, renderHeader, viewKind, type HeaderView, type Mailbox, type Group, type MediaParam } from './header-views.js';
-export type { ReadableStats } from './readable.js';
-export { parse, XmimeMessage, XmimeEntity, XmimeHeaders, type Attachment } from './message.js';
+} from './api/external.js';
+export { compose, type ComposeOptions } from './api/compose.js';
+export { headerView, renderHeader, viewKind, type HeaderView, type Mailbox, type Group, type MediaParam } from './views/header-views.js';
+export type { ReadableStats } from './encode/readable-stage.js';
+export { parse, XmimeMessage, XmimeEntity, XmimeHeaders, type Attachment } from './api/message.js';

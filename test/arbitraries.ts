@@ -1,6 +1,7 @@
 /** fast-check arbitraries shared by the property tests and the fuzzer. */
 import fc from 'fast-check';
-import { concat, utf8 } from './helpers.js';
+import { concat } from '../src/core/bytes.js';
+import { utf8 } from './helpers.js';
 
 /** Fragments that steer random bytes toward MIME syntax. */
 export const fragment = fc.oneof(

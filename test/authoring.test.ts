@@ -14,7 +14,8 @@ import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compose, toXml } from '../src/index.js';
+import { compose } from '../src/api/compose.js';
+import { toXml } from '../src/api/codec.js';
 import { forPostal, hasPython, type Hdr, isoSeconds, type Leaf, type MailView, type Mbox, type Grp, postalView, PythonServer, pythonViews, sha256, xmlView } from './authoring-view.js';
 import { ROOT, xmllint } from './helpers.js';
 

@@ -5,10 +5,11 @@ import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { toXml, toXmlAsync } from '../src/index.js';
+import { toXml } from '../src/api/codec.js';
+import { toXmlAsync } from '../src/index.js';
 import { ROOT, utf8 } from './helpers.js';
 
-const CLI = join(ROOT, 'dist', 'cli.js');
+const CLI = join(ROOT, 'dist', 'node', 'cli.js');
 const tmp = mkdtempSync(join(tmpdir(), 'xmime-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

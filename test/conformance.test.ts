@@ -10,8 +10,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Decoder, Encoder, type EncodeOptions, toMime, toXml } from '../src/index.js';
-import { concat } from './helpers.js';
+import { Decoder, Encoder, type EncodeOptions, toMime, toXml } from '../src/api/codec.js';
+import { concat } from '../src/core/bytes.js';
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 const SKIP_DIRS = new Set([join(FIXTURES, 'authoring')]);

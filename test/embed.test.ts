@@ -20,8 +20,11 @@ import {
   ltxToXml,
   toElement,
   toLtx,
-} from '../src/embed.js';
-import { ERROR_CODES, NS, toMime, toMimeAsync, toXml, XmimeError } from '../src/index.js';
+} from '../src/api/embed.js';
+import { ERROR_CODES, XmimeError } from '../src/core/errors.js';
+import { NS } from '../src/xmime/events.js';
+import { toMime, toXml } from '../src/api/codec.js';
+import { toMimeAsync } from '../src/index.js';
 import { corpusDir, firstDiff, randomSizes, ROOT, utf8, walk } from './helpers.js';
 
 // ---------------------------------------------------------------------------

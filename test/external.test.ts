@@ -8,16 +8,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  type ExternalRef,
-  type ReadableStats,
-  sha256Hex,
-  toMime,
-  toMimeAsync,
-  toXml,
-  toXmlAsync,
-  XmimeError,
-} from '../src/index.js';
+import { type ExternalRef } from '../src/xmime/events.js';
+import { type ReadableStats } from '../src/encode/readable-stage.js';
+import { sha256Hex, toMimeAsync, toXmlAsync } from '../src/index.js';
+import { toMime, toXml } from '../src/api/codec.js';
+import { XmimeError } from '../src/core/errors.js';
 import { corpusDir, firstDiff, ROOT, utf8, walk, xmllint } from './helpers.js';
 
 /** An in-memory store standing in for XEP-0363 or XEP-0231. */

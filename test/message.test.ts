@@ -7,7 +7,8 @@ import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse, toXml } from '../src/index.js';
+import { parse } from '../src/api/message.js';
+import { toXml } from '../src/api/codec.js';
 import { corpusDir, firstDiff, ROOT, utf8, walk } from './helpers.js';
 
 const latin1 = (b: Uint8Array) => Buffer.from(b).toString('latin1');

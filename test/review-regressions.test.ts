@@ -3,9 +3,11 @@
  * (numbered as in that review). Each failed before its fix.
  */
 import { describe, expect, it } from 'vitest';
-import { Decoder, toMime, toXml, XmimeError } from '../src/index.js';
-import { countByte, flagged, indexAll, indexOfByte, LineFeeds, setByteSearch, skipLines, skipPlain, WordView } from '../src/scan.js';
-import { concat, decodeChunks, encodeChunks, randomSizes, split, text, timeRatio, utf8 } from './helpers.js';
+import { Decoder, toMime, toXml } from '../src/api/codec.js';
+import { XmimeError } from '../src/core/errors.js';
+import { countByte, flagged, indexAll, indexOfByte, LineFeeds, setByteSearch, skipLines, skipPlain, WordView } from '../src/core/scan.js';
+import { concat } from '../src/core/bytes.js';
+import { decodeChunks, encodeChunks, randomSizes, split, text, timeRatio, utf8 } from './helpers.js';
 
 const M = '<mime xmlns="urn:xmpp:xmime:0">';
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');

@@ -17,7 +17,8 @@ import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { toMime, toXml, XmimeError } from '../../src/index.js';
+import { toMime, toXml } from '../../src/api/codec.js';
+import { XmimeError } from '../../src/core/errors.js';
 import { corpusDir, ROOT, utf8, walk } from '../helpers.js';
 import type { ErrorOut, MailIn, MailOut } from './page.js';
 

@@ -5,21 +5,12 @@
  * Streams, crypto.subtle (through toXmlAsync/toMimeAsync). Node sends mails
  * as base64 and gets plain JSON back, so nothing here can lean on Node.
  */
-import {
-  ERROR_CODES,
-  type ElementLike,
-  elementToXml,
-  fromElement,
-  MimeToXmlStream,
-  NS,
-  toElement,
-  toMime,
-  toMimeAsync,
-  toXml,
-  toXmlAsync,
-  XmimeError,
-  XmlToMimeStream,
-} from '../../src/index.js';
+import { ERROR_CODES, XmimeError } from '../../src/core/errors.js';
+import { type ElementLike, elementToXml, fromElement, toElement } from '../../src/api/embed.js';
+import { MimeToXmlStream, XmlToMimeStream } from '../../src/api/streams.js';
+import { NS } from '../../src/xmime/events.js';
+import { toMime, toXml } from '../../src/api/codec.js';
+import { toMimeAsync, toXmlAsync } from '../../src/index.js';
 
 export interface MailIn {
   name: string;

@@ -9,11 +9,11 @@
  * reference is carried between chunks, bounded by `maxTagBytes`.
  * @module
  */
-import { type ErrorCode, XmimeError } from './errors.js';
-import { asciiString } from './intern.js';
-import { countByte, LineFeeds, skipLines, WordView } from './scan.js';
-import { InputWindow } from './window.js';
-import { utf8Seq } from './xml-writer.js';
+import { type ErrorCode, XmimeError } from '../core/errors.js';
+import { asciiString } from '../core/intern.js';
+import { countByte, LineFeeds, skipLines, WordView } from '../core/scan.js';
+import { InputWindow } from '../core/window.js';
+import { utf8Seq } from '../core/utf8.js';
 
 export interface XmlAttr {
   /** Namespace URI, or null for an unprefixed attribute. */

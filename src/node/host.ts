@@ -4,6 +4,6 @@
  * (the package's `node` export condition), by `xmime/node` and by the CLI.
  * @module
  */
-import { setByteSearch } from './scan.js';
+import { setByteSearch } from '../core/scan.js';
 
 setByteSearch(Buffer.prototype.indexOf as (this: Uint8Array, b: number, from: number) => number);

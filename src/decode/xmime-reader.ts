@@ -4,13 +4,17 @@
  * the XML writer left out, and turns character data back into MIME bytes.
  * @module
  */
-import { type Attrs, DEFAULT_SEP, Eol, type ExternalRef, isView, Kind, MAX_BOUNDARY, NS, TAG, defaultBefore, isLeaf, newAttrs, type Sink } from './events.js';
-import { Output, view } from './output.js';
-import { indexAll, indexOfByte, WordView } from './scan.js';
-import { charsetEncoder, charsetName } from './charset.js';
-import { type TextForm, writeEncoded, writeText } from './text-body.js';
-import { B64_LINE, MAX_BREAKS, QP_LINE } from './transfer.js';
-import type { XmimeError } from './errors.js';
+import { attrBytes } from '../xmime/leaf-text.js';
+import { type Attrs, DEFAULT_SEP, type ExternalRef, isView, Kind, MAX_BOUNDARY, NS, TAG, defaultBefore, isLeaf, newAttrs, type Sink } from '../xmime/events.js';
+import { Eol } from '../core/eol.js';
+import { Output } from '../core/output.js';
+import { view } from '../core/bytes.js';
+import { indexAll, indexOfByte, WordView } from '../core/scan.js';
+import { charsetEncoder, charsetName } from '../views/charset.js';
+import { type TextForm } from '../xmime/text-form.js';
+import { writeEncoded, writeText } from '../views/text-body.js';
+import { B64_LINE, MAX_BREAKS, QP_LINE } from '../views/transfer.js';
+import type { XmimeError } from '../core/errors.js';
 import { ViewReader } from './view-reader.js';
 import { DEFAULT_MAX_TEXT_BYTES_DECODE, type XmlAttr, type XmlHandler, type XmlTokenizer } from './xml-tokenizer.js';
 
@@ -75,25 +79,6 @@ interface Open {
   kind: Kind;
   /** How far the element's children have got (see `place`). */
   phase: number;
-}
-
-/** Turns an attribute string into bytes: U+F700–U+F7FF are single bytes, the rest UTF-8. */
-export function attrBytes(v: string): Uint8Array {
-  let ascii = true;
-  for (let i = 0; i < v.length && ascii; i++) ascii = v.charCodeAt(i) < 0x80;
-  if (ascii) {
-    const b = new Uint8Array(v.length);
-    for (let i = 0; i < v.length; i++) b[i] = v.charCodeAt(i);
-    return b;
-  }
-  const out: number[] = [];
-  for (const ch of v) {
-    const cp = ch.codePointAt(0)!;
-    if (cp >= 0xf700 && cp <= 0xf7ff) out.push(cp - 0xf700);
-    else if (cp < 0x80) out.push(cp);
-    else for (const b of new TextEncoder().encode(ch)) out.push(b);
-  }
-  return Uint8Array.from(out);
 }
 
 /** Header names seen (bytes 0x21–0x7E but ":", so the string is its bytes), with their bytes; a few dozen repeat. */

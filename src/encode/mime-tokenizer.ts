@@ -8,11 +8,12 @@
  * back at most one delimiter line of lookahead.
  * @module
  */
-import { cteKind, nameIs, parseContentType } from './content-type.js';
-import { type Attrs, Eol, Kind, MAX_BOUNDARY, newAttrs, type Sink } from './events.js';
-import { view } from './output.js';
-import { indexOfByte, WordView } from './scan.js';
-import { InputWindow } from './window.js';
+import { cteKind, nameIs, parseContentType } from '../views/content-type.js';
+import { type Attrs, Kind, MAX_BOUNDARY, newAttrs, type Sink } from '../xmime/events.js';
+import { Eol } from '../core/eol.js';
+import { view } from '../core/bytes.js';
+import { indexOfByte, WordView } from '../core/scan.js';
+import { InputWindow } from '../core/window.js';
 
 /** Resource limits of the encoder. A limit never loses bytes: past it, the rest is carried as body. */
 export interface EncodeLimits {

@@ -7,15 +7,15 @@ import { readFileSync } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import './host-node.js';
-import { type EncodeOptions, toMime, toXml } from './codec.js';
-import type { ReadableStats } from './readable.js';
-import { XmimeError } from './errors.js';
-import { convertFile, createDecodeStream, createEncodeStream } from './node.js';
-import { MimeToXmlStream, XmlToMimeStream } from './streams.js';
+import './host.js';
+import { type EncodeOptions, toMime, toXml } from '../api/codec.js';
+import type { ReadableStats } from '../encode/readable-stage.js';
+import { XmimeError } from '../core/errors.js';
+import { convertFile, createDecodeStream, createEncodeStream } from './index.js';
+import { MimeToXmlStream, XmlToMimeStream } from '../api/streams.js';
 import { Transform } from 'node:stream';
-import { compose } from './compose.js';
-import { toMimeAsync } from './external.js';
+import { compose } from '../api/compose.js';
+import { toMimeAsync } from '../api/external.js';
 
 const HELP = `Usage:
   xmime encode [FILE|-] [-o OUT]   MIME (.eml) to XMIME

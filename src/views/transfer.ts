@@ -5,37 +5,12 @@
  * `encode(decode(w), learn(w))` gives back `w` exactly.
  * @module
  */
+import type { B64Params, QpParams } from '../xmime/text-form.js';
 
-import { Output } from './output.js';
+import { Output } from '../core/output.js';
 
 const CR = 0x0d, LF = 0x0a, EQ = 0x3d, SP = 0x20, TAB = 0x09;
 const CRLF = new Uint8Array([CR, LF]), LF_ONLY = new Uint8Array([LF]);
-
-/** How a quoted-printable body was written (spec §7.4). */
-export interface QpParams {
-  /** Longest encoded line, counting the "=" of a soft line break. */
-  line: number;
-  /** Hexadecimal digits in lower case. */
-  lower: boolean;
-  /** Printable ASCII characters (and SP, TAB) encoded wherever they occur, although they need not be. */
-  always: string;
-  /** Characters encoded when they start a line ("." and "-" guard against SMTP dot-stuffing and delimiters). */
-  start: string;
-  /** White space at the end of a line is left as it is instead of being encoded. */
-  rawTrailing: boolean;
-  /** White space just before a soft break is encoded too (with explicit `breaks` only). */
-  softSpace: boolean;
-  /** A soft break goes after the last white space that fits, not after the last character that fits. */
-  word: boolean;
-  /** The last character of a line may take the last column (else every line leaves room for "="). */
-  fill: boolean;
-  /**
-   * Where the soft breaks go, when no rule above places them as the body
-   * has them: the number of decoded bytes before each, counted from the
-   * previous soft break or the start. Overrides `line`, `word` and `fill`.
-   */
-  breaks: number[] | null;
-}
 
 /** Soft breaks are listed explicitly only up to this many. */
 export const MAX_BREAKS = 4096;
@@ -455,15 +430,6 @@ export function b64DecodeString(s: string): Uint8Array | null {
     }
   }
   return out.subarray(0, n);
-}
-
-export interface B64Params {
-  /** Characters per line (a multiple of 4); the last line may be shorter. */
-  line: number;
-  /** The last line has a line ending. */
-  end: boolean;
-  /** Empty lines after the last line. */
-  blank: number;
 }
 
 /**

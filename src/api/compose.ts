@@ -7,13 +7,13 @@
  * and `Date` and `Message-ID` when the message has none.
  * @module
  */
-import type { ErrorCode } from './errors.js';
-import { headerView, type HeaderView, renderHeader, renderText, viewKind } from './header-views.js';
-import { b64DecodeString, b64Encode, qpEncode } from './transfer.js';
-import { readView } from './view-reader.js';
-import { attrBytes } from './xmime-reader.js';
-import { concat } from './output.js';
-import { parseTree, type XNode, type XTree } from './xml-tree.js';
+import type { ErrorCode } from '../core/errors.js';
+import { headerView, type HeaderView, renderHeader, renderText, viewKind } from '../views/header-views.js';
+import { b64DecodeString, b64Encode, qpEncode } from '../views/transfer.js';
+import { readView } from '../tree/read-view.js';
+import { attrBytes } from '../xmime/leaf-text.js';
+import { concat } from '../core/bytes.js';
+import { parseTree, type XNode, type XTree } from '../tree/xml-tree.js';
 
 /** Options of {@link compose}. */
 export interface ComposeOptions {

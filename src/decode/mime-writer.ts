@@ -3,8 +3,9 @@
  * the MIME tokenizer: each event writes back exactly the bytes it stands for.
  * @module
  */
-import { type Attrs, Eol, Kind, type Sink } from './events.js';
-import type { Output } from './output.js';
+import { type Attrs, Kind, type Sink } from '../xmime/events.js';
+import { Eol } from '../core/eol.js';
+import type { Output } from '../core/output.js';
 
 const CRLF = new Uint8Array([0x0d, 0x0a]);
 const DASH2 = new Uint8Array([0x2d, 0x2d]);

@@ -37,7 +37,7 @@ let memchr: ByteSearch | null = null;
 /**
  * Gives the core a faster byte search than the typed array's own, or takes it
  * away (null). The core imports nothing from its host; a host layer calls
- * this, as `xmime`'s Node entry does with Node's memchr (`host-node.ts`),
+ * this, as `xmime`'s Node entry does with Node's memchr (`node/host.ts`),
  * which takes any `Uint8Array`. A search that answers a small test
  * wrongly is refused. Returns whether it is in use.
  */

@@ -10,11 +10,13 @@
  * @module
  */
 import { EntityTypes } from './entity-types.js';
-import { type Attrs, bytesEqual, Eol, Kind, newAttrs, type Sink } from './events.js';
-import { asciiString } from './intern.js';
-import { Output } from './output.js';
-import { readText } from './text-body.js';
-import { carriable, headerView, renderString, viewKind } from './header-views.js';
+import { type Attrs, Kind, newAttrs, type Sink } from '../xmime/events.js';
+import { Eol } from '../core/eol.js';
+import { bytesEqual } from '../core/bytes.js';
+import { asciiString } from '../core/intern.js';
+import { Output } from '../core/output.js';
+import { readText } from '../views/text-body.js';
+import { carriable, headerView, renderString, viewKind } from '../views/header-views.js';
 import type { XmlWriter } from './xml-writer.js';
 
 /** Counts of text parts and header fields, for `xmime verify --stats`. */

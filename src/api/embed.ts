@@ -19,7 +19,7 @@
  * @module
  */
 import { type DecodeOptions, type EncodeOptions, toMime, toXml } from './codec.js';
-import type { XmimeError } from './errors.js'; // for the {@link XmimeError}s of the docs
+import type { XmimeError } from '../core/errors.js'; // for the {@link XmimeError}s of the docs
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';

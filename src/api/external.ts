@@ -11,14 +11,16 @@
  * @module
  */
 import { decoderInto, type DecodeOptions, type EncodeOptions, encoderInto, feedAll } from './codec.js';
-import { EntityTypes } from './entity-types.js';
-import { type Attrs, Eol, type ExternalRef, Kind, newAttrs, type Sink } from './events.js';
-import { XmimeError } from './errors.js';
-import { MimeWriter } from './mime-writer.js';
-import { concat, Output } from './output.js';
-import { XmlWriter } from './xml-writer.js';
+import { EntityTypes } from '../encode/entity-types.js';
+import { type Attrs, type ExternalRef, Kind, newAttrs, type Sink } from '../xmime/events.js';
+import { Eol } from '../core/eol.js';
+import { XmimeError } from '../core/errors.js';
+import { MimeWriter } from '../decode/mime-writer.js';
+import { concat } from '../core/bytes.js';
+import { Output } from '../core/output.js';
+import { XmlWriter } from '../encode/xml-writer.js';
 
-export type { ExternalRef } from './events.js';
+export type { ExternalRef } from '../xmime/events.js';
 
 /** Stores `bytes` and returns the URI they can be fetched from. */
 export type Uploader = (bytes: Uint8Array, ref: Omit<ExternalRef, 'uri'>) => Promise<string>;

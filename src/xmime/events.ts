@@ -10,7 +10,8 @@
  * mirror images and the round trip is concatenation.
  * @module
  */
-import type { TextForm } from './text-body.js';
+import { Eol } from '../core/eol.js';
+import type { TextForm } from './text-form.js';
 
 /** The XMIME namespace; also the XEP-0030 feature a gateway advertises. */
 export const NS = 'urn:xmpp:xmime:0';
@@ -76,12 +77,6 @@ export function isView(k: Kind): boolean {
   return k >= Kind.Decoded && k <= Kind.Param;
 }
 
-/** A line terminator: none (end of data), LF, or CR LF. */
-export const enum Eol {
-  None = 0,
-  Lf = 1,
-  CrLf = 2,
-}
 
 export const EOL_NAMES: readonly string[] = ['none', 'lf', 'crlf'];
 
@@ -158,8 +153,3 @@ export function defaultBefore(firstInMultipart: boolean, eol: Eol): Eol {
   return firstInMultipart ? Eol.None : eol;
 }
 
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}

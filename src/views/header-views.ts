@@ -10,7 +10,7 @@
  * view when the output is plain ASCII). Platform-neutral.
  * @module
  */
-import { concat } from './output.js';
+import { concat } from '../core/bytes.js';
 import { decodeCharset, decodeWords, emit, EW_AT, Folder, hexPair, LINE, phrasePieces, textPieces } from './rfc2047.js';
 
 /** One mailbox. `name` absent: written as a bare addr-spec; `''`: in angle brackets with no display name. */

@@ -5,9 +5,9 @@
  * bodies) feed it every event and ask about the innermost entity.
  * @module
  */
-import { cteValue, nameIs, parseContentType } from './content-type.js';
-import { type Attrs, Kind } from './events.js';
-import { Output } from './output.js';
+import { cteValue, nameIs, parseContentType } from '../views/content-type.js';
+import { type Attrs, Kind } from '../xmime/events.js';
+import { Output } from '../core/output.js';
 
 export interface Entity {
   /** Media type (lower case), '' if unparseable, null if there was no Content-Type. */

@@ -6,14 +6,15 @@
  * @module
  */
 import { decoderInto, feedAll, toMime, toXml, type EncodeOptions } from './codec.js';
-import { concat, Output } from './output.js';
-import { readView } from './view-reader.js';
+import { concat } from '../core/bytes.js';
+import { Output } from '../core/output.js';
+import { readView } from '../tree/read-view.js';
 import { compose } from './compose.js';
-import { charsetName, decodeCharset } from './charset.js';
-import { carriable, type Group, headerView, type HeaderView, type Mailbox, renderHeader, renderText, viewKind } from './header-views.js';
-import { attrBytes } from './xmime-reader.js';
-import { B64_VAL, hexVal } from './transfer.js';
-import { parseTree, serializeTree, type XNode } from './xml-tree.js';
+import { charsetName, decodeCharset } from '../views/charset.js';
+import { carriable, type Group, headerView, type HeaderView, type Mailbox, renderHeader, renderText, viewKind } from '../views/header-views.js';
+import { attrBytes } from '../xmime/leaf-text.js';
+import { B64_VAL, hexVal } from '../views/transfer.js';
+import { parseTree, serializeTree, type XNode } from '../tree/xml-tree.js';
 
 /**
  * Parses MIME bytes (a `Uint8Array`) or an XMIME document (a `string`) into

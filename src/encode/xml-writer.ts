@@ -7,12 +7,15 @@
  * elements are indented; leaf elements hold exactly their content.
  * @module
  */
-import { type Attrs, DEFAULT_SEP, EOL_NAMES, Eol, Kind, NS, TAG, bytesEqual, defaultBefore, isLeaf, type Sink } from './events.js';
-import type { Output } from './output.js';
-import { flagged, skipPlain, WordView } from './scan.js';
-import type { TextForm } from './text-body.js';
-import type { HeaderView, Mailbox } from './header-views.js';
-import { B64_LINE, QP_LINE } from './transfer.js';
+import { utf8Seq } from '../core/utf8.js';
+import { type Attrs, DEFAULT_SEP, EOL_NAMES, Kind, NS, TAG, defaultBefore, isLeaf, type Sink } from '../xmime/events.js';
+import { Eol } from '../core/eol.js';
+import { bytesEqual } from '../core/bytes.js';
+import type { Output } from '../core/output.js';
+import { flagged, skipPlain, WordView } from '../core/scan.js';
+import type { TextForm } from '../xmime/text-form.js';
+import type { HeaderView, Mailbox } from '../views/header-views.js';
+import { B64_LINE, QP_LINE } from '../views/transfer.js';
 
 const LF = 0x0a, CR = 0x0d, LT = 0x3c, GT = 0x3e, AMP = 0x26, RB = 0x5d;
 
@@ -62,36 +65,6 @@ function escAttr(s: string): string {
 }
 const INDENT = new Uint8Array(1 + 2 * 24).fill(0x20);
 INDENT[0] = LF;
-
-/**
- * Length of the valid UTF-8 sequence at `i`, 0 if it is cut off by `e`
- * (and valid so far), or -1 if invalid. Rejects overlongs, surrogates and
- * code points above U+10FFFF.
- */
-export function utf8Seq(d: Uint8Array, i: number, e: number): number {
-  const c = d[i];
-  let len: number, lo = 0x80, hi = 0xbf;
-  if (c < 0xc2) return -1;
-  if (c < 0xe0) len = 2;
-  else if (c < 0xf0) {
-    len = 3;
-    if (c === 0xe0) lo = 0xa0;
-    else if (c === 0xed) hi = 0x9f;
-  } else if (c < 0xf5) {
-    len = 4;
-    if (c === 0xf0) lo = 0x90;
-    else if (c === 0xf4) hi = 0x8f;
-  } else return -1;
-  if (i + 1 >= e) return 0;
-  const c1 = d[i + 1];
-  if (c1 < lo || c1 > hi) return -1;
-  for (let k = 2; k < len; k++) {
-    if (i + k >= e) return 0;
-    const ck = d[i + k];
-    if (ck < 0x80 || ck > 0xbf) return -1;
-  }
-  return len;
-}
 
 /**
  * True for a valid sequence that XMIME text must still escape byte by byte:

@@ -5,22 +5,14 @@
  * {@link writeText} gives back every byte; the decoder calls `writeText`.
  * @module
  */
+import type { TextForm } from '../xmime/text-form.js';
 import { ASCII_LABELS, charsetEncoder, charsetName, decodeCharset } from './charset.js';
-import { Eol, bytesEqual } from './events.js';
-import { type B64Params, type QpParams, b64Decode, b64Encode, qpCandidates, qpDecodeLearn, qpEncode, qpFits } from './transfer.js';
-import { Output } from './output.js';
-import { utf8Seq } from './xml-writer.js';
-
-/** How decoded text turns back into the body's bytes (the attributes of `<text>`). */
-export interface TextForm {
-  /** MIME charset label (WHATWG Encoding Standard labels); "utf-8" by default. */
-  charset: string;
-  transfer: 'identity' | 'quoted-printable' | 'base64';
-  qp: QpParams | null;
-  b64: B64Params | null;
-  /** The line ending that "\n" in the text stands for. */
-  eol: Eol;
-}
+import { Eol } from '../core/eol.js';
+import { bytesEqual } from '../core/bytes.js';
+import { type B64Params, type QpParams } from '../xmime/text-form.js';
+import { b64Decode, b64Encode, qpCandidates, qpDecodeLearn, qpEncode, qpFits } from './transfer.js';
+import { Output } from '../core/output.js';
+import { utf8Seq } from '../core/utf8.js';
 
 /** Classifies a Content-Transfer-Encoding value (already lower-cased and trimmed). */
 export function transferOf(cte: string | null): TextForm['transfer'] | null {

@@ -2,14 +2,15 @@
  * The two codecs, as push-style classes and one-shot functions.
  * @module
  */
-import { MimeTokenizer, type EncodeLimits } from './mime-tokenizer.js';
-import { MimeWriter } from './mime-writer.js';
-import { Output, Utf8Joiner, utf8String } from './output.js';
-import { type ExternalHook, XmimeReader } from './xmime-reader.js';
-import type { Sink } from './events.js';
-import { type DecodeLimits, XmlTokenizer } from './xml-tokenizer.js';
-import { XmlWriter } from './xml-writer.js';
-import { Readable, type ReadableStats } from './readable.js';
+import { MimeTokenizer, type EncodeLimits } from '../encode/mime-tokenizer.js';
+import { MimeWriter } from '../decode/mime-writer.js';
+import { Output } from '../core/output.js';
+import { Utf8Joiner, utf8String } from '../core/utf8.js';
+import { type ExternalHook, XmimeReader } from '../decode/xmime-reader.js';
+import type { Sink } from '../xmime/events.js';
+import { type DecodeLimits, XmlTokenizer } from '../decode/xml-tokenizer.js';
+import { XmlWriter } from '../encode/xml-writer.js';
+import { Readable, type ReadableStats } from '../encode/readable-stage.js';
 
 /** Options of MIME → XMIME. */
 export interface EncodeOptions extends EncodeLimits {

@@ -7,8 +7,8 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Decoder, type DecodeOptions, Encoder, type EncodeOptions } from './codec.js';
-import './host-node.js';
+import { Decoder, type DecodeOptions, Encoder, type EncodeOptions } from '../api/codec.js';
+import './host.js';
 
 function transform(make: (push: (c: Uint8Array) => void) => { push(c: Uint8Array | string): void; end(): void }): Transform {
   let codec: ReturnType<typeof make>;

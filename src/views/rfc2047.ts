@@ -5,7 +5,7 @@
  * @module
  */
 import { decodeLabel } from './charset.js';
-import { concat } from './output.js';
+import { concat } from '../core/bytes.js';
 import { B64, b64DecodeString, hexVal } from './transfer.js';
 
 /** Decodes `bytes` in the charset `label` (see {@link decodeLabel}). */

@@ -5,9 +5,9 @@
  * errors the same way.
  * @module
  */
-import { NS } from './events.js';
-import { type ErrorCode, XmimeError } from './errors.js';
-import { type DecodeLimits, type XmlHandler, XmlTokenizer } from './xml-tokenizer.js';
+import { NS } from '../xmime/events.js';
+import { type ErrorCode, XmimeError } from '../core/errors.js';
+import { type DecodeLimits, type XmlHandler, XmlTokenizer } from '../decode/xml-tokenizer.js';
 
 /** One element: its XMIME-namespace local name, unqualified attributes, children and text. */
 export interface XNode {

@@ -5,7 +5,7 @@
  * input one byte at a time stays linear.
  * @module
  */
-import { view } from './output.js';
+import { view } from './bytes.js';
 
 export class InputWindow {
   /** The bytes to read: the tail of earlier input, then the latest chunk. */

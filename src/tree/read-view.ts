@@ -1,0 +1,31 @@
+/**
+ * The header view of a parsed `<header>` node, read with the streaming
+ * reader's checks ({@link ViewReader}).
+ * @module
+ */
+import { Kind, TAG } from '../xmime/events.js';
+import { type Fail, ViewReader } from '../decode/view-reader.js';
+import type { HeaderView } from '../views/header-views.js';
+import type { XNode } from './xml-tree.js';
+
+const KIND_OF: Record<string, Kind> = { raw: Kind.Raw, decoded: Kind.Decoded, mailbox: Kind.Mailbox, group: Kind.Group, date: Kind.Date, id: Kind.Id, media: Kind.Media, param: Kind.Param };
+
+/**
+ * The view a `<header>` node of a parsed tree holds (null when it holds
+ * none), read with the same checks as the streaming reader; `fail` reports a
+ * problem at the node where it was found.
+ */
+export function readView(h: XNode, fail: (node: XNode, code: Parameters<Fail>[0], detail: string) => never): HeaderView | null {
+  const views = new ViewReader();
+  views.begin(h.attrs.get('name')!);
+  const walk = (n: XNode, parent: Kind): void => {
+    const kind = KIND_OF[n.name];
+    const here: Fail = (code, detail) => fail(n, code, detail);
+    if (kind === undefined) here('xmime-placement', `<${n.name}> cannot appear inside <${TAG[parent]}>`);
+    views.open(kind, parent, n.attrs, here);
+    for (const k of n.kids) walk(k, kind);
+    views.close(kind, n.text);
+  };
+  for (const k of h.kids) walk(k, Kind.Header);
+  return views.view;
+}
