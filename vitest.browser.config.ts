@@ -7,6 +7,6 @@ export default defineConfig({
     include: ['test/browser/**/*.browser.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
-    reporters: ['default', './test/summary-reporter.ts'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

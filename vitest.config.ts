@@ -7,6 +7,6 @@ export default defineConfig({
     exclude: ['test/xmpp/**', 'node_modules/**'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
-    reporters: ['default', './test/summary-reporter.ts'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

@@ -4,6 +4,6 @@ export default defineConfig({
   test: {
     include: ['test/**/*.fuzz.ts'],
     testTimeout: 24 * 3600_000,
-    reporters: ['default', './test/summary-reporter.ts'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

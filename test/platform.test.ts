@@ -2,7 +2,7 @@
 import { build } from 'esbuild';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from './helpers.js';
+import { ROOT } from './support/helpers.js';
 
 describe('platform neutrality', () => {
   it('bundles for the browser and round-trips there', async () => {

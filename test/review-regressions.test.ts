@@ -7,7 +7,7 @@ import { Decoder, toMime, toXml } from '../src/api/codec.js';
 import { XmimeError } from '../src/core/errors.js';
 import { countByte, flagged, indexAll, indexOfByte, LineFeeds, setByteSearch, skipLines, skipPlain, WordView } from '../src/core/scan.js';
 import { concat } from '../src/core/bytes.js';
-import { decodeChunks, encodeChunks, randomSizes, split, text, timeRatio, utf8 } from './helpers.js';
+import { decodeChunks, encodeChunks, randomSizes, split, text, timeRatio, utf8 } from './support/helpers.js';
 
 const M = '<mime xmlns="urn:xmpp:xmime:0">';
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');

@@ -39,7 +39,7 @@ Exit status: 0 success, 1 failure, 2 bad usage.`;
 class Usage extends Error {}
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 

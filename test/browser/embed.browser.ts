@@ -19,7 +19,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { toMime, toXml } from '../../src/api/codec.js';
 import { XmimeError } from '../../src/core/errors.js';
-import { corpusDir, ROOT, utf8, walk } from '../helpers.js';
+import { corpusDir, ROOT, utf8, walk } from '../support/helpers.js';
 import type { ErrorOut, MailIn, MailOut } from './page.js';
 
 const CHROMIUM = process.env.XMIME_CHROMIUM ?? '/usr/bin/chromium';
@@ -98,7 +98,7 @@ const started = performance.now();
  * Node-vs-Chromium differences of toXml that are bugs of src/ still open,
  * with the reason. Chromium's ISO-2022-JP TextDecoder keeps its state between
  * two non-streaming decode() calls (against the Encoding Standard): a second
- * decode() that starts with an escape sequence fails under `fatal`. src/charset.ts
+ * decode() that starts with an escape sequence fails under `fatal`. src/views/charset.ts
  * reuses one decoder per charset, so of two adjacent ISO-2022-JP encoded words the
  * second fails, the Subject gets no <decoded> view in Chromium, and Node has one.
  */

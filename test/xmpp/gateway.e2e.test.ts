@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDkim } from '../../examples/gateway/dkim.mjs';
 import { startInbound, startOutbound } from '../../examples/gateway/gateway.mjs';
 import { startSink } from '../../examples/gateway/sink.mjs';
-import { corpusDir, walk } from '../helpers.js';
+import { corpusDir, walk } from '../support/helpers.js';
 
 const env = process.env;
 // Never skip silently: this file only runs under scripts/xmpp-services.sh.

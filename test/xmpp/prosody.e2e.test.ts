@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toMimeAsync, toXmlAsync } from '../../dist/index.js';
-import { corpusDir, firstDiff, walk } from '../helpers.js';
+import { corpusDir, firstDiff, walk } from '../support/helpers.js';
 import { connect, type Xmpp } from './session.js';
 import { download, upload } from '../../examples/gateway/xep0363.mjs';
 

@@ -8,11 +8,11 @@
 import { DOMParser } from '@xmldom/xmldom';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toMime, toXml } from '../src/api/codec.js';
-import { qpEncode } from '../src/views/transfer.js';
-import { charsetEncoder, decodeCharset } from '../src/views/charset.js';
-import { concat } from '../src/core/bytes.js';
-import { decodeChunks, firstDiff, split, utf8 } from './helpers.js';
+import { toMime, toXml } from '../../src/api/codec.js';
+import { qpEncode } from '../../src/views/transfer.js';
+import { charsetEncoder, decodeCharset } from '../../src/views/charset.js';
+import { concat } from '../../src/core/bytes.js';
+import { decodeChunks, firstDiff, split, utf8 } from '../support/helpers.js';
 
 /** RFC 2045 §6.7, the usual way: escape what must be, soft-break greedily at 76. */
 function textbookQp(d: Uint8Array): string {

@@ -1,5 +1,5 @@
 /**
- * The tree API (src/message.ts): reading headers, parts, text and
+ * The tree API (src/api/message.ts): reading headers, parts, text and
  * attachments; writing back unchanged byte for byte; edits that regenerate
  * only the edited piece, shown on signed mail.
  */
@@ -7,9 +7,9 @@ import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from '../src/api/message.js';
-import { toXml } from '../src/api/codec.js';
-import { corpusDir, firstDiff, ROOT, utf8, walk } from './helpers.js';
+import { parse } from '../../src/api/message.js';
+import { toXml } from '../../src/api/codec.js';
+import { corpusDir, firstDiff, ROOT, utf8, walk } from '../support/helpers.js';
 
 const latin1 = (b: Uint8Array) => Buffer.from(b).toString('latin1');
 const crlf = (...lines: string[]) => utf8(lines.join('\r\n'));

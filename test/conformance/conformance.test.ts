@@ -10,10 +10,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Decoder, Encoder, type EncodeOptions, toMime, toXml } from '../src/api/codec.js';
-import { concat } from '../src/core/bytes.js';
+import { Decoder, Encoder, type EncodeOptions, toMime, toXml } from '../../src/api/codec.js';
+import { concat } from '../../src/core/bytes.js';
 
-const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
+const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../..', 'fixtures');
 const SKIP_DIRS = new Set([join(FIXTURES, 'authoring')]);
 const SEEDS = [1, 2, 3, 0x5eed, 0xc0ffee];
 const MAX_CHUNK = 64;

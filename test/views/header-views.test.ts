@@ -14,9 +14,9 @@ import {
   type HeaderView,
   type Mailbox,
   type MediaParam,
-} from '../src/views/header-views.js';
-import { Decoder, toMime, toXml } from '../src/api/codec.js';
-import { type XmimeError } from '../src/core/errors.js';
+} from '../../src/views/header-views.js';
+import { Decoder, toMime, toXml } from '../../src/api/codec.js';
+import { type XmimeError } from '../../src/core/errors.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);

@@ -1,5 +1,5 @@
 /**
- * Embedding XMIME in host documents (src/embed.ts): DOM elements
+ * Embedding XMIME in host documents (src/api/embed.ts): DOM elements
  * (@xmldom/xmldom, and a minimal structural DOM standing in for a browser)
  * and ltx elements (@xmpp/xml), each inside a `<message/>` stanza, through
  * the host's own serializer and parser and back to the original bytes.
@@ -20,12 +20,12 @@ import {
   ltxToXml,
   toElement,
   toLtx,
-} from '../src/api/embed.js';
-import { ERROR_CODES, XmimeError } from '../src/core/errors.js';
-import { NS } from '../src/xmime/events.js';
-import { toMime, toXml } from '../src/api/codec.js';
-import { toMimeAsync } from '../src/index.js';
-import { corpusDir, firstDiff, randomSizes, ROOT, utf8, walk } from './helpers.js';
+} from '../../src/api/embed.js';
+import { ERROR_CODES, XmimeError } from '../../src/core/errors.js';
+import { NS } from '../../src/xmime/events.js';
+import { toMime, toXml } from '../../src/api/codec.js';
+import { toMimeAsync } from '../../src/index.js';
+import { corpusDir, firstDiff, randomSizes, ROOT, utf8, walk } from '../support/helpers.js';
 
 // ---------------------------------------------------------------------------
 // Inputs
@@ -459,7 +459,7 @@ describe('the XMPP section of the spec', () => {
 
 describe('platform neutrality', () => {
   it('embed.ts bundles for the browser without @xmpp/xml or xmldom, and works there', async () => {
-    const out = await build({ entryPoints: [join(ROOT, 'src', 'embed.ts')], bundle: true, platform: 'browser', format: 'esm', write: false });
+    const out = await build({ entryPoints: [join(ROOT, 'src', 'api', 'embed.ts')], bundle: true, platform: 'browser', format: 'esm', write: false });
     const code = out.outputFiles[0].text;
     expect(code).not.toMatch(/^\s*import\b|\brequire\(|['"](node:[a-z]+|@xmldom\/xmldom|@xmpp\/xml|ltx)['"\/]/m);
     const mod = await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);

@@ -14,10 +14,10 @@ import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compose } from '../src/api/compose.js';
-import { toXml } from '../src/api/codec.js';
-import { forPostal, hasPython, type Hdr, isoSeconds, type Leaf, type MailView, type Mbox, type Grp, postalView, PythonServer, pythonViews, sha256, xmlView } from './authoring-view.js';
-import { ROOT, xmllint } from './helpers.js';
+import { compose } from '../../src/api/compose.js';
+import { toXml } from '../../src/api/codec.js';
+import { forPostal, hasPython, type Hdr, isoSeconds, type Leaf, type MailView, type Mbox, type Grp, postalView, PythonServer, pythonViews, sha256, xmlView } from '../support/authoring-view.js';
+import { ROOT, xmllint } from '../support/helpers.js';
 
 // The independent Python check must not vanish quietly in CI.
 if (!hasPython && process.env.CI) throw new Error('python3 not found: the authoring tests need it in CI');

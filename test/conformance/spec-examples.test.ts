@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compose } from '../src/api/compose.js';
-import { ERROR_CODES } from '../src/core/errors.js';
-import { toMime, toXml } from '../src/api/codec.js';
-import { ROOT } from './helpers.js';
+import { compose } from '../../src/api/compose.js';
+import { ERROR_CODES } from '../../src/core/errors.js';
+import { toMime, toXml } from '../../src/api/codec.js';
+import { ROOT } from '../support/helpers.js';
 
 /** Bytes of a C string literal such as "a\r\n\x00". */
 function cString(lit: string): Uint8Array {

@@ -5,9 +5,9 @@ import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { toXml } from '../src/api/codec.js';
-import { toXmlAsync } from '../src/index.js';
-import { ROOT, utf8 } from './helpers.js';
+import { toXml } from '../../src/api/codec.js';
+import { toXmlAsync } from '../../src/index.js';
+import { ROOT, utf8 } from '../support/helpers.js';
 
 const CLI = join(ROOT, 'dist', 'node', 'cli.js');
 const tmp = mkdtempSync(join(tmpdir(), 'xmime-cli-'));

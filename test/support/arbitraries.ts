@@ -1,6 +1,6 @@
 /** fast-check arbitraries shared by the property tests and the fuzzer. */
 import fc from 'fast-check';
-import { concat } from '../src/core/bytes.js';
+import { concat } from '../../src/core/bytes.js';
 import { utf8 } from './helpers.js';
 
 /** Fragments that steer random bytes toward MIME syntax. */

@@ -1,5 +1,5 @@
 /**
- * Bodies out of band (src/external.ts): toXmlAsync moves bodies out until the
+ * Bodies out of band (src/api/external.ts): toXmlAsync moves bodies out until the
  * document fits maxInlineBytes, toMimeAsync fetches them back and checks size
  * and SHA-256. Round trips must be byte-exact; every failure must be a
  * located XmimeError.
@@ -8,12 +8,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type ExternalRef } from '../src/xmime/events.js';
-import { type ReadableStats } from '../src/encode/readable-stage.js';
-import { sha256Hex, toMimeAsync, toXmlAsync } from '../src/index.js';
-import { toMime, toXml } from '../src/api/codec.js';
-import { XmimeError } from '../src/core/errors.js';
-import { corpusDir, firstDiff, ROOT, utf8, walk, xmllint } from './helpers.js';
+import { type ExternalRef } from '../../src/xmime/events.js';
+import { type ReadableStats } from '../../src/encode/readable-stage.js';
+import { sha256Hex, toMimeAsync, toXmlAsync } from '../../src/index.js';
+import { toMime, toXml } from '../../src/api/codec.js';
+import { XmimeError } from '../../src/core/errors.js';
+import { corpusDir, firstDiff, ROOT, utf8, walk, xmllint } from '../support/helpers.js';
 
 /** An in-memory store standing in for XEP-0363 or XEP-0231. */
 function store(scheme = 'cid') {

@@ -13,10 +13,10 @@ import fc from 'fast-check';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compose, ERROR_CODES, toMime, toXml, XmimeError } from '../src/index.node.js'; // the Node entry: the core with Node's byte search
-import { anyBytes, mimeish } from './arbitraries.js';
-import { corpusDir, decodeChunks, encodeChunks, firstDiff, randomSizes, ROOT, split, text, utf8, walk } from './helpers.js';
-import { referenceDecode } from './reference-decoder.js';
+import { compose, ERROR_CODES, toMime, toXml, XmimeError } from '../../src/index.node.js'; // the Node entry: the core with Node's byte search
+import { anyBytes, mimeish } from '../support/arbitraries.js';
+import { corpusDir, decodeChunks, encodeChunks, firstDiff, randomSizes, ROOT, split, text, utf8, walk } from '../support/helpers.js';
+import { referenceDecode } from '../support/reference-decoder.js';
 
 const BUDGET = Number(process.env.XMIME_FUZZ_SECONDS ?? 600) * 1000;
 const MIN_CASES = Number(process.env.XMIME_FUZZ_MIN_CASES ?? 1_000_000);

@@ -4,9 +4,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Decoder, toMime, toXml } from '../src/api/codec.js';
-import { XmimeError, type ErrorCode } from '../src/core/errors.js';
-import { decodeChunks, split, text, utf8 } from './helpers.js';
+import { Decoder, toMime, toXml } from '../../src/api/codec.js';
+import { XmimeError, type ErrorCode } from '../../src/core/errors.js';
+import { decodeChunks, split, text, utf8 } from '../support/helpers.js';
 
 const M = (inner: string, attrs = '') => `<mime xmlns="urn:xmpp:xmime:0"${attrs}>${inner}</mime>`;
 

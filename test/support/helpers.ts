@@ -4,10 +4,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Decoder, Encoder } from '../src/api/codec.js';
-import { concat } from '../src/core/bytes.js';
+import { Decoder, Encoder } from '../../src/api/codec.js';
+import { concat } from '../../src/core/bytes.js';
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SCHEMA = join(ROOT, 'spec', 'xmime.rng');
 
 /** The shared corpus directory, or null (tests then skip with a message). */

@@ -4,8 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_DEPTH, toMime, toXml } from '../src/index.node.js'; // the Node entry: the core with Node's byte search
-import { decodeChunks, encodeChunks, firstDiff, split, text, timeRatio, utf8 } from './helpers.js';
+import { DEFAULT_MAX_DEPTH, toMime, toXml } from '../../src/index.node.js'; // the Node entry: the core with Node's byte search
+import { decodeChunks, encodeChunks, firstDiff, split, text, timeRatio, utf8 } from '../support/helpers.js';
 
 /** Shapes, each built at size n, with the n the test starts from. */
 const SIZES: Record<string, number> = {

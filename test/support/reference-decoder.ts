@@ -4,10 +4,10 @@
  * encoders of `<text>` (spec §7.4) and the header renderer (§7.6). Used as a differential oracle:
  * whatever the streaming decoder accepts must decode to the same bytes here.
  */
-import { Eol } from '../src/core/eol.js';
-import { type TextForm } from '../src/xmime/text-form.js';
-import { writeText } from '../src/views/text-body.js';
-import { type HeaderView, type Mailbox, renderHeader } from '../src/views/header-views.js';
+import { Eol } from '../../src/core/eol.js';
+import { type TextForm } from '../../src/xmime/text-form.js';
+import { writeText } from '../../src/views/text-body.js';
+import { type HeaderView, type Mailbox, renderHeader } from '../../src/views/header-views.js';
 import { DOMParser, type Element, type Node } from '@xmldom/xmldom';
 
 const NS = 'urn:xmpp:xmime:0';

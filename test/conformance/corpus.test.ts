@@ -8,11 +8,11 @@ import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { toMime, toXml } from '../src/index.node.js'; // the Node entry: the core with Node's byte search
+import { toMime, toXml } from '../../src/index.node.js'; // the Node entry: the core with Node's byte search
 import fc from 'fast-check';
-import { anyBytes } from './arbitraries.js';
-import { referenceDecode } from './reference-decoder.js';
-import { corpusDir, decodeChunks, encodeChunks, firstDiff, hasSystemXmllint, randomSizes, split, text, utf8, walk, xmllint } from './helpers.js';
+import { anyBytes } from '../support/arbitraries.js';
+import { referenceDecode } from '../support/reference-decoder.js';
+import { corpusDir, decodeChunks, encodeChunks, firstDiff, hasSystemXmllint, randomSizes, split, text, utf8, walk, xmllint } from '../support/helpers.js';
 
 const dir = corpusDir();
 if (dir === null) {
@@ -148,7 +148,7 @@ describe('outputs for non-corpus inputs are valid too', () => {
       utf8('Content-Type: multipart/mixed; boundary="a b"\r\n\r\n--a b \t\r\nX: 1\r\n\r\n\x00\r\n--a b--'),
       utf8('Content-Type: message/rfc822\n\nContent-Type: multipart/digest; boundary=d\n\n--d\n\nSubject: in\n\nhi\n--d--\n'),
     ];
-    for (const f of walk(new URL('../fixtures', import.meta.url).pathname)) if (f.endsWith('.eml')) samples.push(new Uint8Array(readFileSync(f)));
+    for (const f of walk(new URL('../../fixtures', import.meta.url).pathname)) if (f.endsWith('.eml')) samples.push(new Uint8Array(readFileSync(f)));
     samples.push(...fc.sample(anyBytes, { numRuns: 400, seed: 42 }));
     const res = await xmllint(samples.map((s) => toXml(s)), 'relaxng');
     expect(res.flatMap((r, i) => (r.valid ? [] : [`sample ${i}: ${r.output.slice(0, 300)}`]))).toEqual([]);

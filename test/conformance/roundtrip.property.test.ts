@@ -5,11 +5,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Decoder, toMime, toXml } from '../src/api/codec.js';
-import { anyBytes, mimeish } from './arbitraries.js';
-import { Utf8Joiner, utf8String } from '../src/core/utf8.js';
-import { concat } from '../src/core/bytes.js';
-import { decodeChunks, encodeChunks, firstDiff, split, text, utf8 } from './helpers.js';
+import { Decoder, toMime, toXml } from '../../src/api/codec.js';
+import { anyBytes, mimeish } from '../support/arbitraries.js';
+import { Utf8Joiner, utf8String } from '../../src/core/utf8.js';
+import { concat } from '../../src/core/bytes.js';
+import { decodeChunks, encodeChunks, firstDiff, split, text, utf8 } from '../support/helpers.js';
 
 const RUNS = Number(process.env.XMIME_FC_RUNS ?? 300);
 
