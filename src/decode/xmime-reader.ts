@@ -91,7 +91,8 @@ function nameBytes(v: string): Uint8Array | null {
   if (v.length === 0) return null;
   const b = new Uint8Array(v.length);
   for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
+    let c = v.charCodeAt(i);
+    if (c >= 0xf700 && c <= 0xf7ff) c -= 0xf700; // a byte escape (§7.2), even of a printable byte
     if (c <= 0x20 || c >= 0x7f || c === 0x3a) return null;
     b[i] = c;
   }
@@ -276,7 +277,7 @@ export class XmimeReader implements XmlHandler {
         }
         case 'name':
           a.name = nameBytes(value) ?? bad();
-          this.headerName = value;
+          this.headerName = String.fromCharCode(...a.name); // the bytes: an escaped letter still names the field
           break;
         case 'sep': {
           const b = attrBytes(value);

@@ -33,9 +33,12 @@ const MULTI_BYTE: Record<string, [number, number][][]> = {
   'euc-jp': [[[0xa1, 0xfe]], [[0xa1, 0xfe]]],
 };
 
+/** `s` without leading and trailing ASCII white space (TAB, LF, FF, CR, SP). */
+const asciiTrim = (s: string): string => s.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '');
+
 /** The WHATWG name of a MIME charset label, or null if the platform does not know it. */
 export function charsetName(label: string): string | null {
-  const l = label.trim().toLowerCase();
+  const l = asciiTrim(label).toLowerCase(); // not trim(): U+00A0 is not white space in a label (WHATWG "get an encoding")
   if (l === 'utf8') return 'utf-8'; // common misspelling; WHATWG has no such label
   try {
     return new TextDecoder(l).encoding;
@@ -99,7 +102,7 @@ export function decodeCharset(name: string, b: Uint8Array): string | null {
 export function decodeLabel(label: string, b: Uint8Array): string | null {
   const name = charsetName(label);
   if (name === null) return null;
-  if (ASCII_LABELS.has(label.trim().toLowerCase())) for (let i = 0; i < b.length; i++) if (b[i] > 0x7f) return null;
+  if (ASCII_LABELS.has(asciiTrim(label).toLowerCase())) for (let i = 0; i < b.length; i++) if (b[i] > 0x7f) return null;
   return decodeCharset(name, b);
 }
 

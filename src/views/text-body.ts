@@ -59,6 +59,7 @@ export type ReadableText = { form: TextForm; text: string; utf8: null } | { form
  */
 function utf8Status(d: Uint8Array): 0 | 1 | 2 {
   const n = d.length;
+  let status: 0 | 2 = 0; // not returned early: an invalid byte further on makes the bytes not UTF-8 (§9.8 step 2)
   for (let i = 0; i < n; ) {
     const c = d[i];
     if (c < 0x80) {
@@ -70,12 +71,12 @@ function utf8Status(d: Uint8Array): 0 | 1 | 2 {
     if (len === 3) {
       const c1 = d[i + 1], c2 = d[i + 2];
       // U+F700–U+F7FF, U+FFFE, U+FFFF, U+2028, U+2029
-      if (c === 0xef && ((c1 >= 0x9c && c1 <= 0x9f) || (c1 === 0xbf && c2 >= 0xbe))) return 2;
-      if (c === 0xe2 && c1 === 0x80 && (c2 === 0xa8 || c2 === 0xa9)) return 2;
+      if (c === 0xef && ((c1 >= 0x9c && c1 <= 0x9f) || (c1 === 0xbf && c2 >= 0xbe))) status = 2;
+      if (c === 0xe2 && c1 === 0x80 && (c2 === 0xa8 || c2 === 0xa9)) status = 2;
     }
     i += len;
   }
-  return 0;
+  return status;
 }
 
 /** The line ending "\n" stands for in the text of bytes `d`: CRLF if it has one, else LF if it has one, else the document's. */
