@@ -505,7 +505,8 @@ describe('header views in XMIME (spec §7.6)', () => {
     expect(code('<header name="To"><group name="g"><group name="h"/></group></header>')).toBe('xmime-placement');
     expect(code('<header name="Content-Type"><media value="text/plain"><mailbox addr="a@b"/></media></header>')).toBe('xmime-placement');
     expect(code('<header name="Subject"><decoded><id>x</id></decoded></header>')).toBe('xmime-placement');
-    expect(code('<header name="Subject"><raw>x</raw></header>')).toBe('none'); // a raw value alone is still the value
+    expect(code('<header name="Subject"><raw>x</raw></header>')).toBe('xmime-view'); // §10.2(7): raw? then a view, never raw alone
+    expect(code('<header name="Message-ID"><raw>x</raw><id></id></header>')).toBe('xmime-view'); // beside raw, checked as fully
     expect(code('<header name="Subject"><body>x</body></header>')).toBe('xmime-placement');
     expect(code('<header name="To"><mailbox addr="a@b" foo="1"/></header>')).toBe('xmime-attribute');
   });
