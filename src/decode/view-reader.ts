@@ -6,7 +6,8 @@
  * rest here.
  * @module
  */
-import { Kind, TAG } from '../xmime/events.js';
+import { Kind } from '../xmime/events.js';
+import { TAG } from '../xmime/schema.js';
 import { type Group, type HeaderView, type Mailbox, renderHeader, viewKind } from '../views/header-views.js';
 
 /** How the reader reports an error at the current element. */

@@ -5,7 +5,8 @@
  * @module
  */
 import { attrBytes } from '../xmime/leaf-text.js';
-import { type Attrs, DEFAULT_SEP, type ExternalRef, isView, Kind, MAX_BOUNDARY, NS, TAG, defaultBefore, isLeaf, newAttrs, type Sink } from '../xmime/events.js';
+import { type Attrs, DEFAULT_SEP, type ExternalRef, Kind, MAX_BOUNDARY, NS, defaultBefore, newAttrs, type Sink } from '../xmime/events.js';
+import { Content, isLeaf, isView, kindOf, placeIn, SCHEMA, TAG } from '../xmime/schema.js';
 import { Eol } from '../core/eol.js';
 import { Output } from '../core/output.js';
 import { view } from '../core/bytes.js';
@@ -22,30 +23,6 @@ const LF = 0x0a;
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 /** Character data is converted at most this many bytes at a time. */
 const SLICE = 32768;
-
-/** Attributes each element may carry (unprefixed); foreign-namespace attributes are ignored. */
-const ALLOWED: readonly (readonly string[])[] = [
-  ['eol'], // mime
-  ['end'], // from-line
-  ['end'], // headers
-  ['name', 'sep', 'end'], // header
-  [], // body
-  ['boundary'], // multipart
-  [], // preamble
-  ['before', 'pad', 'after'], // part
-  ['before', 'pad', 'after'], // epilogue
-  [], // message
-  ['charset', 'transfer', 'eol', 'line', 'end', 'blank', 'hex', 'always', 'start', 'trailing', 'soft-space', 'breaks', 'wrap', 'fill'], // text
-  ['uri', 'size', 'sha256', 'type'], // external
-  [], // raw
-  [], // decoded
-  ['name', 'addr'], // mailbox
-  ['name'], // group
-  [], // date
-  [], // id
-  ['value'], // media
-  ['name'], // param
-];
 
 /** White space at the start of a `<header>` longer than this is its value, not indentation before a view. */
 const MAX_INDENT = 65536;
@@ -172,8 +149,8 @@ export class XmimeReader implements XmlHandler {
   start(ns: string | null, local: string, attrs: XmlAttr[], at: number): void {
     const tok = this.tok;
     if (ns !== NS) tok.fail('xmime-namespace', `<${local}> is in namespace ${ns === null ? '(none)' : `"${ns}"`}, not "${NS}"`, at);
-    const kind = TAG.indexOf(local) as Kind;
-    if (kind < 0) tok.fail('xmime-element', `XMIME has no element <${local}>`, at);
+    const kind = kindOf(local);
+    if (kind === -1) return tok.fail('xmime-element', `XMIME has no element <${local}>`, at);
     const parent = this.stack[this.stack.length - 1];
     if (parent !== undefined && (parent.kind === Kind.Header || isView(parent.kind))) return this.viewChild(kind, parent.kind, attrs, at);
     const first = this.place(kind, parent, at);
@@ -206,34 +183,22 @@ export class XmimeReader implements XmlHandler {
     this.stack.push({ kind, phase: 0 });
   }
 
-  /** Checks where `kind` may appear; returns whether it is the first child of a multipart. */
+  /** Checks where `kind` may appear (the parent's content model); returns whether it is the first child of a multipart. */
   private place(kind: Kind, parent: Open | undefined, at: number): boolean {
     const bad = (why: string): never => this.tok.fail('xmime-placement', `<${TAG[kind]}> ${why}`, at);
     if (parent === undefined) {
       if (kind !== Kind.Mime) bad('cannot be the root element; the root is <mime>');
       return false;
     }
-    const pk = parent.kind;
-    if (pk === Kind.External) bad('cannot appear inside <external>, which is empty');
-    if (isLeaf(pk)) bad(`cannot appear inside <${TAG[pk]}>, which holds text`);
-    if (pk === Kind.Headers) {
-      if (kind !== Kind.Header) bad('cannot appear inside <headers>');
-      return false;
-    }
-    if (pk === Kind.Multipart) {
-      const first = parent.phase === 0;
-      if (kind === Kind.Preamble && parent.phase === 0) parent.phase = 1;
-      else if (kind === Kind.Part && parent.phase <= 2) parent.phase = 2;
-      else if (kind === Kind.Epilogue && parent.phase <= 2) parent.phase = 3;
-      else bad(kind === Kind.Preamble || kind === Kind.Part || kind === Kind.Epilogue ? 'is out of order' : 'cannot appear inside <multipart>');
-      return first;
-    }
-    // An entity: mime, part or message.
-    if (kind === Kind.FromLine && pk === Kind.Mime && parent.phase === 0) parent.phase = 1;
-    else if (kind === Kind.Headers && parent.phase <= 1) parent.phase = 2;
-    else if ((kind === Kind.Body || kind === Kind.Text || kind === Kind.External || kind === Kind.Multipart || kind === Kind.Message) && parent.phase <= 2) parent.phase = 3;
-    else bad(`cannot appear here inside <${TAG[pk]}>`);
-    return false;
+    const pk = parent.kind, content = SCHEMA[pk].content;
+    if (content === Content.Empty) bad(`cannot appear inside <${TAG[pk]}>, which is empty`);
+    if (content !== Content.Elements) bad(`cannot appear inside <${TAG[pk]}>, which holds text`);
+    const first = parent.phase === 0;
+    const phase = placeIn(pk, kind, parent.phase);
+    if (phase === -1) bad(`cannot appear inside <${TAG[pk]}>`);
+    if (phase === -2) bad(`is out of order inside <${TAG[pk]}>`);
+    parent.phase = phase;
+    return first;
   }
 
   private attributes(kind: Kind, attrs: XmlAttr[], first: boolean, at: number): void {
@@ -247,7 +212,7 @@ export class XmimeReader implements XmlHandler {
     a.eol = Eol.CrLf;
     a.form = null;
     a.ref = kind === Kind.External ? { uri: '', size: -1, sha256: '', type: '' } : null;
-    const allowed = ALLOWED[kind];
+    const allowed = SCHEMA[kind].attrs;
     // `<text>` attributes depend on each other: they are read together once all are known.
     const seen = kind === Kind.Text || isView(kind) ? new Map<string, string>() : null;
     for (const { ns, local, value } of attrs) {

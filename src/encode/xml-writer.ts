@@ -8,7 +8,8 @@
  * @module
  */
 import { utf8Seq } from '../core/utf8.js';
-import { type Attrs, DEFAULT_SEP, EOL_NAMES, Kind, NS, TAG, defaultBefore, isLeaf, type Sink } from '../xmime/events.js';
+import { type Attrs, DEFAULT_SEP, EOL_NAMES, Kind, NS, defaultBefore, type Sink } from '../xmime/events.js';
+import { TAG, isLeaf } from '../xmime/schema.js';
 import { Eol } from '../core/eol.js';
 import { bytesEqual } from '../core/bytes.js';
 import type { Output } from '../core/output.js';

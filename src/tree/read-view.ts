@@ -3,12 +3,11 @@
  * reader's checks ({@link ViewReader}).
  * @module
  */
-import { Kind, TAG } from '../xmime/events.js';
+import { Kind } from '../xmime/events.js';
+import { isView, kindOf, TAG } from '../xmime/schema.js';
 import { type Fail, ViewReader } from '../decode/view-reader.js';
 import type { HeaderView } from '../views/header-views.js';
 import type { XNode } from './xml-tree.js';
-
-const KIND_OF: Record<string, Kind> = { raw: Kind.Raw, decoded: Kind.Decoded, mailbox: Kind.Mailbox, group: Kind.Group, date: Kind.Date, id: Kind.Id, media: Kind.Media, param: Kind.Param };
 
 /**
  * The view a `<header>` node of a parsed tree holds (null when it holds
@@ -19,7 +18,8 @@ export function readView(h: XNode, fail: (node: XNode, code: Parameters<Fail>[0]
   const views = new ViewReader();
   views.begin(h.attrs.get('name')!);
   const walk = (n: XNode, parent: Kind): void => {
-    const kind = KIND_OF[n.name];
+    const k = kindOf(n.name);
+    const kind = k !== -1 && (k === Kind.Raw || isView(k)) ? k : undefined;
     const here: Fail = (code, detail) => fail(n, code, detail);
     if (kind === undefined) here('xmime-placement', `<${n.name}> cannot appear inside <${TAG[parent]}>`);
     views.open(kind, parent, n.attrs, here);

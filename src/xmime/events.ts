@@ -16,7 +16,7 @@ import type { TextForm } from './text-form.js';
 /** The XMIME namespace; also the XEP-0030 feature a gateway advertises. */
 export const NS = 'urn:xmpp:xmime:0';
 
-/** Element kinds, in the order of {@link TAG}. */
+/** Element kinds: one per XMIME element (names and rules in ./schema.ts). */
 export const enum Kind {
   Mime = 0,
   FromLine,
@@ -42,41 +42,6 @@ export const enum Kind {
   Media,
   Param,
 }
-
-/** Element local names, indexed by {@link Kind}. */
-export const TAG: readonly string[] = [
-  'mime',
-  'from-line',
-  'headers',
-  'header',
-  'body',
-  'multipart',
-  'preamble',
-  'part',
-  'epilogue',
-  'message',
-  'text',
-  'external',
-  'raw',
-  'decoded',
-  'mailbox',
-  'group',
-  'date',
-  'id',
-  'media',
-  'param',
-];
-
-/** Kinds whose content is text (the bytes of the MIME construct); the rest hold only elements. */
-export function isLeaf(k: Kind): boolean {
-  return k === Kind.FromLine || k === Kind.Header || k === Kind.Body || k === Kind.Preamble || k === Kind.Epilogue || k === Kind.Text || k === Kind.Raw;
-}
-
-/** Elements of a header view (their text, where they have any, is Unicode, not bytes). */
-export function isView(k: Kind): boolean {
-  return k >= Kind.Decoded && k <= Kind.Param;
-}
-
 
 export const EOL_NAMES: readonly string[] = ['none', 'lf', 'crlf'];
 
