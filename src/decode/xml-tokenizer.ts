@@ -14,6 +14,7 @@ import { asciiString } from '../core/intern.js';
 import { countByte, LineFeeds, skipLines, WordView } from '../core/scan.js';
 import { InputWindow } from '../core/window.js';
 import { utf8Seq } from '../core/utf8.js';
+import type { Reporter } from './reporter.js';
 
 export interface XmlAttr {
   /** Namespace URI, or null for an unprefixed attribute. */
@@ -29,8 +30,22 @@ export interface XmlAttr {
  */
 export interface XmlHandler {
   start(ns: string | null, local: string, attrs: XmlAttr[], at: number): void;
-  text(d: Uint8Array, s: number, e: number): void;
+  /** Character data d[s, e) (UTF-8, line endings normalized), with what the tokenizer learned of it while scanning, if anything. */
+  text(d: Uint8Array, s: number, e: number, hint: TextHint | null): void;
   end(at: number): void;
+}
+
+/**
+ * What the tokenizer learned about a text piece while scanning it, so its
+ * consumer need not look again. Valid only during the `text` call, and only
+ * for the buffer `d` it names.
+ */
+export interface TextHint {
+  d: Uint8Array;
+  /** The piece is all ASCII. */
+  ascii: boolean;
+  /** Its line feeds (indexes into `d`). */
+  lfs: LineFeeds;
 }
 
 /** Resource limits of the decoder. */
@@ -117,7 +132,7 @@ function ascii(d: Uint8Array, s: number, e: number): string {
   return out;
 }
 
-export class XmlTokenizer {
+export class XmlTokenizer implements Reporter {
   private readonly maxDepth: number;
   private readonly maxTag: number;
 
@@ -162,17 +177,25 @@ export class XmlTokenizer {
   private runTo = 0;
   private runLfs = 0;
 
-  /** The LFs of the text piece being handed on (see {@link lineFeeds}). */
+  /** The LFs of the text piece being handed on (handed on in a {@link TextHint}). */
   private readonly lf = new LineFeeds();
-  private lfLive = false;
-  /** The piece being handed on is all ASCII. */
-  private lfAscii = false;
 
   private readonly scratch: number[] = [];
   private readonly refBytes = new Uint8Array(4);
   private refLen = 0;
 
-  constructor(private readonly h: XmlHandler, limits: DecodeLimits = {}) {
+  private readonly h: XmlHandler;
+  private readonly hint: TextHint;
+  /** Offset of the tag being handled (for {@link here}). */
+  private tagAt = 0;
+
+  /**
+   * @param handler makes the handler of the tokens, given the tokenizer as
+   *   the {@link Reporter} that locates its errors.
+   */
+  constructor(handler: (report: Reporter) => XmlHandler, limits: DecodeLimits = {}) {
+    this.h = handler(this);
+    this.hint = { d: this.d, ascii: false, lfs: this.lf };
     this.maxDepth = limits.maxDepth ?? DEFAULT_XML_MAX_DEPTH;
     this.maxTag = limits.maxTagBytes ?? DEFAULT_MAX_TAG_BYTES;
   }
@@ -198,6 +221,10 @@ export class XmlTokenizer {
       const what = this.stack.length > 0 ? `<${this.stack[this.stack.length - 1]}> is not closed` : 'no root element';
       this.fail('xml-truncated', `the input ended early: ${what}`, this.w.base + this.d.length);
     }
+  }
+
+  here(): number {
+    return this.tagAt;
   }
 
   /** Builds the error for `code` at absolute offset `at` (only called when failing). */
@@ -549,6 +576,7 @@ export class XmlTokenizer {
     }
     if (attrs.length !== count) attrs.length = count;
     this.stack.push(qn);
+    this.tagAt = at;
     this.h.start(ns, local, attrs, at);
     if (this.selfClose) this.close(at);
     else if (this.st === St.Prolog) this.st = St.Content;
@@ -556,6 +584,7 @@ export class XmlTokenizer {
 
   private close(at: number): void {
     this.stack.pop();
+    this.tagAt = at;
     for (let k = this.added.pop()!; k > 0; k--) this.bindings.get(this.bound.pop()!)!.pop();
     this.h.end(at);
     this.st = this.stack.length === 0 ? St.Epilog : St.Content;
@@ -663,31 +692,13 @@ export class XmlTokenizer {
     return semi + 1;
   }
 
-  /**
-   * The line feeds of the text piece being handed to {@link XmlHandler.text}
-   * (indexes into `d`, the piece's buffer), when the tokenizer noted them
-   * while scanning it; null for any other text. Only valid during that call.
-   */
-  lineFeeds(d: Uint8Array): LineFeeds | null {
-    return this.lfLive && d === this.d ? this.lf : null;
-  }
-
-  /**
-   * True when the text piece being handed to {@link XmlHandler.text} is `d`'s
-   * and all ASCII (the tokenizer checked each byte above 0x7F as it scanned).
-   * Only valid during that call.
-   */
-  asciiPiece(d: Uint8Array): boolean {
-    return this.lfLive && this.lfAscii && d === this.d;
-  }
-
   /** Hands on d[s, e), whose LFs are in {@link lf}, and starts a new piece. */
   private piece(d: Uint8Array, s: number, e: number, ascii: boolean): void {
     this.runLfs += this.lf.n;
-    this.lfLive = true;
-    this.lfAscii = ascii;
-    this.h.text(d, s, e);
-    this.lfLive = false;
+    const hint = this.hint;
+    hint.d = d;
+    hint.ascii = ascii;
+    this.h.text(d, s, e, hint);
     this.lf.n = 0;
   }
 
@@ -697,7 +708,6 @@ export class XmlTokenizer {
     let i = this.p;
     this.runFrom = this.runTo = this.w.base + i;
     this.runLfs = lf.n = 0;
-    this.lfLive = false;
     if (this.crPending) {
       this.crPending = false;
       if (d[i] === LF) {
@@ -721,7 +731,7 @@ export class XmlTokenizer {
             return false;
           }
           this.pieceAt = this.w.base + i;
-          h.text(this.refBytes, 0, this.refLen);
+          h.text(this.refBytes, 0, this.refLen, null);
           i = run = lit = next;
           ascii = true;
           continue;
@@ -748,7 +758,7 @@ export class XmlTokenizer {
       if (c === CR) {
         if (i > run) this.piece(d, run, i, ascii);
         this.pieceAt = this.w.base + i;
-        h.text(LF_BYTES, 0, 1);
+        h.text(LF_BYTES, 0, 1, null);
         i++;
         if (i < n) {
           if (d[i] === LF) {
@@ -803,7 +813,7 @@ export class XmlTokenizer {
           break;
         }
         if (d[i + 1] === RB && d[i + 2] === GT) {
-          if (i > run) h.text(d, run, i);
+          if (i > run) h.text(d, run, i, null);
           this.p = i + 3;
           this.st = St.Content;
           return true;
@@ -811,9 +821,9 @@ export class XmlTokenizer {
         i++;
       } else if (c >= 0x20 && c < 0x80 || c === LF || c === TAB) i++;
       else if (c === CR) {
-        if (i > run) h.text(d, run, i);
+        if (i > run) h.text(d, run, i, null);
         this.pieceAt = this.w.base + i;
-        h.text(LF_BYTES, 0, 1);
+        h.text(LF_BYTES, 0, 1, null);
         i++;
         if (i < n) {
           if (d[i] === LF) i++;
@@ -825,7 +835,7 @@ export class XmlTokenizer {
         i += this.checkUtf8(i, n);
       }
     }
-    if (i > run) h.text(d, run, i);
+    if (i > run) h.text(d, run, i, null);
     this.p = i;
     if (this.eof && i >= n) this.fail('xml-truncated', 'the input ended inside a CDATA section', this.w.base + n);
     return false;

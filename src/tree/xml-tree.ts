@@ -8,6 +8,7 @@
 import { NS } from '../xmime/events.js';
 import { type ErrorCode, XmimeError } from '../core/errors.js';
 import { type DecodeLimits, type XmlHandler, XmlTokenizer } from '../decode/xml-tokenizer.js';
+import type { Reporter } from '../decode/reporter.js';
 
 /** One element: its XMIME-namespace local name, unqualified attributes, children and text. */
 export interface XNode {
@@ -46,8 +47,10 @@ export class XTree {
 const LONE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 class Builder implements XmlHandler {
-  tok!: XmlTokenizer;
   root: XNode | null = null;
+
+  constructor(private readonly tok: Reporter) {}
+
   private readonly stack: { node: XNode; dec: TextDecoder | null }[] = [];
 
   start(ns: string | null, local: string, attrs: { ns: string | null; local: string; value: string }[], at: number): void {
@@ -80,17 +83,16 @@ class Builder implements XmlHandler {
  * namespace; attributes in other namespaces are dropped.
  */
 export function parseTree(xml: string | Uint8Array, limits: DecodeLimits = {}): XTree {
-  const b = new Builder();
   if (typeof xml === 'string' && LONE.test(xml)) {
     const at = new TextEncoder().encode(xml.slice(0, LONE.exec(xml)!.index)).length;
     throw new XTree({ name: '', attrs: new Map(), kids: [], text: '', at }, new TextEncoder().encode(xml)).error({ name: '', attrs: new Map(), kids: [], text: '', at }, 'xml-char', 'a lone surrogate is not a character');
   }
   const input = typeof xml === 'string' ? new TextEncoder().encode(xml) : xml;
-  const tok = new XmlTokenizer(b, limits);
-  b.tok = tok;
+  let b: Builder;
+  const tok = new XmlTokenizer((report) => (b = new Builder(report)), limits);
   tok.push(input);
   tok.end();
-  return new XTree(b.root!, input);
+  return new XTree(b!.root!, input);
 }
 
 /**

@@ -32,6 +32,8 @@ export interface ElementRule {
   content: Content;
   /** Unprefixed attributes it may carry (attributes of other namespaces are ignored). */
   attrs: readonly string[];
+  /** Attributes it must carry (beyond these, the reader checks `<header>`, `<multipart>` and `<external>` itself). */
+  required?: readonly string[];
   /** Its children, in order, each slot optional (empty when it holds no elements). */
   model: readonly Slot[];
   /** An element of a header view (spec §7.6). */
@@ -64,12 +66,12 @@ export const SCHEMA: readonly ElementRule[] = [
   { tag: 'external', content: Content.Empty, attrs: ['uri', 'size', 'sha256', 'type'], model: [], view: false },
   { tag: 'raw', content: Content.Bytes, attrs: [], model: [], view: false },
   { tag: 'decoded', content: Content.Chars, attrs: [], model: [], view: true },
-  { tag: 'mailbox', content: Content.Empty, attrs: ['name', 'addr'], model: [], view: true },
-  { tag: 'group', content: Content.Elements, attrs: ['name'], model: [many(Kind.Mailbox)], view: true },
+  { tag: 'mailbox', content: Content.Empty, attrs: ['name', 'addr'], required: ['addr'], model: [], view: true },
+  { tag: 'group', content: Content.Elements, attrs: ['name'], required: ['name'], model: [many(Kind.Mailbox)], view: true },
   { tag: 'date', content: Content.Chars, attrs: [], model: [], view: true },
   { tag: 'id', content: Content.Chars, attrs: [], model: [], view: true },
-  { tag: 'media', content: Content.Elements, attrs: ['value'], model: [many(Kind.Param)], view: true },
-  { tag: 'param', content: Content.Chars, attrs: ['name'], model: [], view: true },
+  { tag: 'media', content: Content.Elements, attrs: ['value'], required: ['value'], model: [many(Kind.Param)], view: true },
+  { tag: 'param', content: Content.Chars, attrs: ['name'], required: ['name'], model: [], view: true },
 ];
 
 /** Element local names, indexed by {@link Kind}. */
@@ -107,4 +109,10 @@ export function placeIn(parent: Kind, child: Kind, phase: number): number {
     if (j >= phase || (j === phase - 1 && model[j].many)) return j + 1;
   }
   return known ? -2 : -1;
+}
+
+/** The first attribute `kind` requires that `has` says is missing, or null. */
+export function missingAttribute(kind: Kind, has: (name: string) => boolean): string | null {
+  for (const name of SCHEMA[kind].required ?? []) if (!has(name)) return name;
+  return null;
 }
