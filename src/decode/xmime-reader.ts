@@ -13,10 +13,10 @@ import { view } from '../core/bytes.js';
 import { indexAll, indexOfByte, WordView } from '../core/scan.js';
 import { charsetEncoder, charsetName } from '../views/charset.js';
 import { type TextForm } from '../xmime/text-form.js';
-import { writeEncoded, writeText } from '../views/text-body.js';
 import { B64_LINE, MAX_BREAKS, QP_LINE } from '../views/transfer.js';
 import type { XmimeError } from '../core/errors.js';
-import { DEFAULT_MAX_TEXT_BYTES_DECODE, type TextHint, type XmlAttr, type XmlHandler } from './xml-tokenizer.js';
+import { DEFAULT_MAX_TEXT_BYTES_DECODE } from './xml-tokenizer.js';
+import { type TextHint, type XmlAttr, type XmlHandler } from './xml-handler.js';
 import type { Reporter } from './reporter.js';
 
 const LF = 0x0a;
@@ -87,7 +87,6 @@ interface Scratch {
   buf: Uint8Array;
   lfs: Int32Array;
   textBuf: Output;
-  qpOut: Output;
   utf8Out: Output;
   ws: Output;
   viewText: Output;
@@ -97,7 +96,7 @@ const spares: Scratch[] = [];
 const SPARE_MAX = 1 << 16;
 
 function newScratch(): Scratch {
-  return { buf: new Uint8Array(4096), lfs: new Int32Array(256), textBuf: new Output(null, 4096), qpOut: new Output(null, 1024), utf8Out: new Output(null, 1024), ws: new Output(null, 64), viewText: new Output(null, 256) };
+  return { buf: new Uint8Array(4096), lfs: new Int32Array(256), textBuf: new Output(null, 4096), utf8Out: new Output(null, 1024), ws: new Output(null, 64), viewText: new Output(null, 256) };
 }
 
 export class XmimeReader implements XmlHandler {
@@ -114,10 +113,7 @@ export class XmimeReader implements XmlHandler {
 
   /** The content of an open `<text>`, its form and where it started. */
   private textBuf = this.s.textBuf;
-  private textAt = 0;
   private form: TextForm | null = null;
-  /** Where a quoted-printable `<text>` is encoded (handed on at once, so reused). */
-  private readonly qpOut = this.s.qpOut;
   /** Where a UTF-8 `<text>` is turned into its bytes (reused likewise). */
   private readonly utf8Out = this.s.utf8Out;
 
@@ -353,7 +349,6 @@ export class XmimeReader implements XmlHandler {
     } else if (seen.has('line')) tok.fail('xmime-attribute', '<text> has "line" only with a transfer encoding', at);
     this.a.form = this.form = f;
     this.textBuf.n = 0;
-    this.textAt = at;
   }
 
   /** Collects the content of `<text>`; it is encoded at its end tag. */
@@ -539,7 +534,7 @@ export class XmimeReader implements XmlHandler {
     s.buf = this.buf;
     s.lfs = this.lfs;
     s.textBuf = this.textBuf;
-    for (const o of [s.textBuf, s.qpOut, s.utf8Out, s.ws, s.viewText]) {
+    for (const o of [s.textBuf, s.utf8Out, s.ws, s.viewText]) {
       if (o.buf.length > SPARE_MAX) return;
       o.n = 0;
     }

@@ -7,7 +7,9 @@
  */
 import { NS } from '../xmime/events.js';
 import { type ErrorCode, XmimeError } from '../core/errors.js';
-import { type DecodeLimits, type XmlHandler, XmlTokenizer } from '../decode/xml-tokenizer.js';
+import { excerptAt, lineColumn } from '../core/excerpt.js';
+import { type DecodeLimits, XmlTokenizer } from '../decode/xml-tokenizer.js';
+import { type XmlHandler } from '../decode/xml-handler.js';
 import type { Reporter } from '../decode/reporter.js';
 
 /** One element: its XMIME-namespace local name, unqualified attributes, children and text. */
@@ -30,18 +32,10 @@ export class XTree {
 
   /** An error located at `node`'s start tag (line and column computed now, only for errors). */
   error(node: XNode, code: ErrorCode, detail: string): XmimeError {
-    const d = this.input, at = node.at;
-    let line = 1, lineStart = 0;
-    for (let i = d.indexOf(0x0a); i >= 0 && i < at; i = d.indexOf(0x0a, i + 1)) {
-      line++;
-      lineStart = i + 1;
-    }
-    let column = 1;
-    for (let i = lineStart; i < at; i++) if ((d[i] & 0xc0) !== 0x80) column++;
-    // eslint-disable-next-line no-control-regex
-    const excerpt = new TextDecoder().decode(d.subarray(Math.max(0, at - 30), at + 30)).replace(/[\u0000-\u001f]/g, (c) => (c === '\n' ? '\u2424' : '\ufffd'));
-    return new XmimeError(code, detail, at, line, column, excerpt);
+    const { line, column } = lineColumn(this.input, node.at);
+    return new XmimeError(code, detail, node.at, line, column, excerptAt(this.input, node.at));
   }
+
 }
 
 const LONE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
