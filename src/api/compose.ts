@@ -8,7 +8,9 @@
  * @module
  */
 import type { ErrorCode } from '../core/errors.js';
-import { headerView, type HeaderView, renderHeader, renderText, viewKind } from '../views/header-views.js';
+import { headerView, renderHeader } from '../views/header-views.js';
+import { type HeaderView, viewKind } from '../views/headers/kinds.js';
+import { renderText } from '../views/headers/text.js';
 import { b64DecodeString, b64Encode, qpEncode } from '../views/transfer.js';
 import { readView } from '../tree/read-view.js';
 import { attrBytes } from '../xmime/leaf-text.js';

@@ -5,13 +5,15 @@
  * untouched signed part still verifies.
  * @module
  */
-import { decoderInto, feedAll, toMime, toXml, type EncodeOptions } from './codec.js';
+import { decoderInto, feedAll, toMime, toTree, type EncodeOptions } from './codec.js';
 import { concat } from '../core/bytes.js';
 import { Output } from '../core/output.js';
 import { readView } from '../tree/read-view.js';
 import { compose } from './compose.js';
 import { charsetName, decodeCharset } from '../views/charset.js';
-import { carriable, type Group, headerView, type HeaderView, type Mailbox, renderHeader, renderText, viewKind } from '../views/header-views.js';
+import { carriable, headerView, renderHeader } from '../views/header-views.js';
+import { type Group, type HeaderView, type Mailbox, viewKind } from '../views/headers/kinds.js';
+import { renderText } from '../views/headers/text.js';
 import { attrBytes } from '../xmime/leaf-text.js';
 import { B64_VAL, hexVal } from '../views/transfer.js';
 import { parseTree, serializeTree, type XNode } from '../tree/xml-tree.js';
@@ -34,8 +36,7 @@ export function parse(input: Uint8Array | string, options: EncodeOptions = {}): 
   // A document from elsewhere is checked by the decoder first (out-of-band bodies are not fetched), so
   // the tree is XMIME and its errors are XmimeErrors with a position.
   if (typeof input === 'string') feedAll(decoderInto(new Output(() => {}, 65536, false), {}, () => {}), input);
-  const xml = typeof input === 'string' ? input : toXml(input, options);
-  return new XmimeMessage(parseTree(xml).root);
+  return new XmimeMessage(typeof input === 'string' ? parseTree(input).root : toTree(input, options));
 }
 
 /** An attachment (or any leaf part that is not the message's text). */
@@ -208,7 +209,7 @@ export class XmimeEntity {
     const media: HeaderView = { kind: 'media', value: `text/${subtype}`, params: [{ name: 'charset', value: 'utf-8' }] };
     const doc = el('mime', [el('headers', [fieldNode('Content-Type', media, '\r\n')]), { ...el('text', []), text }]);
     const mime = compose(serializeTree(doc), { date: false, messageId: false, entity: true, avoid: this.boundaries() });
-    const fresh = parseTree(toXml(mime)).root;
+    const fresh = toTree(mime);
     const freshFields = fresh.kids.find((k) => k.name === 'headers')!.kids;
     const freshBody = fresh.kids.find((k) => BODY.has(k.name));
     // Spliced in: the other fields keep their nodes (their bytes); "\n" in the new

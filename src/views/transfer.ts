@@ -5,18 +5,13 @@
  * `encode(decode(w), learn(w))` gives back `w` exactly.
  * @module
  */
-import type { B64Params, QpParams } from '../xmime/text-form.js';
+import { type B64Params, MAX_BREAKS, QP_LINE, type QpParams } from '../xmime/text-form.js';
 
 import { Output } from '../core/output.js';
 
 const CR = 0x0d, LF = 0x0a, EQ = 0x3d, SP = 0x20, TAB = 0x09;
 const CRLF = new Uint8Array([CR, LF]), LF_ONLY = new Uint8Array([LF]);
 
-/** Soft breaks are listed explicitly only up to this many. */
-export const MAX_BREAKS = 4096;
-
-export const QP_LINE = 76;
-export const B64_LINE = 76;
 
 /** The value of a hexadecimal digit (either case), or -1. */
 export function hexVal(c: number): number {
