@@ -15,7 +15,7 @@ import { carriable, headerView, renderHeader } from '../views/header-views.js';
 import { type Group, type HeaderView, type Mailbox, viewKind } from '../views/headers/kinds.js';
 import { renderText } from '../views/headers/text.js';
 import { attrBytes } from '../xmime/leaf-text.js';
-import { B64_VAL, hexVal } from '../views/transfer.js';
+import { b64DecodeLenient, qpDecodeLenient } from '../views/transfer.js';
 import { parseTree, serializeTree, type XNode } from '../tree/xml-tree.js';
 
 /**
@@ -177,7 +177,7 @@ export class XmimeEntity {
   content(): Uint8Array {
     const cte = (this.headers.get('content-transfer-encoding') ?? '').trim().toLowerCase();
     const w = this.bodyBytes();
-    return cte === 'base64' ? lenientBase64(w) : cte === 'quoted-printable' ? lenientQp(w) : w;
+    return cte === 'base64' ? b64DecodeLenient(w) : cte === 'quoted-printable' ? qpDecodeLenient(w) : w;
   }
 
   /** The text of a `text/*` leaf part, line breaks as "\n"; undefined for other parts. */
@@ -362,43 +362,4 @@ function viewNodes(v: HeaderView): XNode[] {
     case 'addresses':
       return v.list.map((m) => ('group' in m ? el('group', m.members.map(mailbox), [['name', m.group]]) : mailbox(m)));
   }
-}
-
-
-/** Base64 as mail readers take it: characters outside the alphabet skipped, stop at "=". */
-function lenientBase64(w: Uint8Array): Uint8Array {
-  const out: number[] = [];
-  let acc = 0, bits = 0;
-  for (const c of w) {
-    if (c === 0x3d) break;
-    const v = B64_VAL[c];
-    if (v < 0) continue;
-    acc = ((acc << 6) | v) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push((acc >> bits) & 255);
-    }
-  }
-  return Uint8Array.from(out);
-}
-
-/** Quoted-printable as mail readers take it: soft breaks removed, "=XX" decoded, anything else kept. */
-function lenientQp(w: Uint8Array): Uint8Array {
-  const out: number[] = [];
-  const hex = hexVal;
-  for (let i = 0; i < w.length; i++) {
-    const c = w[i];
-    if (c !== 0x3d) {
-      out.push(c);
-      continue;
-    }
-    if (w[i + 1] === 0x0d && w[i + 2] === 0x0a) i += 2;
-    else if (w[i + 1] === 0x0a) i += 1;
-    else if (hex(w[i + 1]) >= 0 && hex(w[i + 2]) >= 0) {
-      out.push(hex(w[i + 1]) * 16 + hex(w[i + 2]));
-      i += 2;
-    } else out.push(c);
-  }
-  return Uint8Array.from(out);
 }

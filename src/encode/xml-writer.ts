@@ -17,6 +17,7 @@ import type { Output } from '../core/output.js';
 import { flagged, skipPlain, WordView } from '../core/scan.js';
 import type { TextForm } from '../xmime/text-form.js';
 import { formAttributes } from '../xmime/attributes.js';
+import { escapeAttr, escapeText } from '../xmime/xml-escape.js';
 
 const LF = 0x0a, CR = 0x0d, LT = 0x3c, GT = 0x3e, AMP = 0x26, RB = 0x5d;
 
@@ -45,13 +46,7 @@ const CHARS_ESCAPED = /\r\n|[\n\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f<&]|]]>/g;
 const utf8 = new TextEncoder();
 const utf8d = new TextDecoder();
 
-function escText(s: string): string {
-  return s.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
-}
 
-function escAttr(s: string): string {
-  return s.replace(/[&<"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&quot;'));
-}
 const INDENT = new Uint8Array(1 + 2 * 24).fill(0x20);
 INDENT[0] = LF;
 
@@ -140,8 +135,8 @@ export class XmlWriter implements Sink {
       case Kind.External: {
         // Values are ASCII without white space (checked by the external stage).
         const r = a.ref!;
-        out.ascii(` uri="${escAttr(r.uri)}" size="${r.size}" sha256="${r.sha256}"`);
-        if (r.type !== '') out.ascii(` type="${escAttr(r.type)}"`);
+        out.ascii(` uri="${escapeAttr(r.uri)}" size="${r.size}" sha256="${r.sha256}"`);
+        if (r.type !== '') out.ascii(` type="${escapeAttr(r.type)}"`);
         break;
       }
       case Kind.Part:
@@ -216,7 +211,7 @@ export class XmlWriter implements Sink {
       this.out.byte(GT);
       this.gtPending = false;
     }
-    this.utf8(escText(s));
+    this.utf8(escapeText(s));
   }
 
   /** A string as UTF-8. */
@@ -229,7 +224,7 @@ export class XmlWriter implements Sink {
   /** A string-valued attribute (a view's): markup and quotes escaped, the rest as UTF-8. */
   private stringAttr(name: string, v: string): void {
     this.out.ascii(` ${name}="`);
-    this.utf8(escAttr(v));
+    this.utf8(escapeAttr(v));
     this.out.byte(0x22);
   }
 
