@@ -155,6 +155,8 @@ export const CASES = [
   { id: 'invalid-view-wrong-kind', sections: ['7.6.1', '10.2'], finding: 12, xml: H('Received', '<decoded>x</decoded>'), error: 'xmime-view' },
   { id: 'invalid-charset-nbsp', sections: ['7.4.3', '10.2'], finding: 12, xml: X('<text charset="latin1&#xA0;">x</text>'), error: 'xmime-attribute-value' },
   { id: 'invalid-charset-us', sections: ['7.4.3', '9.8', '10.2'], finding: 8, xml: X('<text charset="us">x</text>'), error: 'xmime-attribute-value' },
+  { id: 'invalid-charset-kelvin', sections: ['7.4.3', '10.2'], finding: 12, xml: X('<text charset="\u212Aoi8-r">x</text>'), error: 'xmime-attribute-value' },
+  { id: 'view-ew-charset-kelvin', sections: ['7.6.2'], finding: 12, mime: 'Subject: =?\xE2\x84\xAAoi8-r?Q?x?=\r\n\r\nx\r\n' },
   { id: 'charset-ascii-white-space', sections: ['7.4.3'], finding: 12, xml: X('<text charset=" latin1&#9;">é</text>'), expect: '\xE9' },
   // ---- Finding 13: the UTF-8 test is on the whole body
   { id: 'text-2028-before-invalid', sections: ['9.8'], finding: 13, mime: 'Subject: x\r\n\r\na\xE2\x80\xA8b\xFF\r\ncd\r\n' },

@@ -36,10 +36,14 @@ const MULTI_BYTE: Record<string, [number, number][][]> = {
 /** `s` without leading and trailing ASCII white space (TAB, LF, FF, CR, SP). */
 const asciiTrim = (s: string): string => s.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '');
 
+const asciiLower = (s: string): string => s.replace(/[A-Z]+/g, (c) => c.toLowerCase());
+
 /** The WHATWG name of a MIME charset label, or null if the platform does not know it. */
 export function charsetName(label: string): string | null {
-  const l = asciiTrim(label).toLowerCase(); // not trim(): U+00A0 is not white space in a label (WHATWG "get an encoding")
+  // Not trim() nor toLowerCase(): U+00A0 is no white space and U+212A (KELVIN SIGN) no "k" in a label (WHATWG "get an encoding").
+  const l = asciiLower(asciiTrim(label));
   if (l === 'utf8') return 'utf-8'; // common misspelling; WHATWG has no such label
+  if (/[^\x21-\x7e]/.test(l)) return null; // every label is printable ASCII; Node's TextDecoder takes "\u212Aoi8-r" for koi8-r
   try {
     return new TextDecoder(l).encoding;
   } catch {
@@ -102,7 +106,7 @@ export function decodeCharset(name: string, b: Uint8Array): string | null {
 export function decodeLabel(label: string, b: Uint8Array): string | null {
   const name = charsetName(label);
   if (name === null) return null;
-  if (ASCII_LABELS.has(asciiTrim(label).toLowerCase())) for (let i = 0; i < b.length; i++) if (b[i] > 0x7f) return null;
+  if (ASCII_LABELS.has(asciiLower(asciiTrim(label)))) for (let i = 0; i < b.length; i++) if (b[i] > 0x7f) return null;
   return decodeCharset(name, b);
 }
 
