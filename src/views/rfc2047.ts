@@ -9,7 +9,6 @@ import { concat } from '../core/bytes.js';
 import { B64, b64DecodeString, hexVal } from './transfer.js';
 
 /** Decodes `bytes` in the charset `label` (see {@link decodeLabel}). */
-export const decodeCharset = decodeLabel;
 
 /** `%XX` / `=XX` value at `s[i+1..i+2]`, or -1. */
 export function hexPair(s: string, i: number): number {
@@ -59,8 +58,8 @@ export function decodeWords(s: string): string | null {
   let run: Uint8Array[] = [];
   const flush = (): boolean => {
     if (run.length === 0) return true;
-    const each = run.map((w) => decodeCharset(cs, w));
-    const text = each.includes(null) ? decodeCharset(cs, concat(run)) : each.join('');
+    const each = run.map((w) => decodeLabel(cs, w));
+    const text = each.includes(null) ? decodeLabel(cs, concat(run)) : each.join('');
     run = [];
     if (text === null) return false;
     out += text;
@@ -89,7 +88,7 @@ export function decodeWords(s: string): string | null {
 
 const UTF8 = new TextEncoder();
 /** "=?UTF-8?Q?" + "?=" */
-export const EW_OVERHEAD = 12;
+const EW_OVERHEAD = 12;
 
 /** Q-safe bytes: the phrase-safe set of RFC 2047 §5(3), so one encoder serves text and display names. */
 function qSafe(b: number): boolean {
@@ -136,7 +135,7 @@ function bEncode(bytes: Uint8Array): string {
  * w.next(75); // '=?UTF-8?Q?Sch=C3=B6nheit?='
  * w.done;     // true
  */
-export class WordEncoder {
+class WordEncoder {
   private readonly bytes: Uint8Array;
   private readonly b: boolean;
   private k = 0;
