@@ -6,7 +6,7 @@
  * @module
  */
 import type { TextForm } from '../xmime/text-form.js';
-import { ASCII_LABELS, charsetEncoder, charsetName, decodeCharset } from './charset.js';
+import { ASCII_LABELS, charsetEncoder, charsetName, decodeCharset, unimplementedLabel } from './charset.js';
 import { Eol } from '../core/eol.js';
 import { bytesEqual } from '../core/bytes.js';
 import { type B64Params, type QpParams } from '../xmime/text-form.js';
@@ -109,6 +109,8 @@ export function readText(w: Uint8Array, charset: string | null, cte: string | nu
   // UTF-8 when the bytes are UTF-8 and the label allows it; else the declared charset.
   const lower = charset === null ? null : charset.trim().toLowerCase();
   const declared = lower === null ? null : charsetName(lower);
+  // UTF-7, HZ and the like: their ASCII bytes are not ASCII text, so neither UTF-8 nor windows-1252 may show them.
+  if (declared === null && lower !== null && unimplementedLabel(lower)) return null;
   let label = 'utf-8', text: string | null = null, utf8 = false;
   // ISO-2022-JP (and UTF-16 text below U+0080 per byte) is ASCII bytes too: ASCII alone does not make UTF-8 the better reading.
   const asciiSuperset = declared !== 'iso-2022-jp' && declared !== 'utf-16le' && declared !== 'utf-16be';
