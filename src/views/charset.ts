@@ -29,6 +29,8 @@ export interface CharsetEncoder {
 /** label → encoding name, for every label of the Encoding Standard. */
 const NAMES = new Map<string, string>();
 for (const [name, labels] of Object.entries(LABELS)) for (const l of labels.split(' ')) NAMES.set(l, name);
+// UTF-7 (RFC 2152) is no Encoding Standard encoding, but common in mail: xmime implements it for text bodies (§7.4.3).
+for (const l of ['utf-7', 'unicode-1-1-utf-7', 'unicode-2-0-utf-7', 'x-unicode-2-0-utf-7', 'csunicode11utf7']) NAMES.set(l, 'utf-7');
 
 /**
  * The Encoding Standard's name (lower case) of a charset label, or null if the
@@ -53,14 +55,14 @@ export const ASCII_LABELS = new Set([
 /**
  * Whether a (trimmed, lower-cased) label names an encoding that exists but
  * that xmime does not implement, in which even ASCII bytes may mean other
- * characters (UTF-7, HZ, the ISO-2022 family other than ISO-2022-JP,
+ * characters (UTF-7 variants, HZ, the ISO-2022 family other than ISO-2022-JP,
  * *replacement*, *x-user-defined*): such text gets no view (§9.8 step 2),
  * rather than being shown as if it were UTF-8 or windows-1252.
  */
 export function unimplementedLabel(lower: string): boolean {
   const name = NAMES.get(lower);
   if (name === 'replacement' || name === 'x-user-defined') return true;
-  return /^(?:x-)?(?:utf-?7|unicode-1-1-utf-7|unicode-2-0-utf-7|csunicode11utf7|hz|hz-gb-2312|iso-2022-|csiso2022)/.test(lower) && name === undefined;
+  return /^(?:x-)?(?:utf-?7|hz|iso-?2022-|csiso2022)/.test(lower) && name === undefined;
 }
 
 /** UTF-16 in the machine's byte order: builds strings from code units in one native call. */
@@ -391,6 +393,91 @@ function decodeUtf16(b: Uint8Array, le: boolean): string | null {
   return fromUnits(u, u.length);
 }
 
+/** Modified base64 (RFC 2152): the value of each byte, -1 if it is no base64 character. */
+const B64 = new Int8Array(128).fill(-1);
+const B64_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+for (let i = 0; i < 64; i++) B64[B64_CHARS.charCodeAt(i)] = i;
+
+/**
+ * UTF-7 (RFC 2152), strictly: bytes above 0x7F, `+` followed by neither `-`
+ * nor a base64 character, more than five bits or non-zero bits left at the
+ * end of a base64 run, and unpaired surrogates are errors. The `-` ending a
+ * run is absorbed.
+ */
+function decodeUtf7(b: Uint8Array): string | null {
+  const u = new Uint16Array(b.length);
+  let n = 0;
+  for (let i = 0; i < b.length; ) {
+    const c = b[i++];
+    if (c >= 0x80) return null;
+    if (c !== 0x2b) {
+      u[n++] = c;
+      continue;
+    }
+    if (i < b.length && b[i] === 0x2d) {
+      u[n++] = 0x2b;
+      i++;
+      continue;
+    }
+    let bits = 0, nbits = 0, count = 0;
+    for (; i < b.length && b[i] < 0x80 && B64[b[i]] >= 0; i++, count++) {
+      bits = ((bits << 6) | B64[b[i]]) & 0xffffff;
+      nbits += 6;
+      if (nbits >= 16) {
+        nbits -= 16;
+        u[n++] = (bits >> nbits) & 0xffff;
+      }
+    }
+    if (count === 0 || nbits >= 6 || (bits & ((1 << nbits) - 1)) !== 0) return null;
+    if (i < b.length && b[i] === 0x2d) i++;
+  }
+  for (let k = 0; k < n; k++) {
+    const c = u[k];
+    if (c >= 0xd800 && c < 0xdc00 && k + 1 < n && u[k + 1] >= 0xdc00 && u[k + 1] < 0xe000) k++;
+    else if (c >= 0xd800 && c < 0xe000) return null;
+  }
+  return fromUnits(u, n);
+}
+
+/** RFC 2152's Set D with SP, TAB, CR and LF: the characters xmime's UTF-7 encoder writes as themselves. */
+const UTF7_DIRECT = new Uint8Array(128);
+for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'(),-./:? \t\r\n") UTF7_DIRECT[ch.charCodeAt(0)] = 1;
+
+/**
+ * UTF-7 as §7.4.3 writes it: Set D, SP, TAB, CR and LF as themselves; `+` as
+ * `+-`; every maximal run of other characters as `+`, the modified base64 of
+ * its UTF-16BE code units (zero bits filling the last character) and `-`.
+ */
+function encodeUtf7(s: string): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < s.length; ) {
+    const c = s.charCodeAt(i);
+    if (c === 0x2b) {
+      out.push(0x2b, 0x2d);
+      i++;
+    } else if (c < 0x80 && UTF7_DIRECT[c] === 1) {
+      out.push(c);
+      i++;
+    } else {
+      out.push(0x2b);
+      let bits = 0, nbits = 0;
+      for (; i < s.length; i++) {
+        const d = s.charCodeAt(i);
+        if (d === 0x2b || (d < 0x80 && UTF7_DIRECT[d] === 1)) break;
+        bits = ((bits << 16) | d) & 0xffffff;
+        nbits += 16;
+        while (nbits >= 6) {
+          nbits -= 6;
+          out.push(B64_CHARS.charCodeAt((bits >> nbits) & 0x3f));
+        }
+      }
+      if (nbits > 0) out.push(B64_CHARS.charCodeAt((bits << (6 - nbits)) & 0x3f));
+      out.push(0x2d);
+    }
+  }
+  return Uint8Array.from(out);
+}
+
 /**
  * Decodes `b` in the Encoding Standard's encoding `name` (as {@link charsetName}
  * gives it) strictly: malformed input, or a charset whose index is
@@ -411,6 +498,7 @@ export function decodeCharset(name: string, b: Uint8Array): string | null {
     return fromUnits(u, u.length);
   }
   if (name === 'utf-16le' || name === 'utf-16be') return decodeUtf16(b, name === 'utf-16le');
+  if (name === 'utf-7') return decodeUtf7(b);
   const needs = NEEDS[name];
   if (needs === undefined || !needs.every((x) => index(x) !== null)) return null;
   return decodeMulti(name, b);
@@ -426,7 +514,7 @@ export function decodeCharset(name: string, b: Uint8Array): string | null {
  */
 export function decodeLabel(label: string, b: Uint8Array): string | null {
   const name = charsetName(label);
-  if (name === null) return null;
+  if (name === null || name === 'utf-7') return null; // UTF-7 serves text bodies only (§7.4.3)
   if (ASCII_LABELS.has(label.trim().toLowerCase())) for (let i = 0; i < b.length; i++) if (b[i] > 0x7f) return null;
   return decodeCharset(name, b);
 }
@@ -512,6 +600,7 @@ const utf8 = new TextEncoder();
 /** An encoder for the Encoding Standard's encoding `name`, or null if xmime cannot encode it (here). */
 export function charsetEncoder(name: string): CharsetEncoder | null {
   if (name === 'utf-8') return { encode: (s) => utf8.encode(s), end: () => new Uint8Array(0) };
+  if (name === 'utf-7') return { encode: encodeUtf7, end: () => new Uint8Array(0) };
   if (name === 'utf-16le' || name === 'utf-16be') {
     const le = name === 'utf-16le';
     return {

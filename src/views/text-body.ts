@@ -112,8 +112,8 @@ export function readText(w: Uint8Array, charset: string | null, cte: string | nu
   // UTF-7, HZ and the like: their ASCII bytes are not ASCII text, so neither UTF-8 nor windows-1252 may show them.
   if (declared === null && lower !== null && unimplementedLabel(lower)) return null;
   let label = 'utf-8', text: string | null = null, utf8 = false;
-  // ISO-2022-JP (and UTF-16 text below U+0080 per byte) is ASCII bytes too: ASCII alone does not make UTF-8 the better reading.
-  const asciiSuperset = declared !== 'iso-2022-jp' && declared !== 'utf-16le' && declared !== 'utf-16be';
+  // ISO-2022-JP and UTF-7 (and UTF-16 text below U+0080 per byte) are ASCII bytes too: ASCII alone does not make UTF-8 the better reading.
+  const asciiSuperset = declared !== 'iso-2022-jp' && declared !== 'utf-7' && declared !== 'utf-16le' && declared !== 'utf-16be';
   if (declared === null || declared === 'utf-8' || ASCII_LABELS.has(lower!) || (isAscii(d) && asciiSuperset)) {
     // UTF-8 stays bytes (no string): the writer escapes from them what it would escape in the text.
     const st = utf8Status(d);
