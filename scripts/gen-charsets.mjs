@@ -33,7 +33,7 @@ export function parseIndex(text) {
 }
 
 /** Pointer space of each multi-byte index (lead × trail count), from the Encoding Standard's decoders. */
-const MULTI = { jis0208: 60 * 188, jis0212: 94 * 94, 'euc-kr': 125 * 190, big5: 126 * 157, gb18030: 126 * 190 };
+const MULTI = { jis0208: 60 * 188, jis0212: 94 * 94, 'euc-kr': 126 * 190, big5: 126 * 157, gb18030: 126 * 190 };
 
 /** FNV-1a over (code point + 1) per pointer (0: unmapped); `mask` pointers count as unmapped. */
 function hash(arr, mask = new Set()) {

@@ -240,7 +240,7 @@ function decodeMulti(name: string, b: Uint8Array): string | null {
           c = ix[(b0 - 0x81) * 190 + b1 - (b1 < 0x7f ? 0x40 : 0x41)];
           i += 2;
         } else return null;
-        if (c < 0) return null;
+        if (!(c >= 0)) return null;
         n = put(u, n, c);
       }
     }
@@ -270,7 +270,7 @@ function decodeMulti(name: string, b: Uint8Array): string | null {
       else {
         const b1 = b[i + 1];
         const c = b1 >= 0x41 && b1 <= 0xfe ? ix[(b0 - 0x81) * 190 + b1 - 0x41] : -1;
-        if (c < 0) return null;
+        if (!(c >= 0)) return null;
         u[n++] = c;
         i += 2;
       }
@@ -294,7 +294,7 @@ function decodeMulti(name: string, b: Uint8Array): string | null {
         if (b1 >= 0xa1 && b1 <= 0xfe && b2 >= 0xa1 && b2 <= 0xfe) c = j12[(b1 - 0xa1) * 94 + b2 - 0xa1];
         i += 3;
       } else if (b0 >= 0xa1 && b0 <= 0xfe && b1 >= 0xa1 && b1 <= 0xfe) c = j8[(b0 - 0xa1) * 94 + b1 - 0xa1], i += 2;
-      if (c < 0) return null;
+      if (!(c >= 0)) return null;
       u[n++] = c;
     }
   } else if (name === 'shift_jis') {
@@ -309,7 +309,7 @@ function decodeMulti(name: string, b: Uint8Array): string | null {
         if (!((b1 >= 0x40 && b1 <= 0x7e) || (b1 >= 0x80 && b1 <= 0xfc))) return null;
         const p = (b0 - (b0 < 0xa0 ? 0x81 : 0xc1)) * 188 + b1 - (b1 < 0x7f ? 0x40 : 0x41);
         const c = p >= 8836 && p <= 10715 ? 0xe000 - 8836 + p : ix[p];
-        if (c < 0) return null;
+        if (!(c >= 0)) return null;
         u[n++] = c;
         i += 2;
       }
@@ -347,7 +347,7 @@ function decodeIso2022Jp(b: Uint8Array, u: Uint16Array): string | null {
       case J.Trail: {
         if (x < 0x21 || x > 0x7e) return null;
         const c = ix[(lead - 0x21) * 94 + x - 0x21];
-        if (c < 0) return null;
+        if (!(c >= 0)) return null;
         u[n++] = c;
         state = J.Lead;
         break;
