@@ -202,8 +202,16 @@ function phrase(s: string, i: number): [string[], number] {
   }
 }
 
+/** The words joined by one space, except beside white space a quoted word already has at that end (no doubled spaces). */
 function phraseText(words: string[]): string {
-  return decodeWords(words.join(' ')) ?? fail();
+  let out = words[0];
+  for (let k = 1; k < words.length; k++) out += (/[ \t]$/.test(out) || /^[ \t]/.test(words[k]) ? '' : ' ') + words[k];
+  return decodeWords(out) ?? fail();
+}
+
+/** RFC 2047 §5: an encoded word never stands in an addr-spec, so an address holding one is no address. */
+function noWords(addr: string): string {
+  return /=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=/.test(addr) ? fail() : addr;
 }
 
 /** An addr-spec as written less CFWS. A local part alone (`root`) is accepted: obsolete, but it means what it says. */
@@ -251,10 +259,10 @@ function mailbox(s: string, i: number): [Mailbox, number] {
   const k = cfws(s, j);
   if (s[k] === '<') {
     const [addr, e] = angleAddr(s, k);
-    return [{ name: words.length ? phraseText(words) : '', addr }, e];
+    return [{ name: words.length ? phraseText(words) : '', addr: noWords(addr) }, e];
   }
   const [addr, e] = addrSpec(s, i);
-  return [{ addr }, e];
+  return [{ addr: noWords(addr) }, e];
 }
 
 function addressList(s: string): (Mailbox | Group)[] {
