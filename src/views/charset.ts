@@ -62,7 +62,7 @@ export const ASCII_LABELS = new Set([
 export function unimplementedLabel(lower: string): boolean {
   const name = NAMES.get(lower);
   if (name === 'replacement' || name === 'x-user-defined') return true;
-  return /^(?:x-)?(?:utf-?7|hz|iso-?2022-|csiso2022)/.test(lower) && name === undefined;
+  return /^(?:(?:x-)?(?:utf-?7|hz|iso-?2022-)|csiso2022)/.test(lower) && name === undefined;
 }
 
 /** UTF-16 in the machine's byte order: builds strings from code units in one native call. */
