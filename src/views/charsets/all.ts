@@ -1,5 +1,5 @@
 /**
- * Registers the Encoding Standard's large multi-byte indexes (about 60 KB
+ * Registers the Encoding Standard's large multi-byte indexes (about 120 KB
  * gzipped) with xmime's charsets, so that Big5, EUC-KR, GBK/gb18030,
  * EUC-JP, ISO-2022-JP and Shift_JIS decode and encode by the standard's own
  * tables whatever the host's `TextDecoder` does. The Node entry imports it;
