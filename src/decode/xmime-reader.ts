@@ -35,7 +35,7 @@ const ALLOWED: readonly (readonly string[])[] = [
   ['before', 'pad', 'after'], // part
   ['before', 'pad', 'after'], // epilogue
   [], // message
-  ['charset', 'transfer', 'eol', 'line', 'end', 'blank', 'hex', 'always', 'start', 'trailing', 'soft-space', 'breaks', 'wrap', 'fill'], // text
+  ['charset', 'transfer', 'eol', 'direct', 'line', 'end', 'blank', 'hex', 'always', 'start', 'trailing', 'soft-space', 'breaks', 'wrap', 'fill'], // text
   ['uri', 'size', 'sha256', 'type'], // external
   [], // raw
   [], // decoded
@@ -356,6 +356,10 @@ export class XmimeReader implements XmlHandler {
     const eol = seen.get('eol');
     if (eol !== undefined) f.eol = eol === 'crlf' ? Eol.CrLf : eol === 'lf' ? Eol.Lf : bad('eol');
     const flag = (name: string, on: string): boolean => seen.has(name) && (seen.get(name) === on || bad(name));
+    if (flag('direct', 'optional')) {
+      if (charsetName(f.charset) !== 'utf-7') tok.fail('xmime-attribute', '<text> has "direct" only with a UTF-7 charset', at);
+      f.utf7Direct = true;
+    }
     if (f.transfer === 'base64') {
       const line = int('line', 4, 999999999) ?? B64_LINE;
       if (line % 4 !== 0) bad('line');

@@ -421,6 +421,7 @@ export class XmlWriter implements Sink {
     if (f.charset !== 'utf-8') out.ascii(` charset="${escAttr(f.charset)}"`);
     if (f.transfer !== 'identity') out.ascii(` transfer="${f.transfer}"`);
     if (f.eol !== eol) this.enumAttr('eol', f.eol);
+    if (f.utf7Direct === true) out.ascii(' direct="optional"');
     const b = f.b64, q = f.qp;
     if (b !== null) {
       if (b.line !== B64_LINE) out.ascii(` line="${b.line}"`);

@@ -439,23 +439,30 @@ function decodeUtf7(b: Uint8Array): string | null {
   return fromUnits(u, n);
 }
 
-/** RFC 2152's Set D with SP, TAB, CR and LF: the characters xmime's UTF-7 encoder writes as themselves. */
+/**
+ * The characters xmime's UTF-7 encoder writes as themselves: 1 for RFC 2152's
+ * Set D, SP, TAB, CR and LF; 2 for Set O, its optional direct characters
+ * (written as themselves only with `direct="optional"`).
+ */
 const UTF7_DIRECT = new Uint8Array(128);
 for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'(),-./:? \t\r\n") UTF7_DIRECT[ch.charCodeAt(0)] = 1;
+for (const ch of '!"#$%&*;<=>@[]^_`{|}') UTF7_DIRECT[ch.charCodeAt(0)] = 2;
 
 /**
- * UTF-7 as §7.4.3 writes it: Set D, SP, TAB, CR and LF as themselves; `+` as
- * `+-`; every maximal run of other characters as `+`, the modified base64 of
- * its UTF-16BE code units (zero bits filling the last character) and `-`.
+ * UTF-7 as §7.4.3 writes it: Set D, SP, TAB, CR and LF (and Set O if
+ * `optional`) as themselves; `+` as `+-`; every maximal run of other
+ * characters as `+`, the modified base64 of its UTF-16BE code units (zero
+ * bits filling the last character) and `-`.
  */
-function encodeUtf7(s: string): Uint8Array {
+function encodeUtf7(s: string, optional: boolean): Uint8Array {
+  const top = optional ? 2 : 1;
   const out: number[] = [];
   for (let i = 0; i < s.length; ) {
     const c = s.charCodeAt(i);
     if (c === 0x2b) {
       out.push(0x2b, 0x2d);
       i++;
-    } else if (c < 0x80 && UTF7_DIRECT[c] === 1) {
+    } else if (c < 0x80 && UTF7_DIRECT[c] !== 0 && UTF7_DIRECT[c] <= top) {
       out.push(c);
       i++;
     } else {
@@ -463,7 +470,7 @@ function encodeUtf7(s: string): Uint8Array {
       let bits = 0, nbits = 0;
       for (; i < s.length; i++) {
         const d = s.charCodeAt(i);
-        if (d === 0x2b || (d < 0x80 && UTF7_DIRECT[d] === 1)) break;
+        if (d === 0x2b || (d < 0x80 && UTF7_DIRECT[d] !== 0 && UTF7_DIRECT[d] <= top)) break;
         bits = ((bits << 16) | d) & 0xffffff;
         nbits += 16;
         while (nbits >= 6) {
@@ -597,10 +604,14 @@ function push(out: number[], packed: number): void {
 
 const utf8 = new TextEncoder();
 
-/** An encoder for the Encoding Standard's encoding `name`, or null if xmime cannot encode it (here). */
-export function charsetEncoder(name: string): CharsetEncoder | null {
+/**
+ * An encoder for the Encoding Standard's encoding `name`, or null if xmime
+ * cannot encode it (here). `utf7Direct`: UTF-7's optional direct characters
+ * are written as themselves.
+ */
+export function charsetEncoder(name: string, utf7Direct = false): CharsetEncoder | null {
   if (name === 'utf-8') return { encode: (s) => utf8.encode(s), end: () => new Uint8Array(0) };
-  if (name === 'utf-7') return { encode: encodeUtf7, end: () => new Uint8Array(0) };
+  if (name === 'utf-7') return { encode: (s) => encodeUtf7(s, utf7Direct), end: () => new Uint8Array(0) };
   if (name === 'utf-16le' || name === 'utf-16be') {
     const le = name === 'utf-16le';
     return {

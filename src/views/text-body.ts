@@ -135,7 +135,12 @@ export function readText(w: Uint8Array, charset: string | null, cte: string | nu
   // of valid, hence shortest-form, UTF-8 is undone exactly by encoding, so
   // only other charsets are checked) ...
   if (!utf8) {
-    const bytes = encodeChars(text!, label);
+    let bytes = encodeChars(text!, label);
+    // UTF-7 writers differ in RFC 2152's optional direct characters: the second way is direct="optional".
+    if (declared === 'utf-7' && bytes !== null && !bytesEqual(bytes, d)) {
+      bytes = encodeChars(text!, label, true);
+      form = { ...form, utf7Direct: true };
+    }
     if (bytes === null || !bytesEqual(bytes, d)) return null;
   }
   // ... and the transfer encoding, with the first parameter set that fits.
@@ -158,9 +163,9 @@ export function readText(w: Uint8Array, charset: string | null, cte: string | nu
 const scratch = new Output(null, 4096);
 
 /** `text` in the charset `label`, or null. */
-function encodeChars(text: string, label: string): Uint8Array | null {
+function encodeChars(text: string, label: string, utf7Direct = false): Uint8Array | null {
   const name = charsetName(label);
-  const enc = name === null ? null : charsetEncoder(name);
+  const enc = name === null ? null : charsetEncoder(name, utf7Direct);
   const body = enc === null ? null : enc.encode(text);
   if (body === null) return null;
   const tail = enc!.end();
@@ -177,7 +182,7 @@ function encodeChars(text: string, label: string): Uint8Array | null {
  * written into `out` when given (a view, valid until its next use).
  */
 export function writeText(text: string, form: TextForm, docEol: Eol, out?: Output): Uint8Array | null {
-  const d = encodeChars(text, form.charset);
+  const d = encodeChars(text, form.charset, form.utf7Direct === true);
   return d === null ? null : writeEncoded(d, form, docEol, out);
 }
 

@@ -35,12 +35,32 @@ describe('UTF-7', () => {
     expect(Buffer.from(toMime(x)).equals(Buffer.from(m))).toBe(true);
   });
 
-  it('UTF-7 another encoder wrote differently, or plain ASCII, is no UTF-8 text: it stays bytes', () => {
-    for (const m of [mail('utf-7', 'Fr+APY-sche; "a"\r\n'), mail('unicode-1-1-utf-7', 'userx@example.com\r\n'), mail('UTF-7', '+AD4 quoted\r\n')]) {
+  it('UTF-7 with the optional direct characters as themselves: direct="optional"', () => {
+    for (const [m, t] of [
+      [mail('utf-7', 'Fr+APY-sche; "a"\r\n'), 'Frösche; "a"'],
+      [mail('unicode-1-1-utf-7', 'userx@example.com\r\n'), 'userx@example.com'],
+    ] as const) {
+      const x = xml(m);
+      expect(x).toMatch(/<text charset="[^"]+" direct="optional">/);
+      expect(x).toContain(t);
+      expect(Buffer.from(toMime(x)).equals(Buffer.from(m))).toBe(true);
+    }
+  });
+
+  it('UTF-7 neither way writes (no "-" after a run), or plain ASCII, is no UTF-8 text: it stays bytes', () => {
+    for (const m of [mail('UTF-7', '+AD4 quoted\r\n'), mail('utf-7', 'x +AD4- and; +ADs-\r\n')]) {
       const x = xml(m);
       expect(x).not.toContain('<text');
       expect(Buffer.from(toMime(x)).equals(Buffer.from(m))).toBe(true);
     }
+  });
+
+  it('direct="optional" is only for UTF-7, and decodes as it says', () => {
+    const doc = (attrs: string, t: string) => `<mime xmlns="urn:xmpp:xmime:0"><text ${attrs}>${t}</text></mime>`;
+    expect(new TextDecoder().decode(toMime(doc('charset="utf-7" direct="optional"', 'a; "b" ä')))).toBe('a; "b" +AOQ-');
+    expect(new TextDecoder().decode(toMime(doc('charset="utf-7"', 'a; "b" ä')))).toBe('a+ADs- +ACI-b+ACI- +AOQ-');
+    expect(() => toMime(doc('charset="utf-8" direct="optional"', 'a'))).toThrow(/direct/);
+    expect(() => toMime(doc('charset="utf-7" direct="yes"', 'a'))).toThrow(/direct/);
   });
 });
 
