@@ -255,7 +255,7 @@ function decodeMulti(name: string, b: Uint8Array): string | null {
         if (!((b1 >= 0x40 && b1 <= 0x7e) || (b1 >= 0xa1 && b1 <= 0xfe))) return null;
         const p = (b0 - 0x81) * 157 + b1 - (b1 < 0x7f ? 0x40 : 0x62);
         i += 2;
-        const pair = BIG5_PAIRS[p];
+        const pair = p === 1133 || p === 1135 || p === 1164 || p === 1166 ? BIG5_PAIRS[p] : undefined;
         if (pair !== undefined) u[n++] = pair.charCodeAt(0), u[n++] = pair.charCodeAt(1);
         else if (ix[p] < 0) return null;
         else n = put(u, n, ix[p]);
@@ -528,8 +528,19 @@ export function decodeLabel(label: string, b: Uint8Array): string | null {
 
 // ---- encoding -----------------------------------------------------------------------------------
 
-/** Code point → bytes (packed big-endian, up to three, plus (length − 1) × 2^24), per multi-byte charset. */
-const tables = new Map<string, Map<number, number>>();
+/**
+ * Code point → bytes (packed big-endian, up to three, plus (length − 1) × 2^24;
+ * -1: none), per multi-byte charset: an array for the BMP, a map above it.
+ */
+interface Table {
+  bmp: Int32Array;
+  astral: Map<number, number>;
+}
+const tables = new Map<string, Table>();
+
+function lookup(t: Table, cp: number): number {
+  return cp < 0x10000 ? t.bmp[cp] : (t.astral.get(cp) ?? -1);
+}
 
 /**
  * The table of §7.4.3: every sequence the decoder turns into exactly one code
@@ -537,12 +548,16 @@ const tables = new Map<string, Map<number, number>>();
  * sequence wins. Sequences are visited in exactly that order, so the first
  * one kept is the winner.
  */
-function table(name: string): Map<number, number> {
+function table(name: string): Table {
   let t = tables.get(name);
   if (t !== undefined) return t;
-  t = new Map();
+  const bmp = new Int32Array(0x10000).fill(-1), astral = new Map<number, number>();
+  t = { bmp, astral };
   const add = (c: number, seq: number, len: number): void => {
-    if (c >= 0 && !t!.has(c)) t!.set(c, seq + (len - 1) * 0x1000000);
+    if (c < 0) return;
+    if (c < 0x10000) {
+      if (bmp[c] < 0) bmp[c] = seq + (len - 1) * 0x1000000;
+    } else if (!astral.has(c)) astral.set(c, seq + (len - 1) * 0x1000000);
   };
   const ascii = (top: number): void => {
     for (let x = 0; x <= top; x++) add(x, x, 1);
@@ -596,12 +611,6 @@ function singleEncoder(name: string): Int16Array {
   return t;
 }
 
-function push(out: number[], packed: number): void {
-  const n = Math.floor(packed / 0x1000000) + 1;
-  const v = packed % 0x1000000;
-  for (let k = n - 1; k >= 0; k--) out.push((v >> (8 * k)) & 0xff);
-}
-
 const utf8 = new TextEncoder();
 
 /**
@@ -647,13 +656,22 @@ export function charsetEncoder(name: string, utf7Direct = false): CharsetEncoder
   if (name === 'iso-2022-jp') return new Iso2022JpEncoder();
   return {
     encode(s) {
-      const t = table(name), out: number[] = [];
-      for (const ch of s) {
-        const p = t.get(ch.codePointAt(0)!);
-        if (p === undefined) return null;
-        push(out, p);
+      const t = table(name), out = new Uint8Array(3 * s.length);
+      let n = 0;
+      for (let i = 0; i < s.length; i++) {
+        let cp = s.charCodeAt(i);
+        if (cp >= 0xd800 && cp < 0xdc00 && i + 1 < s.length) {
+          const lo = s.charCodeAt(i + 1);
+          if (lo >= 0xdc00 && lo < 0xe000) (cp = 0x10000 + ((cp - 0xd800) << 10) + lo - 0xdc00), i++;
+        }
+        const p = lookup(t, cp);
+        if (p < 0) return null;
+        const len = (p >>> 24) + 1, v = p & 0xffffff;
+        if (len === 3) out[n++] = v >> 16;
+        if (len >= 2) out[n++] = (v >> 8) & 0xff;
+        out[n++] = v & 0xff;
       }
-      return Uint8Array.from(out);
+      return out.slice(0, n);
     },
     end: () => new Uint8Array(0),
   };
@@ -679,8 +697,8 @@ class Iso2022JpEncoder implements CharsetEncoder {
         out.push(cp);
         continue;
       }
-      const p = t.get(cp);
-      const v = p === undefined ? -1 : p - 0x1000000;
+      const p = lookup(t, cp);
+      const v = p < 0 ? -1 : p - 0x1000000;
       if (v < 0 || v > 0xffff || v >> 8 < 0xa1) return null; // two-byte JIS X 0208 only
       if (!this.jis) out.push(...ESC_JIS);
       this.jis = true;
