@@ -58,7 +58,7 @@ interface Open {
   phase: number;
 }
 
-/** Header names seen (bytes 0x21–0x7E but ":", so the string is its bytes), with their bytes; a few dozen repeat. */
+/** Header names seen (bytes 0x21–0x7E but ":", written as themselves or as byte escapes), with their bytes; a few dozen repeat. */
 const names = new Map<string, Uint8Array>();
 
 /** The bytes of a header `name` attribute, or null if it is not a field name. */
@@ -68,7 +68,8 @@ function nameBytes(v: string): Uint8Array | null {
   if (v.length === 0) return null;
   const b = new Uint8Array(v.length);
   for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
+    let c = v.charCodeAt(i);
+    if (c >= 0xf700 && c <= 0xf7ff) c -= 0xf700; // a byte escape (§7.2), of a printable byte too
     if (c <= 0x20 || c >= 0x7f || c === 0x3a) return null;
     b[i] = c;
   }

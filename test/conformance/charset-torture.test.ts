@@ -201,6 +201,14 @@ describe.skipIf(!existsSync(FINDINGS))('cross-implementation findings (charsets)
   });
 });
 
+describe.skipIf(!existsSync(FINDINGS))('cross-implementation findings (not charsets)', () => {
+  it('c2-01: a header name written with a byte escape of a printable byte is that byte (§7.2)', () => {
+    const xml = readFileSync(join(FINDINGS, 'c2-01-name-escaped-byte.xml'), 'utf8');
+    expect(new TextDecoder().decode(toMime(xml))).toBe('A: v\r\n\r\n');
+    expect(() => toMime('<mime xmlns="urn:xmpp:xmime:0"><headers><header name="&#xF73A;">v</header></headers></mime>')).toThrow(XmimeError);
+  });
+});
+
 describe('specific departures of Node\'s ICU, now gone', () => {
   const d = (name: string, ...b: number[]) => decodeCharset(name, Uint8Array.from(b));
   const e = (name: string, s: string) => hex(charsetEncoder(name)!.encode(s));

@@ -544,3 +544,17 @@ describe('views that mean what they say (issue 16)', () => {
     expect(media('text/plain; x-name="=?utf-8?q?B?="')).toEqual([{ name: 'x-name', value: '=?utf-8?q?B?=' }]);
   });
 });
+
+describe('rendering as §7.6.1 says (findings c2-17, c2-18, c3-01, c3-11)', () => {
+  it('Q where the Q form of the run is not longer than B, else B', () => {
+    expect(render('Subject', text('Frösck'))).toBe('=?UTF-8?Q?Fr=C3=B6sck?=');
+    expect(render('Subject', text('Grüße aus Köln'))).toBe('=?UTF-8?B?R3LDvMOfZQ==?= aus =?UTF-8?B?S8O2bG4=?=');
+  });
+  it('a line holding an encoded word is at most 76 characters', () => {
+    const lines = render('Subject', text('é'.repeat(40) + ' ' + 'é'.repeat(40))).split('\r\n');
+    expect(lines.length).toBeGreaterThan(1);
+    expect(('Subject: ' + lines[0]).length).toBeLessThanOrEqual(76);
+    for (const l of lines.slice(1)) expect(l.length).toBeLessThanOrEqual(76);
+    expect(Math.max(...lines.map((l, i) => (i === 0 ? 'Subject: ' : '').length + l.length))).toBeGreaterThan(70);
+  });
+});
