@@ -40,7 +40,7 @@ export function encoderInto(out: Output, options: EncodeOptions, front?: (next: 
 }
 
 /** The encoder pipeline into any sink of the vocabulary (the XML writer, or a tree builder). */
-export function encoderTo(last: Sink, options: EncodeOptions, front?: (next: Sink) => Sink): MimeTokenizer {
+function encoderTo(last: Sink, options: EncodeOptions, front?: (next: Sink) => Sink): MimeTokenizer {
   const sink = options.readable === false ? last : new ReadableStage(last, options.maxTextBytes, options.stats ?? null);
   return new MimeTokenizer(front === undefined ? sink : front(sink), options);
 }

@@ -401,7 +401,7 @@ function qpLayout(d: Uint8Array, p: QpParams, crlf: boolean, o: Output, general:
 
 /** The base64 alphabet, and each byte's value in it (-1 outside). */
 export const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-export const B64_VAL = new Int8Array(256).fill(-1);
+const B64_VAL = new Int8Array(256).fill(-1);
 for (let k = 0; k < 64; k++) B64_VAL[B64.charCodeAt(k)] = k;
 
 /** A base64 body's layout. */
