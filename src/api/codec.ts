@@ -11,6 +11,7 @@ import type { Sink } from '../xmime/events.js';
 import { type DecodeLimits, XmlTokenizer } from '../decode/xml-tokenizer.js';
 import { XmlWriter } from '../encode/xml-writer.js';
 import { Readable, type ReadableStats } from '../encode/readable-stage.js';
+import { fnArg, mimeBytes, mimeChunk, optionsArg, xmlInput } from './guard.js';
 
 /** Options of MIME → XMIME. */
 export interface EncodeOptions extends EncodeLimits {
@@ -68,12 +69,14 @@ export class Encoder {
   private readonly tok: MimeTokenizer;
 
   constructor(onChunk: (xml: Uint8Array) => void, options: EncodeOptions = {}) {
+    fnArg('new Encoder(onChunk)', 'onChunk', onChunk);
+    optionsArg('new Encoder', options);
     this.out = new Output(onChunk);
     this.tok = encoderInto(this.out, options);
   }
 
   push(mime: Uint8Array): void {
-    this.tok.push(mime);
+    this.tok.push(mimeChunk('Encoder.push', mime));
     this.out.flush(FLUSH_AT);
   }
 
@@ -103,11 +106,14 @@ export class Decoder {
   private bytesIn = 0;
 
   constructor(onChunk: (mime: Uint8Array) => void, options: DecodeOptions = {}) {
+    fnArg('new Decoder(onChunk)', 'onChunk', onChunk);
+    optionsArg('new Decoder', options);
     this.out = new Output(onChunk);
     this.tok = decoderInto(this.out, options);
   }
 
   push(xml: Uint8Array | string): void {
+    xml = xmlInput('Decoder.push', xml);
     if (typeof xml === 'string') this.bytesIn += pushString(this.tok, this.se, xml, false, this.bytesIn);
     else {
       this.bytesIn += xml.length;
@@ -196,6 +202,8 @@ const BIG = 1 << 20;
  * ```
  */
 export function toXml(mime: Uint8Array, options: EncodeOptions = {}): string {
+  mime = mimeBytes('toXml(mime)', mime);
+  optionsArg('toXml', options);
   if (mime.length > BIG) {
     // Build the string piece by piece, so the whole output never sits in a buffer beside it; 64 KiB
     // chunks are the pieces utf8String decodes at once, and the buffer stays in cache.
@@ -230,6 +238,8 @@ export function toXml(mime: Uint8Array, options: EncodeOptions = {}): string {
  * ```
  */
 export function toMime(xml: string | Uint8Array, options: DecodeOptions = {}): Uint8Array {
+  xml = xmlInput('toMime(xml)', xml);
+  optionsArg('toMime', options);
   const out = new Output(null, xml.length + (xml.length >> 3) + 256);
   feedAll(decoderInto(out, options), xml);
   return out.take();

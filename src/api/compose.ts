@@ -7,6 +7,7 @@
  * and `Date` and `Message-ID` when the message has none.
  * @module
  */
+import { optionsArg, xmlInput } from './guard.js';
 import type { ErrorCode } from '../core/errors.js';
 import { headerView, type HeaderView, renderHeader, renderText, viewKind } from '../views/header-views.js';
 import { b64DecodeString, b64Encode, qpEncode } from '../views/transfer.js';
@@ -77,6 +78,8 @@ interface Field {
  *   cannot be authored, e.g. a multipart whose Content-Type is not multipart).
  */
 export function compose(xml: string | Uint8Array, options: ComposeOptions = {}): Uint8Array {
+  xml = xmlInput('compose(xml)', xml);
+  optionsArg('compose', options);
   const tree = parseTree(xml);
   if (tree.root.name !== 'mime') throw tree.error(tree.root, 'xmime-placement', `the root is <mime>, not <${tree.root.name}>`);
   return new Composer(tree, options).entity(tree.root, options.entity !== true);

@@ -19,6 +19,7 @@
  * @module
  */
 import { type DecodeOptions, type EncodeOptions, toMime, toXml } from './codec.js';
+import { fnArg, mimeBytes, objectArg } from './guard.js';
 import type { XmimeError } from '../core/errors.js'; // for the {@link XmimeError}s of the docs
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
@@ -184,6 +185,8 @@ export interface LtxElementLike {
  * ```
  */
 export function toElement<E extends BuildElementLike>(doc: DocumentLike<E>, mime: Uint8Array, options: EmbedOptions = {}): E {
+  objectArg('toElement(doc, mime)', 'doc', doc);
+  mime = mimeBytes('toElement(doc, mime)', mime);
   const stack: E[] = [];
   const scope = new Scope();
   let root: E | null = null;
@@ -234,6 +237,8 @@ export function toElement<E extends BuildElementLike>(doc: DocumentLike<E>, mime
  * ```
  */
 export function toLtx<E>(mime: Uint8Array, xml: LtxFactory<E>, options: EmbedOptions = {}): E {
+  mime = mimeBytes('toLtx(mime, xml)', mime);
+  fnArg('toLtx(mime, xml)', 'xml', xml);
   type Frame = { name: string; attrs: Record<string, string>; children: (E | string)[] };
   const stack: Frame[] = [];
   let root: E | null = null;
@@ -284,6 +289,7 @@ export function toLtx<E>(mime: Uint8Array, xml: LtxFactory<E>, options: EmbedOpt
  * ```
  */
 export function fromElement(el: ElementLike, options: DecodeOptions = {}): Uint8Array {
+  objectArg('fromElement(el)', 'el', el);
   return toMime(elementToXml(el), options);
 }
 
@@ -310,6 +316,7 @@ export function fromElement(el: ElementLike, options: DecodeOptions = {}): Uint8
  * ```
  */
 export function fromLtx(el: LtxElementLike, options: DecodeOptions = {}): Uint8Array {
+  objectArg('fromLtx(el)', 'el', el);
   return toMime(ltxToXml(el), options);
 }
 

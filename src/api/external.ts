@@ -11,6 +11,7 @@
  * @module
  */
 import { decoderInto, type DecodeOptions, type EncodeOptions, encoderInto, feedAll } from './codec.js';
+import { fnArg, mimeBytes, optionsArg, xmlInput } from './guard.js';
 import { EntityTypes } from '../encode/entity-types.js';
 import { type Attrs, type ExternalRef, Kind, newAttrs, type Sink } from '../xmime/events.js';
 import { Eol } from '../core/eol.js';
@@ -187,6 +188,9 @@ const utf8 = new TextDecoder();
  *   `upload` returns something that is not an absolute URI without white space.
  */
 export async function toXmlAsync(mime: Uint8Array, options: ExternalEncodeOptions): Promise<string> {
+  mime = mimeBytes('toXmlAsync(mime, options)', mime);
+  optionsArg('toXmlAsync', options);
+  fnArg('toXmlAsync', 'options.upload', options.upload);
   const { maxInlineBytes: max, upload } = options;
   const xml = new Output(null, Math.max(4096, mime.length + (mime.length >> 1)));
   let survey: Survey | null = null;
@@ -273,6 +277,8 @@ function errorAt(p: Pending, code: XmimeError['code'], detail: string, cause?: u
  * ```
  */
 export async function toMimeAsync(xml: string | Uint8Array, options: ExternalDecodeOptions): Promise<Uint8Array> {
+  xml = xmlInput('toMimeAsync(xml, options)', xml);
+  optionsArg('toMimeAsync', options);
   const schemes = options.schemes ?? DEFAULT_SCHEMES;
   const maxBytes = options.maxExternalBytes ?? DEFAULT_MAX_EXTERNAL_BYTES;
   const segments: (Uint8Array | Pending)[] = [];

@@ -3,6 +3,7 @@
  * @module
  */
 import { Decoder, type DecodeOptions, Encoder, type EncodeOptions } from './codec.js';
+import { mimeChunk, xmlInput } from './guard.js';
 
 /**
  * MIME bytes in, XMIME (UTF-8 bytes) out.
@@ -24,7 +25,7 @@ export class MimeToXmlStream extends TransformStream<Uint8Array, Uint8Array> {
       start: (c) => {
         enc = new Encoder((chunk) => c.enqueue(chunk), options);
       },
-      transform: (chunk) => enc.push(chunk),
+      transform: (chunk) => enc.push(mimeChunk('MimeToXmlStream', chunk)),
       flush: () => enc.end(),
     });
   }
@@ -51,7 +52,7 @@ export class XmlToMimeStream extends TransformStream<Uint8Array | string, Uint8A
       start: (c) => {
         dec = new Decoder((chunk) => c.enqueue(chunk), options);
       },
-      transform: (chunk) => dec.push(chunk),
+      transform: (chunk) => dec.push(xmlInput('XmlToMimeStream', chunk)),
       flush: () => dec.end(),
     });
   }
