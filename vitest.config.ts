@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // The XMPP end-to-end tests need services: `npm run test:xmpp` runs them.
-    exclude: ['test/xmpp/**', 'node_modules/**'],
+    exclude: ['test/xmpp/**', 'node_modules/**', 'test/**/*.slow.test.ts', 'test/package/**'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
     reporters: ['default', './test/support/summary-reporter.ts'],
