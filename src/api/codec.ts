@@ -13,7 +13,10 @@ import { XmlWriter } from '../encode/xml-writer.js';
 import { Readable, type ReadableStats } from '../encode/readable-stage.js';
 import { fnArg, mimeBytes, mimeChunk, optionsArg, xmlInput } from './guard.js';
 
-/** Options of MIME → XMIME. */
+/**
+ * Options of MIME → XMIME.
+ * @category Codec
+ */
 export interface EncodeOptions extends EncodeLimits {
   /**
    * Carry `text/*` bodies as decoded text (`<text>`) wherever their exact
@@ -26,7 +29,10 @@ export interface EncodeOptions extends EncodeLimits {
   /** Counts text parts and readable ones into this object, if given. */
   stats?: ReadableStats;
 }
-/** Options of XMIME → MIME. */
+/**
+ * Options of XMIME → MIME.
+ * @category Codec
+ */
 export type DecodeOptions = DecodeLimits;
 
 /**
@@ -63,6 +69,7 @@ const FLUSH_AT = 16384;
  * enc.push(new TextEncoder().encode('Subject: hi\r\n\r\nHello\r\n'));
  * enc.end();
  * ```
+ * @category Codec
  */
 export class Encoder {
   private readonly out: Output;
@@ -75,11 +82,17 @@ export class Encoder {
     this.tok = encoderInto(this.out, options);
   }
 
+  /**
+   * Feeds the next chunk of the message. XMIME is handed to `onChunk` as it
+   * is ready (in pieces of about 16 KiB). Chunks may be cut anywhere.
+   * @throws TypeError if `mime` is not a `Uint8Array`.
+   */
   push(mime: Uint8Array): void {
     this.tok.push(mimeChunk('Encoder.push', mime));
     this.out.flush(FLUSH_AT);
   }
 
+  /** Ends the message: the rest of the XMIME goes to `onChunk`. Never fails. */
   end(): void {
     this.tok.end();
     this.out.flush();
@@ -98,6 +111,7 @@ export class Encoder {
  * dec.push('<mime xmlns="urn:xmpp:xmime:0"><body>Hi</body></mime>');
  * dec.end(); // parts now hold the bytes "Hi"
  * ```
+ * @category Codec
  */
 export class Decoder {
   private readonly out: Output;
@@ -112,6 +126,12 @@ export class Decoder {
     this.tok = decoderInto(this.out, options);
   }
 
+  /**
+   * Feeds the next chunk of the document, UTF-8 bytes or a string. MIME is
+   * handed to `onChunk` as it is ready.
+   * @throws XmimeError as soon as the input cannot be XMIME; TypeError for
+   *   a chunk that is neither a string nor a `Uint8Array`.
+   */
   push(xml: Uint8Array | string): void {
     xml = xmlInput('Decoder.push', xml);
     if (typeof xml === 'string') this.bytesIn += pushString(this.tok, this.se, xml, false, this.bytesIn);
@@ -122,6 +142,10 @@ export class Decoder {
     this.out.flush(FLUSH_AT);
   }
 
+  /**
+   * Ends the document: the rest of the MIME goes to `onChunk`.
+   * @throws XmimeError if the document is incomplete (`xml-truncated`).
+   */
   end(): void {
     if (this.se.pending) this.tok.fail('xml-char', 'the text ends with half a surrogate pair', this.bytesIn);
     this.tok.end();
@@ -200,6 +224,7 @@ const BIG = 1 << 20;
  * // </body>
  * // </mime>
  * ```
+ * @category Codec
  */
 export function toXml(mime: Uint8Array, options: EncodeOptions = {}): string {
   mime = mimeBytes('toXml(mime)', mime);
@@ -236,6 +261,7 @@ export function toXml(mime: Uint8Array, options: EncodeOptions = {}): string {
  * const mime = toMime('<mime xmlns="urn:xmpp:xmime:0"><body>Hello</body></mime>');
  * new TextDecoder().decode(mime); // "Hello"
  * ```
+ * @category Codec
  */
 export function toMime(xml: string | Uint8Array, options: DecodeOptions = {}): Uint8Array {
   xml = xmlInput('toMime(xml)', xml);

@@ -16,7 +16,10 @@ import { attrBytes } from '../xmime/leaf-text.js';
 import { concat } from '../core/bytes.js';
 import { parseTree, type XNode, type XTree } from '../tree/xml-tree.js';
 
-/** Options of {@link compose}. */
+/**
+ * Options of {@link compose}.
+ * @category Authoring
+ */
 export interface ComposeOptions {
   /**
    * The `Date` a message without one gets; `false`: add none. Default: now.
@@ -76,6 +79,7 @@ interface Field {
  * @throws XmimeError, located at the element, for a document that is not
  *   minimal XMIME (codes as for {@link toMime}, and `xmime-author` for what
  *   cannot be authored, e.g. a multipart whose Content-Type is not multipart).
+ * @category Authoring
  */
 export function compose(xml: string | Uint8Array, options: ComposeOptions = {}): Uint8Array {
   xml = xmlInput('compose(xml)', xml);

@@ -30,6 +30,7 @@ import { parseTree, serializeTree, type XNode } from '../tree/xml-tree.js';
  * msg.headers.set('Subject', 'Re: Grüße');
  * msg.toMime();                      // the same bytes, but for the Subject field
  * ```
+ * @category Message tree
  */
 export function parse(input: Uint8Array | string, options: EncodeOptions = {}): XmimeMessage {
   input = parseInput(input);
@@ -58,20 +59,28 @@ function parseInput(input: unknown): Uint8Array | string {
   return mimeBytes('parse(input)', input);
 }
 
-/** An attachment (or any leaf part that is not the message's text). */
+/**
+ * An attachment (or any leaf part that is not the message's text).
+ * @category Message tree
+ */
 export interface Attachment {
+  /** The Content-Disposition `filename`, else the Content-Type `name`, decoded; undefined if neither. */
   filename: string | undefined;
   /** Media type, lower case. */
   type: string;
   /** The content, transfer encoding removed. */
   bytes: Uint8Array;
+  /** The part itself, to read its headers or replace it. */
   part: XmimeEntity;
 }
 
 const te = new TextEncoder();
 const BODY = new Set(['body', 'text', 'multipart', 'message', 'external']);
 
-/** The header fields of one entity. Names are case-insensitive. */
+/**
+ * The header fields of one entity. Names are case-insensitive.
+ * @category Message tree
+ */
 export class XmimeHeaders {
   constructor(private readonly entity: XmimeEntity) {}
 
@@ -145,8 +154,12 @@ export class XmimeHeaders {
   }
 }
 
-/** An entity: the message, a part, or a forwarded message. */
+/**
+ * An entity: the message, a part, or a forwarded message.
+ * @category Message tree
+ */
 export class XmimeEntity {
+  /** This entity's header fields. */
   readonly headers = new XmimeHeaders(this);
 
   /** @internal */
@@ -272,7 +285,10 @@ function lineEnded(fields: XNode[]): void {
 }
 
 
-/** A whole message. */
+/**
+ * A whole message.
+ * @category Message tree
+ */
 export class XmimeMessage extends XmimeEntity {
   /** @internal */
   constructor(root: XNode) {

@@ -11,12 +11,13 @@ import { mimeChunk, xmlInput } from './guard.js';
  * @example
  * ```ts
  * // Node: file to file in constant memory.
- * import { createReadStream, createWriteStream } from 'node:fs';
- * import { Readable, Writable } from 'node:stream';
- * await Readable.toWeb(createReadStream('mail.eml'))
+ * import { createWriteStream, openAsBlob } from 'node:fs';
+ * import { Writable } from 'node:stream';
+ * await (await openAsBlob('mail.eml')).stream()
  *   .pipeThrough(new MimeToXmlStream())
  *   .pipeTo(Writable.toWeb(createWriteStream('mail.xml')));
  * ```
+ * @category Streams
  */
 export class MimeToXmlStream extends TransformStream<Uint8Array, Uint8Array> {
   constructor(options: EncodeOptions = {}) {
@@ -44,6 +45,7 @@ export class MimeToXmlStream extends TransformStream<Uint8Array, Uint8Array> {
  * // `new Response(stream).arrayBuffer()` would do too, but browsers then
  * // reject with a generic TypeError instead of the XmimeError.)
  * ```
+ * @category Streams
  */
 export class XmlToMimeStream extends TransformStream<Uint8Array | string, Uint8Array> {
   constructor(options: DecodeOptions = {}) {

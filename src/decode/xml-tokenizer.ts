@@ -33,7 +33,10 @@ export interface XmlHandler {
   end(at: number): void;
 }
 
-/** Resource limits of the decoder. */
+/**
+ * Resource limits of the decoder.
+ * @category Limits
+ */
 export interface DecodeLimits {
   /** Element nesting limit. Default 4096. */
   maxDepth?: number;
@@ -43,7 +46,15 @@ export interface DecodeLimits {
   maxTextBytes?: number;
 }
 
+/**
+ * Default of {@link DecodeLimits.maxDepth}: deeper elements are `limit-depth`.
+ * @category Limits
+ */
 export const DEFAULT_XML_MAX_DEPTH = 4096;
+/**
+ * Default of {@link DecodeLimits.maxTagBytes} (1 MiB): a longer tag is `limit-tag`.
+ * @category Limits
+ */
 export const DEFAULT_MAX_TAG_BYTES = 1 << 20;
 export const DEFAULT_MAX_TEXT_BYTES_DECODE = 16 << 20;
 

@@ -19,7 +19,10 @@ import { readText } from '../views/text-body.js';
 import { carriable, headerView, renderString, viewKind } from '../views/header-views.js';
 import type { XmlWriter } from './xml-writer.js';
 
-/** Counts of text parts and header fields, for `xmime verify --stats`. */
+/**
+ * Counts of text parts and header fields, for `xmime verify --stats`.
+ * @category Header views
+ */
 export interface ReadableStats {
   /** `text/*` leaf bodies (an empty body has no leaf and is not counted). */
   textParts: number;

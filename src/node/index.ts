@@ -1,7 +1,15 @@
 /**
  * Node.js helpers: Node stream transforms and file conversion that never
  * leaves a partial output file behind. The core (`xmime`) needs none of this.
- * @module
+ *
+ * @example
+ * ```ts
+ * import { createReadStream, createWriteStream } from 'node:fs';
+ * import { pipeline } from 'node:stream/promises';
+ * import { createEncodeStream } from 'xmime/node';
+ * await pipeline(createReadStream('mail.eml'), createEncodeStream(), createWriteStream('mail.xml'));
+ * ```
+ * @module xmime/node
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { type FileHandle, open, rename, stat, unlink } from 'node:fs/promises';
@@ -42,14 +50,20 @@ function transform(make: (push: (c: Uint8Array) => void) => { push(c: Uint8Array
  *
  * @example
  * ```ts
+ * import { createReadStream, createWriteStream } from 'node:fs';
+ * import { pipeline } from 'node:stream/promises';
  * await pipeline(createReadStream('a.eml'), createEncodeStream(), createWriteStream('a.xml'));
  * ```
+ * @category Node
  */
 export function createEncodeStream(options: EncodeOptions = {}): Transform {
   return transform((push) => new Encoder(push, options));
 }
 
-/** A Node `Transform`: XMIME in, MIME bytes out; errors with an `XmimeError`. */
+/**
+ * A Node `Transform`: XMIME in, MIME bytes out; errors with an `XmimeError`.
+ * @category Node
+ */
 export function createDecodeStream(options: DecodeOptions = {}): Transform {
   return transform((push) => new Decoder(push, options));
 }
@@ -67,6 +81,7 @@ export function createDecodeStream(options: DecodeOptions = {}): Transform {
  *   if (e instanceof OutputError) console.error(e.message); // cannot write /no/such/dir/mail.xml: no such directory
  * }
  * ```
+ * @category Node
  */
 export class OutputError extends Error {
   /** The output path, as given. */
@@ -110,6 +125,7 @@ function reason(e: NodeJS.ErrnoException): string {
  * ```ts
  * await convertFile('mail.eml', 'mail.xml', createEncodeStream());
  * ```
+ * @category Node
  */
 export async function convertFile(input: string, output: string | null, ...stages: Transform[]): Promise<void> {
   if (stages.length === 0) throw new TypeError('convertFile(input, output, codec): a codec (a Transform) is needed');
