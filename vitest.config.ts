@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// Redirected output (a log, CI) gets the compact reporter (and, through scripts/vitest.mjs, no colours).
+const tty = process.stdout.isTTY === true;
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
@@ -7,6 +10,6 @@ export default defineConfig({
     exclude: ['test/xmpp/**', 'node_modules/**', 'test/**/*.slow.test.ts', 'test/package/**'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
-    reporters: ['default', './test/support/summary-reporter.ts'],
+    reporters: [tty ? 'default' : 'dot', './test/support/summary-reporter.ts'],
   },
 });
