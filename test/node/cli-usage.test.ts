@@ -220,3 +220,11 @@ describe('the man page and the shell completions list every command and option',
     expect(pkg.files).toEqual(expect.arrayContaining(['man', 'completions']));
   });
 });
+
+describe('compose', () => {
+  it('a composed text ends with a line break, as a text file does', () => {
+    const r = run(['compose'], '<mime xmlns="urn:xmpp:xmime:0"><headers><header name="Subject">hi</header></headers><text>Hallo Alex!</text></mime>');
+    expect(r.code).toBe(0);
+    expect(r.out.endsWith('\r\n\r\nHallo Alex!\r\n')).toBe(true);
+  });
+});
