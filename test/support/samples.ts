@@ -30,7 +30,8 @@ export function readmeSamples(root: string): Sample[] {
 /**
  * @example blocks in TSDoc comments (the comment's lines with their leading
  * " * " removed): the fenced code in a block, or the whole block if it has
- * no fence (TypeDoc shows that as code too).
+ * no fence (TypeDoc shows that as code too). Examples of module-private
+ * declarations are left out.
  */
 export function tsdocSamples(root: string): Sample[] {
   const out: Sample[] = [];
@@ -48,6 +49,11 @@ export function tsdocSamples(root: string): Sample[] {
         block.push(m[1]);
       }
       i--;
+      // A module-private declaration's example documents internals that no user can call: left out.
+      let j = i + 1;
+      while (j < lines.length && !/\*\//.test(lines[j])) j++;
+      const decl = lines.slice(j + 1).find((l) => l.trim() !== '') ?? '';
+      if (/^(?:abstract\s+)?(?:class|function|const|let|interface|type)\b/.test(decl)) continue;
       const fenced = fences(block.join('\n'), rel, rel, (l) => l).map((x) => ({ ...x, origin: `${rel}:${start + 1}` }));
       out.push(...(fenced.length > 0 ? fenced : [{ origin: `${rel}:${start + 1}`, module: rel, code: block.join('\n').trim() }]));
     }
