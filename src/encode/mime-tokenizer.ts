@@ -15,7 +15,10 @@ import { span } from '../core/bytes.js';
 import { indexOfByte, WordView } from '../core/scan.js';
 import { InputWindow } from '../core/window.js';
 
-/** Resource limits of the encoder. A limit never loses bytes: past it, the rest is carried as body. */
+/**
+ * Resource limits of the encoder. A limit never loses bytes: past it, the rest is carried as body.
+ * @category Limits
+ */
 export interface EncodeLimits {
   /** Composite nesting (multipart or message) beyond which bodies are not parsed. Default 1000. */
   maxDepth?: number;
@@ -23,7 +26,15 @@ export interface EncodeLimits {
   maxHeaderBytes?: number;
 }
 
+/**
+ * Default of {@link EncodeLimits.maxDepth}: composites nested deeper are carried as opaque bodies.
+ * @category Limits
+ */
 export const DEFAULT_MAX_DEPTH = 1000;
+/**
+ * Default of {@link EncodeLimits.maxHeaderBytes} (1 MiB).
+ * @category Limits
+ */
 export const DEFAULT_MAX_HEADER_BYTES = 1 << 20;
 /** The line ending is taken from the first LF within this many bytes, else CRLF. */
 const EOL_PROBE_BYTES = 65536;
