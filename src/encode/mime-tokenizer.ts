@@ -17,13 +17,17 @@ import { InputWindow } from '../core/window.js';
 
 /** Resource limits of the encoder. A limit never loses bytes: past it, the rest is carried as body. */
 export interface EncodeLimits {
-  /** Composite nesting (multipart or message) beyond which bodies are not parsed. Default 1000. */
+  /**
+   * Composite nesting (multipart or message) beyond which bodies are not
+   * parsed. Default 100, Postfix's `mime_nesting_limit`: the document then
+   * nests at most 205 elements deep, within libxml2's 256 (spec §9.1).
+   */
   maxDepth?: number;
   /** Largest header section (including an mbox From line) parsed as headers. Default 1 MiB. */
   maxHeaderBytes?: number;
 }
 
-export const DEFAULT_MAX_DEPTH = 1000;
+export const DEFAULT_MAX_DEPTH = 100;
 export const DEFAULT_MAX_HEADER_BYTES = 1 << 20;
 /** The line ending is taken from the first LF within this many bytes, else CRLF. */
 export const EOL_PROBE_BYTES = 65536;
