@@ -9,8 +9,8 @@
  * which it would slow down by minutes.
  *
  * Settings that are not the processor's defaults, and why:
- * - fast-xml-parser: `htmlEntities: true` (else it does not read character
- *   references above U+FFFF... and U+F7xx), `processEntities`, `preserveOrder`,
+ * - fast-xml-parser: `htmlEntities: true` (else it leaves every character
+ *   reference unresolved), `processEntities`, `preserveOrder`,
  *   `trimValues: false`, `parseTagValue: false`, `parseAttributeValue: false`,
  *   `ignoreAttributes: false` (else it drops or changes content), and
  *   `maxNestedTags: 256` for the parser and the builder (libxml2's depth; the
