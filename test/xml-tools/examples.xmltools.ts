@@ -34,8 +34,8 @@ function run(cmd: string, args: string[], input?: string): Promise<{ status: num
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [], err: Buffer[] = [];
-    p.stdout.on('data', (c: Buffer) => out.push(c));
-    p.stderr.on('data', (c: Buffer) => err.push(c));
+    p.stdout!.on('data', (c: Buffer) => out.push(c));
+    p.stderr!.on('data', (c: Buffer) => err.push(c));
     p.on('error', reject);
     p.on('close', (status) => resolve({ status, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
     if (input !== undefined) p.stdin!.end(input);

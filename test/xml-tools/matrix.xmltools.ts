@@ -29,6 +29,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+// @ts-expect-error ltx ships no type declarations
 import * as ltx from 'ltx';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
