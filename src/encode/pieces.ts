@@ -12,15 +12,9 @@
 import { type Attrs, Kind, newAttrs } from '../xmime/events.js';
 import { XmlWriter } from './xml-writer.js';
 import type { Output } from '../core/output.js';
+import { DEFAULT_MAX_PIECE_BYTES } from '../xmime/pieces.js';
 
-/**
- * Default largest piece, in bytes of the MIME construct (a piece may hold 3
- * more to end on a character). 1 MiB, like `maxHeaderBytes` and
- * `maxTextBytes`: no byte gives more than 3 bytes of XML character data, so
- * no text node of a default document exceeds 3 MiB + 9, a third of
- * libxml2's limit.
- */
-export const DEFAULT_MAX_PIECE_BYTES = 1 << 20;
+export { DEFAULT_MAX_PIECE_BYTES };
 
 const LF = 0x0a, CR = 0x0d;
 

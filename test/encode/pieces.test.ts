@@ -3,10 +3,10 @@
  * consecutive same-named elements, between characters, independently of
  * chunking, and every reader joins them back.
  */
-import { DOMParser } from '@xmldom/xmldom';
+import { DOMImplementation, DOMParser } from '@xmldom/xmldom';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_DEPTH, parse, toMime, toXml } from '../../src/index.node.js';
+import { DEFAULT_MAX_DEPTH, parse, toElement, toMime, toXml } from '../../src/index.node.js';
 import { DEFAULT_MAX_PIECE_BYTES } from '../../src/encode/pieces.js';
 import { parseTree } from '../../src/tree/xml-tree.js';
 import { concat, encodeChunks, firstDiff, randomSizes, split, utf8 } from '../support/helpers.js';
@@ -83,6 +83,21 @@ describe('pieces', () => {
         expect(new TextDecoder().decode(encodeChunks(split(big, randomSizes(seed, 64, 300_000))))).toBe(toXml(big));
       }),
       { numRuns: 20 },
+    );
+  });
+
+  it('toElement cuts the same pieces as toXml (the tree is cut on characters, the writer on bytes)', () => {
+    const doc = new DOMImplementation().createDocument(null, null);
+    fc.assert(
+      fc.property(tricky, fc.integer({ min: 1, max: 12 }), fc.constantFrom('\r\n', '\n'), (body, max, eol) => {
+        const mail = concat([utf8(`Content-Type: multipart/mixed; boundary=b${eol}${eol}`), body, utf8(`${eol}--b${eol}${eol}`), body, utf8(`${eol}--b--${eol}`), body]);
+        const el = toElement(doc, mail, { maxPieceBytes: max }) as unknown as Element;
+        for (const name of ['preamble', 'body', 'epilogue']) {
+          const fromElement = Array.from(el.getElementsByTagNameNS(NS, name), (e) => e.textContent ?? '');
+          expect(fromElement, name).toEqual(texts(toXml(mail, { maxPieceBytes: max }), name));
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 
