@@ -10,7 +10,7 @@ import { Utf8Joiner, utf8String } from '../core/utf8.js';
 import { type ExternalHook, XmimeReader } from '../decode/xmime-reader.js';
 import type { Sink } from '../xmime/events.js';
 import { type DecodeLimits, XmlTokenizer } from '../decode/xml-tokenizer.js';
-import { XmlWriter } from '../encode/xml-writer.js';
+import { xmlWriter } from '../encode/pieces.js';
 import { ReadableStage, type ReadableStats } from '../encode/readable-stage.js';
 import { TreeSink } from '../tree/tree-sink.js';
 import { fnArg, mimeBytes, mimeChunk, optionsArg, xmlInput } from './guard.js';
@@ -31,6 +31,18 @@ export interface EncodeOptions extends EncodeLimits {
   maxTextBytes?: number;
   /** Counts text parts and readable ones into this object, if given. */
   stats?: ReadableStats;
+  /**
+   * Longest piece of a `body`, `preamble` or `epilogue`, in bytes of the mail:
+   * longer content is written as consecutive elements of the same name (spec
+   * §9.7.1), so that XML processors read it at their default settings.
+   * Default 1 MiB; `Infinity` writes each as one element.
+   *
+   * @example
+   * ```ts
+   * toXml(eml, { maxPieceBytes: Infinity }); // one <body> however long
+   * ```
+   */
+  maxPieceBytes?: number;
 }
 /**
  * Options of XMIME → MIME.
@@ -43,7 +55,7 @@ export type DecodeOptions = DecodeLimits;
  * stage) → XML writer.
  */
 export function encoderInto(out: Output, options: EncodeOptions, front?: (next: Sink) => Sink): MimeTokenizer {
-  return encoderTo(new XmlWriter(out), options, front);
+  return encoderTo(xmlWriter(out, options.maxPieceBytes), options, front);
 }
 
 /** The encoder pipeline into any sink of the vocabulary (the XML writer, or a tree builder). */

@@ -19,6 +19,7 @@
  * @module
  */
 import { type DecodeOptions, type EncodeOptions, toMime, toTree, toXml } from './codec.js';
+import { cutPieces } from '../tree/pieces.js';
 import { NS } from '../xmime/events.js';
 import { XML_NS, XMLNS_NS } from '../decode/namespaces.js';
 import type { XNode } from '../tree/xml-tree.js';
@@ -236,7 +237,7 @@ export function toElement<E extends BuildElementLike>(doc: DocumentLike<E>, mime
     for (const c of content(n, depth, options.indent !== false)) el.appendChild(typeof c === 'string' ? doc.createTextNode(c) : build(c, depth + 1));
     return el;
   };
-  return build(toTree(mime, options), 0);
+  return build(cutPieces(toTree(mime, options), options.maxPieceBytes), 0);
 }
 /**
  * Converts MIME bytes to an XMIME element built with an ltx element factory,
@@ -268,7 +269,7 @@ export function toLtx<E>(mime: Uint8Array, xml: LtxFactory<E>, options: EmbedOpt
     for (const [k, v] of n.attrs) attrs[k] = v;
     return xml(n.name, attrs, ...content(n, depth, options.indent !== false).map((c) => (typeof c === 'string' ? c : build(c, depth + 1))));
   };
-  return build(toTree(mime, options), 0);
+  return build(cutPieces(toTree(mime, options), options.maxPieceBytes), 0);
 }
 
 /**

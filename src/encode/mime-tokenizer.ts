@@ -20,17 +20,22 @@ import { InputWindow } from '../core/window.js';
  * @category Limits
  */
 export interface EncodeLimits {
-  /** Composite nesting (multipart or message) beyond which bodies are not parsed. Default 1000. */
+  /**
+   * Composite nesting (multipart or message) beyond which bodies are not
+   * parsed. Default 100, Postfix's `mime_nesting_limit`: the document then
+   * nests at most 205 elements deep, within libxml2's 256 (spec §9.1).
+   */
   maxDepth?: number;
   /** Largest header section (including an mbox From line) parsed as headers. Default 1 MiB. */
   maxHeaderBytes?: number;
 }
 
 /**
- * Default of {@link EncodeLimits.maxDepth}: composites nested deeper are carried as opaque bodies.
+ * Default of {@link EncodeLimits.maxDepth} (100, Postfix's `mime_nesting_limit`, which keeps every
+ * document within libxml2's depth of 256): composites nested deeper are carried as opaque bodies.
  * @category Limits
  */
-export const DEFAULT_MAX_DEPTH = 1000;
+export const DEFAULT_MAX_DEPTH = 100;
 /**
  * Default of {@link EncodeLimits.maxHeaderBytes} (1 MiB).
  * @category Limits
