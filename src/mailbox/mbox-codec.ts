@@ -247,18 +247,24 @@ export class MailboxReader implements XmlHandler {
   private sawFromLine = false;
   private readonly attrs: XmlAttr[] = [];
 
+  /**
+   * @param collect when given, each message's bytes (separator line first,
+   *   quoting not redone) go to the Output that `begin` returns instead of
+   *   `out`, and nothing else is written: for reading messages one by one.
+   */
   constructor(
     private readonly out: Output,
     private readonly options: DecodeOptions = {},
+    private readonly collect: { begin(index: number): Output; end(index: number): void } | null = null,
   ) {
     this.requote = new Requoter(out);
-    this.msgOut = new Output((c) => (this.variant === 'mboxrd' ? this.requote.push(c) : out.bytes(c)), 65536, false);
+    this.msgOut = new Output((c) => (this.target !== null ? this.target.bytes(c) : this.variant === 'mboxrd' ? this.requote.push(c) : out.bytes(c)), 65536, false);
   }
 
-  /** The document is a mailbox. */
-  get isMailbox(): boolean {
-    return this.at !== At.Single && this.at !== At.Root;
-  }
+  private target: Output | null = null;
+
+  /** The root element is `<mbox>`. */
+  isMailbox = false;
 
   private newInner(out: Output): XmimeReader {
     const r = new XmimeReader(new MimeWriter(out), out, this.options.maxTextBytes);
@@ -290,6 +296,7 @@ export class MailboxReader implements XmlHandler {
         this.variant = a.value as MboxVariant;
       }
       this.at = At.Mbox;
+      this.isMailbox = true;
       return;
     }
     if (this.at !== At.Mbox) tok.fail('xmime-placement', `<${local}> cannot appear inside <${this.at === At.Prefix ? 'prefix' : 'tail'}>, which holds text`, at);
@@ -316,7 +323,8 @@ export class MailboxReader implements XmlHandler {
         this.attrs.push({ ns: a.ns, local: a.local, value: a.value });
       }
     }
-    if (this.messages > 0) {
+    if (this.collect !== null) this.target = this.collect.begin(this.messages + 1);
+    else if (this.messages > 0) {
       const g = gap ?? eol;
       if (g === 'lf') this.out.byte(0x0a);
       else if (g === 'crlf') this.out.ascii('\r\n');
@@ -339,7 +347,8 @@ export class MailboxReader implements XmlHandler {
         return;
       case At.Prefix:
       case At.Tail:
-        return readLeaf(this.out, d, s, e);
+        if (this.collect === null) readLeaf(this.out, d, s, e);
+        return;
       default:
         for (let i = s; i < e; i++) {
           const c = d[i];
@@ -357,7 +366,10 @@ export class MailboxReader implements XmlHandler {
           if (!this.sawFromLine) this.tok.fail('xmime-placement', 'a <mime> in a mailbox begins with its <from-line> (the separator)', at);
           this.inner!.end(at);
           this.msgOut.flush();
-          if (this.variant === 'mboxrd') this.requote.end();
+          if (this.target !== null) {
+            this.target = null;
+            this.collect!.end(this.messages);
+          } else if (this.variant === 'mboxrd') this.requote.end();
           this.inner = null;
           this.at = At.Mbox;
           return;

@@ -16,12 +16,23 @@ import { MimeToXmlStream, XmlToMimeStream } from '../api/streams.js';
 import { Transform } from 'node:stream';
 import { compose } from '../api/compose.js';
 import { toMimeAsync } from '../api/external.js';
+import { mailboxCommand } from './mailbox-commands.js';
 
 const HELP = `Usage:
   xmime encode [FILE|-] [-o OUT]   MIME (.eml) to XMIME
   xmime decode [FILE|-] [-o OUT]   XMIME to MIME
   xmime verify PATH...             round-trip files and directories (recursively)
   xmime compose [FILE|-] [-o OUT]  minimal XMIME (no wire details) to new MIME
+  xmime encode --mbox FILE|- [-o OUT]   an mbox file to one XMIME document
+                                   (a FILE named *.mbox or *.mbx selects --mbox by itself)
+  xmime encode --tree DIR [-o OUT]      a directory (Maildir, Maildir++, folder of
+                                   mboxes or .eml files) to one document
+  xmime decode DOC [-o OUT]        a mailbox document back to its mbox file, or a tree
+                                   document to the tree at OUT (a new or empty directory)
+  xmime verify --mbox FILE... | --tree DIR...   round-trip mailboxes
+  xmime extract DOC (--index N | --message-id ID) [-o OUT]
+                                   one message of a mailbox document (N counts from 1),
+                                   as it was before quoting, as .eml
 
 Options:
   -o, --output OUT   write to OUT (atomically) instead of standard output
@@ -30,6 +41,7 @@ Options:
                      --schemes lists others, e.g. --schemes https,http)
   --stats            verify: also print how many header fields had views and
                      how many text parts were readable
+  --variant V        mbox split rule: auto (default), mboxo, mboxrd
   --debug            show stack traces
   -h, --help         show this help
   -v, --version      show the version
@@ -199,6 +211,11 @@ async function main(argv: string[]): Promise<number> {
         schemes: { type: 'string' },
         stats: { type: 'boolean' },
         debug: { type: 'boolean' },
+        mbox: { type: 'boolean' },
+        tree: { type: 'boolean' },
+        variant: { type: 'string' },
+        index: { type: 'string' },
+        'message-id': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -216,6 +233,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const [cmd, ...rest] = pos;
+  const mailbox = await mailboxCommand(cmd, rest, o, (m) => {
+    throw new Usage(m);
+  });
+  if (mailbox !== null) return mailbox;
   if (o.stats && cmd !== 'verify') throw new Usage('--stats is an option of verify');
   if (o.wire && cmd === 'decode') throw new Usage('--wire is an option of encode and verify');
   if (o.wire && cmd === 'compose') throw new Usage('--wire is an option of encode and verify');
