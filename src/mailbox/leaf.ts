@@ -4,7 +4,7 @@
  * are single bytes, every other character is its UTF-8; CR is always escaped.
  * @module
  */
-import type { Output } from '../core/output.js';
+import { Output } from '../core/output.js';
 
 const HEX = '0123456789ABCDEF';
 
@@ -20,15 +20,16 @@ function esc(out: Output, b: number): void {
  * end of `d` is left unwritten; the return value is where it starts (pass
  * `last` to escape it byte-wise instead).
  */
-export function writeLeaf(out: Output, d: Uint8Array, s: number, e: number, last: boolean, gt: { b1: number; b2: number }): number {
+export function writeLeaf(out: Output, d: Uint8Array, s: number, e: number, last: boolean, gt: { b1: number; b2: number }, attr = false): number {
   let i = s;
   while (i < e) {
     const c = d[i];
     if (c < 0x80) {
       if (c === 0x3c) out.ascii('&lt;');
       else if (c === 0x26) out.ascii('&amp;');
-      else if (c === 0x3e && gt.b1 === 0x5d && gt.b2 === 0x5d) out.ascii('&gt;');
-      else if (c === 0x09 || c === 0x0a || (c >= 0x20 && c < 0x7f)) out.byte(c);
+      else if (c === 0x3e && (attr || (gt.b1 === 0x5d && gt.b2 === 0x5d))) out.ascii('&gt;');
+      else if (attr && c === 0x22) out.ascii('&quot;');
+      else if ((!attr && (c === 0x09 || c === 0x0a)) || (c >= 0x20 && c < 0x7f)) out.byte(c);
       else esc(out, c);
       gt.b1 = gt.b2;
       gt.b2 = c;
@@ -86,4 +87,15 @@ export function readLeaf(out: Output, d: Uint8Array, s: number, e: number): void
       i += 2;
     } else out.byte(c);
   }
+}
+
+/**
+ * A byte string as an attribute value (spec §18.4 names): like leaf text,
+ * but TAB and LF are escaped too (XML would turn them into spaces) and `"`
+ * is `&quot;`.
+ */
+export function attrText(b: Uint8Array): string {
+  const o = new Output(null, b.length * 2 + 16);
+  writeLeaf(o, b, 0, b.length, true, { b1: 0, b2: 0 }, true);
+  return new TextDecoder().decode(o.take());
 }
