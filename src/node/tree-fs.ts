@@ -27,6 +27,9 @@ function pathOf(base: Buffer, names: readonly Uint8Array[]): Buffer {
   return Buffer.concat(parts);
 }
 
+const te = new TextEncoder();
+const utf8 = (s: string): Uint8Array => te.encode(s);
+
 /** Modification time as decimal seconds, to the nanosecond the file system gives. */
 function mtimeOf(ns: bigint): string {
   const neg = ns < 0n;
@@ -133,15 +136,15 @@ async function encodeDir(x: XmlOut, base: Buffer, names: Uint8Array[], options: 
     const attrs = ` name="${attrText(name)}" mtime="${mtimeOf(st.mtimeNs)}"`;
     if (st.isDirectory()) {
       const n = ((await readdir(p)) as unknown[]).length;
-      if (n === 0) x.out.ascii(`<dir${attrs}/>\n`);
+      if (n === 0) x.out.bytes(utf8(`<dir${attrs}/>\n`));
       else {
-        x.out.ascii(`<dir${attrs}>\n`);
+        x.out.bytes(utf8(`<dir${attrs}>\n`));
         await encodeDir(x, base, sub, options);
         x.out.ascii('</dir>\n');
       }
     } else if (st.isFile()) {
       const flags = maildirFlags(name);
-      x.out.ascii(`<file${attrs}${flags === null ? '' : ` flags="${flags}"`}`);
+      x.out.bytes(utf8(`<file${attrs}${flags === null ? '' : ` flags="${flags}"`}`));
       await encodeFile(x, p, sub, options);
     } else throw treeError('tree-symlink', `${p.toString('latin1')} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a regular file or directory'}: a tree document carries directories and files only`);
     await x.pump();
