@@ -62,7 +62,8 @@ export async function mailboxCommand(cmd: string | undefined, rest: string[], o:
         if (o.output === undefined) usage('decoding a tree document needs -o DIR');
         return run(input, o.debug, () => decodeTree(input, o.output!));
       }
-      if (root === 'mbox') return run(input, o.debug, () => convertFile(input, o.output ?? null, createMailboxDecodeStream()));
+      // From stdin the root is not known in advance: the mailbox decoder reads <mime> and <mbox> alike.
+      if (root === 'mbox' || input === '-') return run(input, o.debug, () => convertFile(input, o.output ?? null, createMailboxDecodeStream()));
     }
     return null;
   }
