@@ -13,7 +13,7 @@ import { MboxWriter, readMbox, separatorLine, type MboxMessage } from '../../src
 import type { MboxVariant } from '../../src/mailbox/mbox-split.js';
 import { XmimeError } from '../../src/core/errors.js';
 import { toMime, toXml } from '../../src/api/codec.js';
-import { concat, corpusDir, ROOT, walk } from '../support/helpers.js';
+import { concat, corpusDir, ROOT, walk, xmllint } from '../support/helpers.js';
 
 const FIX = join(ROOT, 'fixtures', 'mbox');
 const te = new TextEncoder();
@@ -274,6 +274,21 @@ describe('property tests', () => {
       { numRuns: 300 },
     );
   });
+});
+
+it('mailbox documents (vectors, corpus mbox files, tree vectors, random mailboxes) are valid against spec/xmime.rng, and wrong ones are not', async () => {
+  const docs: string[] = [];
+  for (const v of ['auto', 'mboxrd', 'mboxo']) for (const f of readdirSync(join(FIX, v))) if (f.endsWith('.xml')) docs.push(readFileSync(join(FIX, v, f), 'utf8'));
+  for (const f of readdirSync(join(ROOT, 'fixtures', 'tree'))) if (f.endsWith('.xml')) docs.push(readFileSync(join(ROOT, 'fixtures', 'tree', f), 'utf8'));
+  if (corpus !== null) for (const f of walk(corpus).filter((x) => x.endsWith('.mbox'))) docs.push(mboxToXml(new Uint8Array(readFileSync(f))));
+  fc.sample(fc.uint8Array({ maxLength: 200 }), { numRuns: 50, seed: 42 }).forEach((b) => docs.push(mboxToXml(concat([te.encode('From a@b 1:00\n'), b]), { variant: 'mboxrd' })));
+  const res = await xmllint(docs, 'relaxng');
+  expect(res.flatMap((r, i) => (r.valid ? [] : [`${i}: ${r.output.slice(0, 200)}`]))).toEqual([]);
+  const wrong = await xmllint(
+    ['<mbox xmlns="urn:xmpp:xmime:0"><mime gap="lf"><from-line>a</from-line></mime></mbox>', '<mbox xmlns="urn:xmpp:xmime:0"><mime/></mbox>', '<tree xmlns="urn:xmpp:xmime:0"><file name="a" mtime="now"/></tree>'],
+    'relaxng',
+  );
+  expect(wrong.map((r) => r.valid)).toEqual([false, false, false]);
 });
 
 it('fixtures/mbox/make.py is what made the vectors', () => {
