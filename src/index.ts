@@ -37,6 +37,7 @@ export {
   readMbox,
   MboxWriter,
   separatorLine,
+  parseMailbox,
   MBOX_VARIANTS,
   type MboxEncodeOptions,
   type MboxMessage,

@@ -294,3 +294,20 @@ it('mailbox documents (vectors, corpus mbox files, tree vectors, random mailboxe
 it('fixtures/mbox/make.py is what made the vectors', () => {
   expect(existsSync(join(FIX, 'make.py'))).toBe(true);
 });
+
+describe('parseMailbox: the tree API on each message', () => {
+  it('gives each message as parse gives a single one, from bytes or from the document', async () => {
+    const { parseMailbox } = await import('../../src/mailbox/parse.js');
+    const { parse } = await import('../../src/api/message.js');
+    const b = new Uint8Array(readFileSync(join(FIX, 'auto', 'no-blank-between.mbox')));
+    const ms = parseMailbox(b);
+    const raw = await messages(b);
+    expect(ms.length).toBe(3);
+    ms.forEach((m, i) => {
+      expect(m.toXml()).toBe(parse(concat([raw[i].separator, raw[i].message])).toXml());
+      expect(Buffer.from(m.toMime()).equals(Buffer.from(concat([raw[i].separator, raw[i].message])))).toBe(true);
+    });
+    expect(parseMailbox(mboxToXml(b)).map((m) => m.headers.get('subject'))).toEqual(ms.map((m) => m.headers.get('subject')));
+    expect(() => parseMailbox('<mbox xmlns="urn:xmpp:xmime:0"><mime/></mbox>')).toThrow(XmimeError);
+  });
+});
