@@ -39,12 +39,14 @@ const BLANK_LF = new Uint8Array([LF]);
 const BLANK_CRLF = new Uint8Array([CR, LF]);
 const GTS = new Uint8Array(256).fill(GT);
 
-/** True if `rest` (after `From `, without the line ending) has the shape of a separator line (§18.2). */
+/** True if `rest` (after `From `, without the line ending) has the shape of a separator line (spec §18.2). */
 export function separatorShape(rest: string): boolean {
   if (/^\s*$/.test(rest)) return true; // bare "From "
-  if (/^-(\s|$)/.test(rest)) return true; // Thunderbird "From - date"
-  if (/^\S*@/.test(rest)) return true; // "From addr ...", Gmail Takeout "From 1234@xxx"
-  return /(^|\s)\d{1,2}:\d\d(:\d\d)?(\s|$)/.test(rest); // a time: asctime, pipermail "user at host  date"
+  if (/^\S*@/.test(rest)) return true; // "From addr date", Gmail Takeout "From 1234@xxx", Eudora "From ???@???"
+  // A date: a time and a year (asctime, pipermail "user at host  date", git format-patch "From <sha> date").
+  const date = /(^|\s)\d{1,2}:\d\d(:\d\d)?(\s|$)/.test(rest) && /(^|\s)\d{4}(\s|$)/.test(rest);
+  if (/^-(\s|$)/.test(rest)) return /^-\s*$/.test(rest) || date; // Thunderbird "From - date", "From - "
+  return date;
 }
 
 /** True if the line at d[s..e) begins like a header field: a name of 0x21–0x7E but ':', WSP*, ':'. */

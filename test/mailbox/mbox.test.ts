@@ -97,6 +97,7 @@ describe('how the vectors split', () => {
     expect(await count('auto', 'separator-shapes')).toBe(7);
     expect(await count('auto', 'body-from-after-blank')).toBe(2); // "From Russia with love" has no separator shape
     expect(await count('auto', 'body-from-no-blank')).toBe(1); // no blank line before, no header after
+    expect(await count('auto', 'body-from-shapes-in-body')).toBe(3); // a time without a year, "-" before words, a year alone
     expect(await count('auto', 'no-blank-between')).toBe(3); // GYB: a header follows
     expect(await count('auto', 'from-line-as-header')).toBe(1);
     expect(await count('auto', 'content-length-wrong')).toBe(3);
