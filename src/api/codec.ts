@@ -4,13 +4,14 @@
  */
 import { MimeTokenizer, type EncodeLimits } from '../encode/mime-tokenizer.js';
 import { MimeWriter } from '../decode/mime-writer.js';
+import { WireStage } from '../decode/wire-stage.js';
 import { Output } from '../core/output.js';
 import { Utf8Joiner, utf8String } from '../core/utf8.js';
 import { type ExternalHook, XmimeReader } from '../decode/xmime-reader.js';
 import type { Sink } from '../xmime/events.js';
 import { type DecodeLimits, XmlTokenizer } from '../decode/xml-tokenizer.js';
 import { XmlWriter } from '../encode/xml-writer.js';
-import { Readable, type ReadableStats } from '../encode/readable-stage.js';
+import { ReadableStage, type ReadableStats } from '../encode/readable-stage.js';
 
 /** Options of MIME → XMIME. */
 export interface EncodeOptions extends EncodeLimits {
@@ -34,17 +35,13 @@ export type DecodeOptions = DecodeLimits;
  */
 export function encoderInto(out: Output, options: EncodeOptions, front?: (next: Sink) => Sink): MimeTokenizer {
   const writer = new XmlWriter(out);
-  const sink = options.readable === false ? writer : new Readable(writer, options.maxTextBytes, options.stats ?? null);
+  const sink = options.readable === false ? writer : new ReadableStage(writer, options.maxTextBytes, options.stats ?? null);
   return new MimeTokenizer(front === undefined ? sink : front(sink), options);
 }
 
-/** The decoder pipeline into `out`: XML tokenizer → XMIME reader → MIME writer. */
+/** The decoder pipeline into `out`: XML tokenizer → XMIME reader → wire stage → MIME writer. */
 export function decoderInto(out: Output, options: DecodeOptions, onExternal: ExternalHook | null = null): XmlTokenizer {
-  const reader = new XmimeReader(new MimeWriter(out), out, options.maxTextBytes);
-  const tok = new XmlTokenizer(reader, options);
-  reader.tok = tok;
-  reader.onExternal = onExternal;
-  return tok;
+  return new XmlTokenizer((report) => new XmimeReader(new WireStage(new MimeWriter(out), report), report, options.maxTextBytes, onExternal), options);
 }
 
 /** Output is handed on once this much is buffered (and at the end). */

@@ -7,7 +7,10 @@
  */
 import { NS } from '../xmime/events.js';
 import { type ErrorCode, XmimeError } from '../core/errors.js';
-import { type DecodeLimits, type XmlHandler, XmlTokenizer } from '../decode/xml-tokenizer.js';
+import { excerptAt, lineColumn } from '../core/excerpt.js';
+import { type DecodeLimits, XmlTokenizer } from '../decode/xml-tokenizer.js';
+import { type XmlHandler } from '../decode/xml-handler.js';
+import type { Reporter } from '../decode/reporter.js';
 
 /** One element: its XMIME-namespace local name, unqualified attributes, children and text. */
 export interface XNode {
@@ -29,25 +32,19 @@ export class XTree {
 
   /** An error located at `node`'s start tag (line and column computed now, only for errors). */
   error(node: XNode, code: ErrorCode, detail: string): XmimeError {
-    const d = this.input, at = node.at;
-    let line = 1, lineStart = 0;
-    for (let i = d.indexOf(0x0a); i >= 0 && i < at; i = d.indexOf(0x0a, i + 1)) {
-      line++;
-      lineStart = i + 1;
-    }
-    let column = 1;
-    for (let i = lineStart; i < at; i++) if ((d[i] & 0xc0) !== 0x80) column++;
-    // eslint-disable-next-line no-control-regex
-    const excerpt = new TextDecoder().decode(d.subarray(Math.max(0, at - 30), at + 30)).replace(/[\u0000-\u001f]/g, (c) => (c === '\n' ? '\u2424' : '\ufffd'));
-    return new XmimeError(code, detail, at, line, column, excerpt);
+    const { line, column } = lineColumn(this.input, node.at);
+    return new XmimeError(code, detail, node.at, line, column, excerptAt(this.input, node.at));
   }
+
 }
 
 const LONE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 class Builder implements XmlHandler {
-  tok!: XmlTokenizer;
   root: XNode | null = null;
+
+  constructor(private readonly tok: Reporter) {}
+
   private readonly stack: { node: XNode; dec: TextDecoder | null }[] = [];
 
   start(ns: string | null, local: string, attrs: { ns: string | null; local: string; value: string }[], at: number): void {
@@ -80,17 +77,16 @@ class Builder implements XmlHandler {
  * namespace; attributes in other namespaces are dropped.
  */
 export function parseTree(xml: string | Uint8Array, limits: DecodeLimits = {}): XTree {
-  const b = new Builder();
   if (typeof xml === 'string' && LONE.test(xml)) {
     const at = new TextEncoder().encode(xml.slice(0, LONE.exec(xml)!.index)).length;
     throw new XTree({ name: '', attrs: new Map(), kids: [], text: '', at }, new TextEncoder().encode(xml)).error({ name: '', attrs: new Map(), kids: [], text: '', at }, 'xml-char', 'a lone surrogate is not a character');
   }
   const input = typeof xml === 'string' ? new TextEncoder().encode(xml) : xml;
-  const tok = new XmlTokenizer(b, limits);
-  b.tok = tok;
+  let b: Builder;
+  const tok = new XmlTokenizer((report) => (b = new Builder(report)), limits);
   tok.push(input);
   tok.end();
-  return new XTree(b.root!, input);
+  return new XTree(b!.root!, input);
 }
 
 /**
