@@ -5,12 +5,16 @@
  * each `<mime>` to a single-message reader.
  * @module
  */
-import { Encoder, type DecodeOptions, type EncodeOptions } from '../api/codec.js';
+import { encoderInto, type DecodeOptions, type EncodeOptions } from '../api/codec.js';
+import type { MimeTokenizer } from '../encode/mime-tokenizer.js';
 import { Output } from '../core/output.js';
 import { NS } from '../xmime/events.js';
 import { MimeWriter } from '../decode/mime-writer.js';
 import { XmimeReader } from '../decode/xmime-reader.js';
-import { type XmlAttr, type XmlHandler, XmlTokenizer } from '../decode/xml-tokenizer.js';
+import { XmlTokenizer } from '../decode/xml-tokenizer.js';
+import type { TextHint, XmlAttr, XmlHandler } from '../decode/xml-handler.js';
+import type { Reporter } from '../decode/reporter.js';
+import { WireStage } from '../decode/wire-stage.js';
 import { MboxSplitter, type MboxVariant, MBOX_VARIANTS } from './mbox-split.js';
 import { readLeaf, writeLeaf } from './leaf.js';
 
@@ -42,7 +46,9 @@ export class MboxEncoder {
   private inPrefix = false;
   private readonly gt = { b1: 0, b2: 0 };
   private pending: Uint8Array | null = null;
-  private msg: Encoder | null = null;
+  private msg: MimeTokenizer | null = null;
+  /** Where every message's encoder writes (one buffer for all: a mailbox of many messages allocates none per message). */
+  private readonly msgOut = new Output((c) => this.messageXml(c), 65536, false);
   /** The start tag of the current message's `<mime>`, until it is complete. */
   private head: Uint8Array[] | null = null;
   private gapAttr = '';
@@ -58,7 +64,10 @@ export class MboxEncoder {
       {
         prefix: (d, s, e) => this.prefix(d, s, e, false),
         start: (_at, gap) => this.start(gap),
-        content: (d, s, e) => this.msg!.push(d.subarray(s, e)),
+        content: (d, s, e) => {
+          this.msg!.push(d.subarray(s, e));
+          this.msgOut.flush(FLUSH_AT);
+        },
         end: (tail) => this.finish(tail),
       },
       variant,
@@ -105,6 +114,7 @@ export class MboxEncoder {
   private endMessage(): void {
     if (this.msg === null) return;
     this.msg.end();
+    this.msgOut.flush();
     this.msg = null;
   }
 
@@ -115,16 +125,16 @@ export class MboxEncoder {
     this.gapAttr = this.count === 0 ? '' : gap === null ? 'none' : gap.length === 1 ? 'lf' : 'crlf';
     this.count++;
     this.head = [];
-    this.msg = new Encoder((c) => this.messageXml(c), this.options);
+    this.msg = encoderInto(this.msgOut, this.options);
   }
 
   /** Message XML: the start tag gets the mailbox attributes, the rest is copied. */
   private messageXml(c: Uint8Array): void {
     if (this.head === null) return this.out.bytes(c);
     const gt = c.indexOf(GT);
-    this.head.push(gt < 0 ? c : c.subarray(0, gt));
+    this.head.push(gt < 0 ? c.slice() : c.subarray(0, gt)); // c is a view of a reused buffer
     if (gt < 0) return;
-    const tag = new TextDecoder().decode(Buffer_concat(this.head));
+    const tag = new TextDecoder().decode(concatBytes(this.head));
     this.head = null;
     const lf = tag.includes(' eol="lf"');
     let g = this.gapAttr;
@@ -142,7 +152,7 @@ export class MboxEncoder {
   }
 }
 
-function Buffer_concat(parts: Uint8Array[]): Uint8Array {
+function concatBytes(parts: Uint8Array[]): Uint8Array {
   let n = 0;
   for (const p of parts) n += p.length;
   const r = new Uint8Array(n);
@@ -235,7 +245,6 @@ class Requoter {
  * mailbox (`<mbox>`), written out as the message's or the file's bytes.
  */
 export class MailboxReader implements XmlHandler {
-  tok!: XmlTokenizer;
   private at = At.Root;
   private depth = 0;
   private variant: MboxVariant = 'auto';
@@ -253,6 +262,7 @@ export class MailboxReader implements XmlHandler {
    *   `out`, and nothing else is written: for reading messages one by one.
    */
   constructor(
+    private readonly tok: Reporter,
     private readonly out: Output,
     private readonly options: DecodeOptions = {},
     private readonly collect: { begin(index: number): Output; end(index: number): void } | null = null,
@@ -267,9 +277,7 @@ export class MailboxReader implements XmlHandler {
   isMailbox = false;
 
   private newInner(out: Output): XmimeReader {
-    const r = new XmimeReader(new MimeWriter(out), out, this.options.maxTextBytes);
-    r.tok = this.tok;
-    return r;
+    return new XmimeReader(new WireStage(new MimeWriter(out), this.tok), this.tok, this.options.maxTextBytes);
   }
 
   start(ns: string | null, local: string, attrs: XmlAttr[], at: number): void {
@@ -338,11 +346,11 @@ export class MailboxReader implements XmlHandler {
     this.inner.start(ns, local, this.attrs, at);
   }
 
-  text(d: Uint8Array, s: number, e: number): void {
+  text(d: Uint8Array, s: number, e: number, hint: TextHint | null): void {
     switch (this.at) {
       case At.Single:
       case At.Message:
-        this.inner!.text(d, s, e);
+        this.inner!.text(d, s, e, hint);
         if (this.at === At.Message) this.msgOut.flush();
         return;
       case At.Prefix:
@@ -412,9 +420,9 @@ export class MailboxDecoder {
 
   constructor(onChunk: (bytes: Uint8Array) => void, options: DecodeOptions = {}) {
     this.out = new Output(onChunk);
-    this.reader = new MailboxReader(this.out, options);
-    this.tok = new XmlTokenizer(this.reader, options);
-    this.reader.tok = this.tok;
+    let reader: MailboxReader;
+    this.tok = new XmlTokenizer((report) => (reader = new MailboxReader(report, this.out, options)), options);
+    this.reader = reader!;
   }
 
   push(xml: Uint8Array | string): void {
@@ -454,7 +462,7 @@ export function mboxToXml(mbox: Uint8Array, options: MboxEncodeOptions = {}): st
   const e = new MboxEncoder((c) => parts.push(c), options);
   e.push(mbox);
   e.end();
-  return new TextDecoder().decode(Buffer_concat(parts));
+  return new TextDecoder().decode(concatBytes(parts));
 }
 
 /**
@@ -470,5 +478,5 @@ export function xmlToMbox(xml: string | Uint8Array, options: DecodeOptions = {})
   const d = new MailboxDecoder((c) => parts.push(c), options);
   d.push(xml);
   d.end();
-  return Buffer_concat(parts);
+  return concatBytes(parts);
 }

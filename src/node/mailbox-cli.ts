@@ -153,7 +153,8 @@ export async function extractMessage(doc: string, pick: { index?: number; messag
   let cur: Output | null = null;
   const sink = new Output(() => {}, 1024);
   const want = pick.messageId?.replace(/^<|>$/g, '');
-  const reader = new MailboxReader(sink, {}, {
+  let reader!: MailboxReader;
+  const tok = new XmlTokenizer((report) => (reader = new MailboxReader(report, sink, {}, {
     begin: () => {
       cur = new Output(null, 4096);
       return cur;
@@ -165,9 +166,7 @@ export async function extractMessage(doc: string, pick: { index?: number; messag
       if (found === null && (pick.index === index || (want !== undefined && messageId(msg) === want))) found = msg;
       cur = null;
     },
-  });
-  const tok = new XmlTokenizer(reader);
-  reader.tok = tok;
+  })));
   for await (const c of chunks(doc)) {
     tok.push(c);
     if (found !== null) return found;

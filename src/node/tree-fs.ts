@@ -15,7 +15,9 @@ import { Output } from '../core/output.js';
 import { XmimeError, type ErrorCode } from '../core/errors.js';
 import { attrBytes } from '../xmime/leaf-text.js';
 import { NS } from '../xmime/events.js';
-import { type XmlAttr, type XmlHandler, XmlTokenizer } from '../decode/xml-tokenizer.js';
+import { XmlTokenizer } from '../decode/xml-tokenizer.js';
+import type { TextHint, XmlAttr, XmlHandler } from '../decode/xml-handler.js';
+import type { Reporter } from '../decode/reporter.js';
 import { MailboxReader, MboxEncoder, type MboxEncodeOptions } from '../mailbox/mbox-codec.js';
 import { attrText, readLeaf, writeLeaf } from '../mailbox/leaf.js';
 import { badName, fileKind, foldKey, maildirFlags } from '../mailbox/tree.js';
@@ -196,7 +198,6 @@ export interface TreeDecodeOptions {
 
 /** XML tokens of a tree document in, files and directories out (synchronously, so memory stays bounded). */
 class TreeWriter implements XmlHandler {
-  tok!: XmlTokenizer;
   private readonly dirs: OpenDir[] = [];
   private rootSeen = false;
   rootMtime: string | null = null;
@@ -210,7 +211,7 @@ class TreeWriter implements XmlHandler {
   private inData = false;
   private readonly fileOut: Output;
 
-  constructor(private readonly root: Buffer, private readonly fold: boolean) {
+  constructor(private readonly tok: Reporter, private readonly root: Buffer, private readonly fold: boolean) {
     this.fileOut = new Output((c) => {
       let o = 0;
       while (o < c.length) o += writeSync(this.fd, c, o, c.length - o);
@@ -277,8 +278,7 @@ class TreeWriter implements XmlHandler {
         return;
       }
       if (local !== 'mime' && local !== 'mbox') tok.fail('xmime-placement', `<${local}> cannot appear inside <file>`, at);
-      this.inner = new MailboxReader(this.fileOut);
-      this.inner.tok = tok;
+      this.inner = new MailboxReader(tok, this.fileOut);
       this.innerDepth = 1;
       this.inner.start(ns, local, attrs, at);
       return;
@@ -302,9 +302,9 @@ class TreeWriter implements XmlHandler {
     tok.fail(['mime', 'mbox', 'data'].includes(local) ? 'xmime-placement' : 'xmime-element', `<${local}> cannot appear inside <${this.dirs.length > 1 ? 'dir' : 'tree'}>`, at);
   }
 
-  text(d: Uint8Array, s: number, e: number): void {
+  text(d: Uint8Array, s: number, e: number, hint: TextHint | null): void {
     if (this.inner !== null) {
-      this.inner.text(d, s, e);
+      this.inner.text(d, s, e, hint);
       this.fileOut.flush(1 << 16);
       return;
     }
@@ -365,30 +365,28 @@ function foldsCase(dir: Buffer): boolean {
  * outside it; on any error nothing is left behind.
  */
 export async function decodeTree(doc: string, target: string, options: TreeDecodeOptions = {}): Promise<void> {
-  let existing = false;
   try {
     const st = lstatSync(target);
     if (st.isSymbolicLink()) throw treeError('tree-target', `${target} is a symbolic link`);
     if (!st.isDirectory()) throw treeError('tree-target', `${target} exists and is not a directory`);
     if (readdirSync(target).length > 0) throw treeError('tree-target', `${target} is not empty`);
-    existing = true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   const tmp = Buffer.from(join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now().toString(36)}.tmp`));
   mkdirSync(tmp);
-  const w = new TreeWriter(tmp, options.foldNames ?? foldsCase(tmp));
+  const fold = options.foldNames ?? foldsCase(tmp);
+  let w: TreeWriter | null = null;
   try {
-    const tok = new XmlTokenizer(w);
-    w.tok = tok;
+    const tok = new XmlTokenizer((report) => (w = new TreeWriter(report, tmp, fold)));
     const src = doc === '-' ? process.stdin : createReadStream(doc, { highWaterMark: 1 << 16 });
     for await (const c of src) tok.push(c as Uint8Array);
     tok.end();
-    if (existing) renameSync(tmp, target); // rename(2) replaces an empty directory
-    else renameSync(tmp, target);
-    if (w.rootMtime !== null) utimesSync(target, Number(w.rootMtime), Number(w.rootMtime));
+    renameSync(tmp, target); // rename(2) replaces an empty directory (existing) or creates the name
+    const mt = (w as TreeWriter | null)?.rootMtime ?? null;
+    if (mt !== null) utimesSync(target, Number(mt), Number(mt));
   } catch (e) {
-    w.abort();
+    (w as TreeWriter | null)?.abort();
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
