@@ -127,7 +127,14 @@ const enc = new TextEncoder();
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** A separator line `From sender asctime` (UTC), without the line ending. */
+/**
+ * A separator line `From sender asctime` (UTC), without the line ending.
+ *
+ * @example
+ * ```ts
+ * separatorLine('a@b', new Date(Date.UTC(2024, 0, 1))); // "From a@b Mon Jan  1 00:00:00 2024"
+ * ```
+ */
 export function separatorLine(sender = 'MAILER-DAEMON', date = new Date(0)): string {
   const p = (n: number) => String(n).padStart(2, '0');
   const d = date;
