@@ -59,19 +59,39 @@ export class MboxEncoder {
     this.out = new Output(onChunk);
     const variant = options.variant ?? 'auto';
     if (!MBOX_VARIANTS.includes(variant)) throw new RangeError(`unknown mbox variant "${variant}"`);
-    this.out.ascii(`<mbox xmlns="${NS}"${variant === 'auto' ? '' : ` variant="${variant}"`}>\n`);
     this.split = new MboxSplitter(
       {
-        prefix: (d, s, e) => this.prefix(d, s, e, false),
-        start: (_at, gap) => this.start(gap),
+        prefix: (d, s, e) => {
+          this.begin();
+          this.prefix(d, s, e, false);
+        },
+        start: (_at, gap) => {
+          this.begin();
+          this.start(gap);
+        },
         content: (d, s, e) => {
           this.msg!.push(d.subarray(s, e));
           this.msgOut.flush(FLUSH_AT);
         },
-        end: (tail) => this.finish(tail),
+        end: (tail) => {
+          this.begin();
+          this.finish(tail);
+        },
       },
       variant,
     );
+    this.variant = variant;
+  }
+
+  private readonly variant: string;
+  private begun = false;
+
+  /** The root start tag, once the splitter knows the line ending (the first event comes after that). */
+  private begin(): void {
+    if (this.begun) return;
+    this.begun = true;
+    const v = this.variant === 'auto' ? '' : ` variant="${this.variant}"`;
+    this.out.ascii(`<mbox xmlns="${NS}"${v}${this.split.nl === 0x0d ? ' lines="cr"' : ''}>\n`);
   }
 
   push(mbox: Uint8Array): void {
@@ -122,7 +142,8 @@ export class MboxEncoder {
     this.closePrefix();
     this.endMessage();
     // The blank line before the separator: default, one with the message's own line ending (spec §18.3).
-    this.gapAttr = this.count === 0 ? '' : gap === null ? 'none' : gap.length === 1 ? 'lf' : 'crlf';
+    // In a CR-only file the gap is a CR, or none.
+    this.gapAttr = this.count === 0 ? '' : gap === null ? 'none' : this.split.nl === 0x0d ? '' : gap.length === 1 ? 'lf' : 'crlf';
     this.count++;
     this.head = [];
     this.msg = encoderInto(this.msgOut, this.options);
@@ -138,7 +159,7 @@ export class MboxEncoder {
     this.head = null;
     const lf = tag.includes(' eol="lf"');
     let g = this.gapAttr;
-    if ((g === 'lf' && lf) || (g === 'crlf' && !lf)) g = '';
+    if ((g === 'lf' && lf) || (g === 'crlf' && !lf)) g = ''; // the default: the message's own line ending
     // A self-closing tag cannot happen: every message has its separator line.
     this.out.bytes(enc.encode(g === '' ? tag : `${tag} gap="${g}"`));
     this.out.bytes(c, gt);
@@ -147,7 +168,11 @@ export class MboxEncoder {
   private finish(tail: Uint8Array | null): void {
     this.closePrefix();
     this.endMessage();
-    if (tail !== null) this.out.ascii(tail.length === 1 ? '<tail>\n</tail>\n' : '<tail>&#xF70D;\n</tail>\n');
+    if (tail !== null) {
+      this.out.ascii('<tail>');
+      writeLeaf(this.out, tail, 0, tail.length, true, { b1: 0, b2: 0 });
+      this.out.ascii('</tail>\n');
+    }
     this.out.ascii('</mbox>\n');
   }
 }
@@ -189,6 +214,9 @@ class Requoter {
   /** Bytes of `From ` matched after the `>` run. */
   private m = 0;
 
+  /** The byte that ends lines: LF, or CR in a `lines="cr"` mailbox. */
+  nl = 0x0a;
+
   constructor(private readonly out: Output) {}
 
   reset(): void {
@@ -202,7 +230,7 @@ class Requoter {
     const n = d.length;
     while (i < n) {
       if (this.gts < 0) {
-        const j = d.indexOf(0x0a, i);
+        const j = d.indexOf(this.nl, i);
         const e = j < 0 ? n : j + 1;
         out.bytes(d, i, e);
         i = e;
@@ -272,6 +300,8 @@ export class MailboxReader implements XmlHandler {
   }
 
   private target: Output | null = null;
+  /** A CR-only mailbox (`lines="cr"`). */
+  crLines = false;
 
   /** The root element is `<mbox>`. */
   isMailbox = false;
@@ -299,6 +329,12 @@ export class MailboxReader implements XmlHandler {
       }
       for (const a of attrs) {
         if (a.ns !== null) continue;
+        if (a.local === 'lines') {
+          if (a.value !== 'cr') tok.fail('xmime-attribute-value', `lines="${a.value}" is not allowed on <mbox> (only "cr")`, at);
+          this.crLines = true;
+          this.requote.nl = 0x0d;
+          continue;
+        }
         if (a.local !== 'variant') tok.fail('xmime-attribute', `<mbox> has no attribute "${a.local}"`, at);
         if (!(MBOX_VARIANTS as readonly string[]).includes(a.value)) tok.fail('xmime-attribute-value', `variant="${a.value}" is not allowed on <mbox>`, at);
         this.variant = a.value as MboxVariant;
@@ -323,7 +359,8 @@ export class MailboxReader implements XmlHandler {
     this.attrs.length = 0;
     for (const a of attrs) {
       if (a.ns === null && a.local === 'gap') {
-        if (a.value !== 'crlf' && a.value !== 'lf' && a.value !== 'none') tok.fail('xmime-attribute-value', `gap="${a.value}" is not allowed on <mime>`, at);
+        if (this.crLines ? a.value !== 'none' : a.value !== 'crlf' && a.value !== 'lf' && a.value !== 'none')
+          tok.fail('xmime-attribute-value', `gap="${a.value}" is not allowed on <mime>${this.crLines ? ' in a lines="cr" mailbox (only "none")' : ''}`, at);
         if (this.messages === 0) tok.fail('xmime-attribute', 'the first <mime> of a mailbox has no gap (bytes before it are its <prefix>)', at);
         gap = a.value;
       } else {
@@ -333,8 +370,9 @@ export class MailboxReader implements XmlHandler {
     }
     if (this.collect !== null) this.target = this.collect.begin(this.messages + 1);
     else if (this.messages > 0) {
-      const g = gap ?? eol;
-      if (g === 'lf') this.out.byte(0x0a);
+      const g = gap ?? (this.crLines ? 'cr' : eol);
+      if (g === 'cr') this.out.byte(0x0d);
+      else if (g === 'lf') this.out.byte(0x0a);
       else if (g === 'crlf') this.out.ascii('\r\n');
     }
     this.messages++;

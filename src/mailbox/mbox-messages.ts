@@ -33,7 +33,7 @@ export interface ReadMboxOptions {
 }
 
 /** mboxrd quoting of message content (spec §18.2): a line of `>`* then `From ` gets one more `>`. */
-export function quoteMboxrd(content: Uint8Array, out: Output, mboxo = false): void {
+export function quoteMboxrd(content: Uint8Array, out: Output, mboxo = false, nl = 0x0a): void {
   let start = true;
   for (let i = 0; i < content.length; i++) {
     if (start) {
@@ -43,7 +43,7 @@ export function quoteMboxrd(content: Uint8Array, out: Output, mboxo = false): vo
     }
     const c = content[i];
     out.byte(c);
-    start = c === 0x0a;
+    start = c === nl;
   }
 }
 
@@ -66,14 +66,14 @@ export async function* readMbox(input: ReadableStream<Uint8Array> | AsyncIterabl
   const finish = (): void => {
     if (cur === null) return;
     const all = cur.body.take();
-    const lf = all.indexOf(0x0a);
+    const lf = all.indexOf(split.nl);
     const sepLen = lf < 0 ? all.length : lf + 1;
     cur.m.separator = all.slice(0, sepLen);
     cur.m.message = all.slice(sepLen);
     if (variant === 'mboxrd') {
       const q = new Output(null, all.length + 64);
       q.bytes(all, 0, sepLen);
-      quoteMboxrd(all.subarray(sepLen), q);
+      quoteMboxrd(all.subarray(sepLen), q, false, split.nl);
       cur.m.raw = q.take();
     } else cur.m.raw = all;
     ready.push(cur.m);

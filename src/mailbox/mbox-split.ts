@@ -37,6 +37,9 @@ export const MAX_SEPARATOR = 4096;
 const NEXT_LOOK = 1000;
 const BLANK_LF = new Uint8Array([LF]);
 const BLANK_CRLF = new Uint8Array([CR, LF]);
+const BLANK_CR = new Uint8Array([CR]);
+/** How far the splitter looks for the first line ending to tell a CR-only file (spec §18.2). */
+const EOL_PROBE = 65536;
 const GTS = new Uint8Array(256).fill(GT);
 
 /** True if `rest` (after `From `, without the line ending) has the shape of a separator line (spec §18.2). */
@@ -77,6 +80,8 @@ export class MboxSplitter {
   /** mboxrd: `>` bytes counted at the start of the current line, not yet written. */
   private gts = -1;
   private ended = false;
+  /** The byte that ends lines: LF, or CR in a file whose first line ends with a CR alone; -1 until known. */
+  nl = -1;
 
   constructor(
     private readonly ev: MboxEvents,
@@ -118,10 +123,31 @@ export class MboxSplitter {
     }
   }
 
+  /** Decides the line-ending byte from the first line ending; false if more input is needed. */
+  private probe(d: Uint8Array, eof: boolean): boolean {
+    const n = Math.min(d.length, EOL_PROBE);
+    for (let k = 0; k < n; k++) {
+      if (d[k] === LF) break;
+      if (d[k] === CR) {
+        if (k + 1 === d.length && !eof) return false;
+        if (d[k + 1] !== LF) this.nl = CR;
+        break;
+      }
+    }
+    if (this.nl < 0 && d.length < EOL_PROBE && !eof && d.indexOf(LF) < 0) return false;
+    if (this.nl < 0) this.nl = LF;
+    return true;
+  }
+
   private run(d: Uint8Array, eof: boolean): void {
     const n = d.length;
     let i = 0;
     const ev = this.ev;
+    if (this.nl < 0 && !this.probe(d, eof)) {
+      this.carry = d.slice();
+      return;
+    }
+    const NL = this.nl;
     while (i < n) {
       if (this.gts >= 0) {
         // mboxrd: counting `>` at a line start; then "From " decides whether one is quoting.
@@ -139,7 +165,7 @@ export class MboxSplitter {
         continue;
       }
       if (!this.atLineStart) {
-        const j = d.indexOf(LF, i);
+        const j = d.indexOf(NL, i);
         const e = j < 0 ? n : j + 1;
         this.emit(d, i, e);
         this.pos += e - i;
@@ -152,13 +178,13 @@ export class MboxSplitter {
       }
       // At a line start: classify the line.
       const c = d[i];
-      if (c === LF || c === CR) {
-        if (c === CR && i + 1 === n && !eof) break;
-        if (c === LF || d[i + 1] === LF) {
-          const len = c === LF ? 1 : 2;
+      if (NL === CR ? c === CR : c === LF || c === CR) {
+        if (NL === LF && c === CR && i + 1 === n && !eof) break;
+        if (NL === CR || c === LF || d[i + 1] === LF) {
+          const len = NL === CR || c === LF ? 1 : 2;
           if (this.inMessage) {
             this.flushGap();
-            this.gap = len === 1 ? BLANK_LF : BLANK_CRLF;
+            this.gap = NL === CR ? BLANK_CR : len === 1 ? BLANK_LF : BLANK_CRLF;
           } else this.emit(d, i, i + len);
           this.prevBlank = true;
           this.pos += len;
@@ -191,7 +217,7 @@ export class MboxSplitter {
             ev.content(d, i, lineEnd);
             this.pos += lineEnd - i;
             i = lineEnd;
-            this.atLineStart = d[lineEnd - 1] === LF;
+            this.atLineStart = d[lineEnd - 1] === NL;
             this.prevBlank = false;
             continue;
           }
@@ -238,7 +264,8 @@ export class MboxSplitter {
     if (w === n && !eof) return -1;
     if (w < n && d[w] === 0x3a && w - i - 4 <= 998) return -2;
     const lim = Math.min(n, i + MAX_SEPARATOR);
-    let j = d.indexOf(LF, i);
+    const NL = this.nl;
+    let j = d.indexOf(NL, i);
     if (j >= lim) j = -1;
     if (j < 0 && lim === n && !eof) return -1;
     // Longer than the look-ahead: never a separator for the auto rule; mboxo/mboxrd take every `From ` line.
@@ -248,13 +275,13 @@ export class MboxSplitter {
     const first = this.pos === 0 || (this.pos === 3 && !this.inMessage && this.bomBefore);
     if (first) return lineEnd;
     let te = j < 0 ? n : j;
-    if (te > i && d[te - 1] === CR) te--;
+    if (NL === LF && te > i && d[te - 1] === CR) te--;
     if (!separatorShape(latin1(d, i + 5, te))) return -2;
     if (this.inMessage ? this.gap !== null : this.prevBlank) return lineEnd;
     // No blank line before it: it is a separator only if a header field follows.
     const nl = Math.min(n, lineEnd + NEXT_LOOK);
     let k = lineEnd;
-    while (k < nl && d[k] !== 0x3a && d[k] !== LF && d[k] > 0x20 && d[k] < 0x7f) k++;
+    while (k < nl && d[k] !== 0x3a && d[k] !== NL && d[k] > 0x20 && d[k] < 0x7f) k++;
     while (k < nl && (d[k] === 0x20 || d[k] === 0x09)) k++;
     if (k === n && !eof) return -1;
     return fieldStart(d, lineEnd, nl) ? lineEnd : -2;

@@ -161,7 +161,7 @@ export async function extractMessage(doc: string, pick: { index?: number; messag
     },
     end: (index) => {
       const all = cur!.take();
-      const lf = all.indexOf(0x0a);
+      const lf = all.indexOf(reader.crLines ? 0x0d : 0x0a);
       const msg = all.slice(lf < 0 ? all.length : lf + 1);
       if (found === null && (pick.index === index || (want !== undefined && messageId(msg) === want))) found = msg;
       cur = null;

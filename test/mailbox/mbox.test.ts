@@ -103,6 +103,7 @@ describe('how the vectors split', () => {
     expect(await count('auto', 'content-length-wrong')).toBe(3);
     expect(await count('auto', 'crlf')).toBe(2);
     expect(await count('auto', 'mixed-eol')).toBe(2);
+    expect(await count('auto', 'cr-only')).toBe(2);
     expect(await count('auto', 'no-separator')).toBe(0);
     expect(await count('auto', 'empty')).toBe(0);
     expect(await count('mboxrd', 'body-from-splits')).toBe(2);
@@ -129,7 +130,7 @@ describe('how the vectors split', () => {
         // What is left is the tail: the final blank line.
         const rest = b.subarray(got.length);
         expect(Buffer.from(b.subarray(0, got.length)).equals(Buffer.from(got)), f).toBe(true);
-        expect(['', '\n', '\r\n'], f).toContain(td.decode(rest));
+        expect(['', '\n', '\r\n', '\r'], f).toContain(td.decode(rest));
       }
   });
   it('offsets point at the separators', async () => {
@@ -271,6 +272,11 @@ describe('property tests', () => {
         const auto = await messages(file, 'auto');
         expect(auto.length).toBe(msgs.length);
         expect(Buffer.from(xmlToMbox(mboxToXml(file, { variant: 'mboxrd' }))).equals(Buffer.from(file))).toBe(true);
+        // The same mailbox with CR alone for every line ending (old Mac OS) splits the same way.
+        const cr = new Uint8Array(Buffer.from(Buffer.from(file).toString('latin1').replace(/\n/g, '\r'), 'latin1'));
+        const crs = await messages(cr, 'mboxrd');
+        expect(crs.map((m) => td.decode(m.message))).toEqual(msgs.map(([m]) => td.decode(m).replace(/\n/g, '\r')));
+        expect(Buffer.from(xmlToMbox(mboxToXml(cr, { variant: 'mboxrd' }))).equals(Buffer.from(cr))).toBe(true);
       }),
       { numRuns: 300 },
     );
