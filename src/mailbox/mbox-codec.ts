@@ -322,6 +322,7 @@ export class MailboxReader implements XmlHandler {
     }
     if (ns !== NS) tok.fail('xmime-namespace', `<${local}> is in namespace ${ns === null ? '(none)' : `"${ns}"`}, not "${NS}"`, at);
     if (this.at === At.Root) {
+      if (local === 'tree') tok.fail('xmime-placement', '<tree> is a directory: decode it from a file into a directory (xmime decode DOC -o DIR)', at);
       if (local !== 'mbox') {
         this.at = At.Single;
         this.inner = this.newInner(this.out);

@@ -215,6 +215,9 @@ describe('decoding mailbox documents: errors', () => {
     bad(`<mbox xmlns="urn:xmpp:xmime:0">${M}`, 'xml-truncated');
     bad(`<mbox xmlns="urn:xmpp:xmime:0">${M}</mbox><x/>`, 'xml-trailing');
     bad(`<mbox xmlns="urn:xmpp:xmime:0"><mime><from-line>a</from-line><bogus/></mime></mbox>`, 'xmime-element');
+    bad(`<tree xmlns="urn:xmpp:xmime:0"/>`, 'xmime-placement'); // a directory, not bytes
+    bad(`<mbox xmlns="urn:xmpp:xmime:0" lines="lf"/>`, 'xmime-attribute-value');
+    bad(`<mbox xmlns="urn:xmpp:xmime:0" lines="cr">${M}<mime gap="lf"><from-line>a</from-line></mime></mbox>`, 'xmime-attribute-value');
   });
   it('decodes a single <mime> document like toMime', () => {
     const x = toXml(te.encode('Subject: x\r\n\r\nbody\r\n'));
