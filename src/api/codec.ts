@@ -12,6 +12,8 @@ import type { Sink } from '../xmime/events.js';
 import { type DecodeLimits, XmlTokenizer } from '../decode/xml-tokenizer.js';
 import { XmlWriter } from '../encode/xml-writer.js';
 import { ReadableStage, type ReadableStats } from '../encode/readable-stage.js';
+import { TreeSink } from '../tree/tree-sink.js';
+import type { XNode } from '../tree/xml-tree.js';
 
 /** Options of MIME → XMIME. */
 export interface EncodeOptions extends EncodeLimits {
@@ -34,9 +36,27 @@ export type DecodeOptions = DecodeLimits;
  * stage) → XML writer.
  */
 export function encoderInto(out: Output, options: EncodeOptions, front?: (next: Sink) => Sink): MimeTokenizer {
-  const writer = new XmlWriter(out);
-  const sink = options.readable === false ? writer : new ReadableStage(writer, options.maxTextBytes, options.stats ?? null);
+  return encoderTo(new XmlWriter(out), options, front);
+}
+
+/** The encoder pipeline into any sink of the vocabulary (the XML writer, or a tree builder). */
+function encoderTo(last: Sink, options: EncodeOptions, front?: (next: Sink) => Sink): MimeTokenizer {
+  const sink = options.readable === false ? last : new ReadableStage(last, options.maxTextBytes, options.stats ?? null);
   return new MimeTokenizer(front === undefined ? sink : front(sink), options);
+}
+
+/**
+ * The element tree of the XMIME document of `mime`: what {@link toXml}
+ * writes, as the tree a parser would build from it (no indentation), built
+ * from the encoder's events without writing or parsing XML.
+ * @internal
+ */
+export function toTree(mime: Uint8Array, options: EncodeOptions = {}): XNode {
+  const tree = new TreeSink();
+  const tok = encoderTo(tree, options);
+  tok.push(mime);
+  tok.end();
+  return tree.root!;
 }
 
 /** The decoder pipeline into `out`: XML tokenizer → XMIME reader → wire stage → MIME writer. */

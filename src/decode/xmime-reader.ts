@@ -4,7 +4,7 @@
  * the XML writer left out, and turns character data back into MIME bytes.
  * @module
  */
-import { attrBytes, textChars } from '../xmime/leaf-text.js';
+import { attrBytes, textFromXml } from '../xmime/leaf-text.js';
 import { type Attrs, DEFAULT_SEP, type ExternalRef, Kind, MAX_BOUNDARY, NS, defaultBefore, newAttrs, type Sink } from '../xmime/events.js';
 import { Content, isLeaf, isView, kindOf, missingAttribute, placeIn, SCHEMA, TAG } from '../xmime/schema.js';
 import { Eol } from '../core/eol.js';
@@ -13,7 +13,7 @@ import { view } from '../core/bytes.js';
 import { indexAll, indexOfByte, WordView } from '../core/scan.js';
 import { charsetEncoder, charsetName } from '../views/charset.js';
 import { type TextForm } from '../xmime/text-form.js';
-import { B64_LINE, MAX_BREAKS, QP_LINE } from '../views/transfer.js';
+import { B64_LINE, MAX_BREAKS, QP_LINE } from '../xmime/text-form.js';
 import type { XmimeError } from '../core/errors.js';
 import { DEFAULT_MAX_TEXT_BYTES_DECODE } from './xml-tokenizer.js';
 import { type TextHint, type XmlAttr, type XmlHandler } from './xml-handler.js';
@@ -360,7 +360,7 @@ export class XmimeReader implements XmlHandler {
   /** A finished `<text>`: its characters, with "\n" as the text's line ending and U+F7xx as the controls they stand for (spec §7.4). */
   private endText(): void {
     const b = this.textBuf;
-    this.sink.chars(textChars(b.buf, b.n, this.form!.eol, this.utf8Out));
+    this.sink.chars(textFromXml(b.buf, b.n, this.form!.eol, this.utf8Out));
     this.form = null;
     if (b.buf.length > 65536) this.textBuf = new Output(null, 4096); // a big one is not kept
   }

@@ -21,7 +21,8 @@ import { bytesEqual } from '../core/bytes.js';
 import { asciiString } from '../core/intern.js';
 import { Output } from '../core/output.js';
 import { readText } from '../views/text-body.js';
-import { carriable, headerView, renderString, viewKind } from '../views/header-views.js';
+import { carriable, headerView, renderString } from '../views/header-views.js';
+import { viewKind } from '../views/headers/kinds.js';
 import { emitView } from '../views/view-events.js';
 
 /** Counts of text parts and header fields, for `xmime verify --stats`. */

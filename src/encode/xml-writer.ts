@@ -8,6 +8,7 @@
  * @module
  */
 import { utf8Seq } from '../core/utf8.js';
+import { mustEscape } from '../xmime/leaf-text.js';
 import { type Attrs, DEFAULT_SEP, EOL_NAMES, Kind, NS, defaultBefore, type Sink } from '../xmime/events.js';
 import { Content, SCHEMA, TAG } from '../xmime/schema.js';
 import { Eol } from '../core/eol.js';
@@ -15,7 +16,8 @@ import { bytesEqual } from '../core/bytes.js';
 import type { Output } from '../core/output.js';
 import { flagged, skipPlain, WordView } from '../core/scan.js';
 import type { TextForm } from '../xmime/text-form.js';
-import { B64_LINE, QP_LINE } from '../views/transfer.js';
+import { formAttributes } from '../xmime/attributes.js';
+import { escapeAttr, escapeText } from '../xmime/xml-escape.js';
 
 const LF = 0x0a, CR = 0x0d, LT = 0x3c, GT = 0x3e, AMP = 0x26, RB = 0x5d;
 
@@ -44,34 +46,9 @@ const CHARS_ESCAPED = /\r\n|[\n\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f<&]|]]>/g;
 const utf8 = new TextEncoder();
 const utf8d = new TextDecoder();
 
-function latin1Bytes(s: string): Uint8Array {
-  return Uint8Array.from(s, (c) => c.charCodeAt(0));
-}
 
-function escText(s: string): string {
-  return s.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
-}
-
-function escAttr(s: string): string {
-  return s.replace(/[&<"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&quot;'));
-}
 const INDENT = new Uint8Array(1 + 2 * 24).fill(0x20);
 INDENT[0] = LF;
-
-/**
- * True for a valid sequence that XMIME text must still escape byte by byte:
- * U+F700–U+F7FF (the escape characters themselves), U+FFFE and U+FFFF (not
- * XML characters), the C1 controls U+0080–U+009F (XML 1.1 tools reject them
- * raw) and U+2028 and U+2029, which some XML tools (xmldom, XML 1.1 rules)
- * turn into line feeds, as they do U+0085.
- */
-export function mustEscape(d: Uint8Array, i: number, len: number): boolean {
-  const c = d[i], c1 = d[i + 1];
-  if (len === 2) return c === 0xc2 && c1 <= 0x9f;
-  if (len !== 3) return false;
-  if (c === 0xef) return (c1 >= 0x9c && c1 <= 0x9f) || (c1 === 0xbf && d[i + 2] >= 0xbe);
-  return c === 0xe2 && c1 === 0x80 && (d[i + 2] === 0xa8 || d[i + 2] === 0xa9);
-}
 
 export class XmlWriter implements Sink {
   private eol = Eol.CrLf;
@@ -158,8 +135,8 @@ export class XmlWriter implements Sink {
       case Kind.External: {
         // Values are ASCII without white space (checked by the external stage).
         const r = a.ref!;
-        out.ascii(` uri="${escAttr(r.uri)}" size="${r.size}" sha256="${r.sha256}"`);
-        if (r.type !== '') out.ascii(` type="${escAttr(r.type)}"`);
+        out.ascii(` uri="${escapeAttr(r.uri)}" size="${r.size}" sha256="${r.sha256}"`);
+        if (r.type !== '') out.ascii(` type="${escapeAttr(r.type)}"`);
         break;
       }
       case Kind.Part:
@@ -234,7 +211,7 @@ export class XmlWriter implements Sink {
       this.out.byte(GT);
       this.gtPending = false;
     }
-    this.utf8(escText(s));
+    this.utf8(escapeText(s));
   }
 
   /** A string as UTF-8. */
@@ -247,7 +224,7 @@ export class XmlWriter implements Sink {
   /** A string-valued attribute (a view's): markup and quotes escaped, the rest as UTF-8. */
   private stringAttr(name: string, v: string): void {
     this.out.ascii(` ${name}="`);
-    this.utf8(escAttr(v));
+    this.utf8(escapeAttr(v));
     this.out.byte(0x22);
   }
 
@@ -451,30 +428,26 @@ export class XmlWriter implements Sink {
     out.byte(0x3b);
   }
 
-  /** The attributes of `<text>`: each only when it differs from its default (spec §7.4). */
+  /** The attributes of `<text>` (spec §7.4), written as byte-valued attributes are. */
   private formAttrs(f: TextForm, eol: Eol): void {
     const out = this.out;
-    if (f.charset !== 'utf-8') out.ascii(` charset="${escAttr(f.charset)}"`);
-    if (f.transfer !== 'identity') out.ascii(` transfer="${f.transfer}"`);
-    if (f.eol !== eol) this.enumAttr('eol', f.eol);
-    const b = f.b64, q = f.qp;
-    if (b !== null) {
-      if (b.line !== B64_LINE) out.ascii(` line="${b.line}"`);
-      if (!b.end) out.ascii(' end="none"');
-      if (b.blank !== 0) out.ascii(` blank="${b.blank}"`);
-    }
-    if (q !== null) {
-      if (q.line !== QP_LINE && q.breaks === null) out.ascii(` line="${q.line}"`);
-      if (q.lower) out.ascii(' hex="lower"');
-      if (q.always !== '') this.bytesAttr('always', latin1Bytes(q.always));
-      if (q.start !== '') this.bytesAttr('start', latin1Bytes(q.start));
-      if (q.rawTrailing) out.ascii(' trailing="raw"');
-      if (q.softSpace) out.ascii(' soft-space="encoded"');
-      if (q.breaks !== null) out.ascii(` breaks="${q.breaks.join(' ')}"`);
-      else {
-        if (q.word) out.ascii(' wrap="word"');
-        if (!q.fill) out.ascii(' fill="no"');
+    for (const [name, v] of formAttributes(f, eol)) {
+      out.ascii(` ${name}="`);
+      for (let i = 0; i < v.length; i++) {
+        const c = v.charCodeAt(i);
+        if (c >= 0xf700 && c <= 0xf7ff) this.escByte(c - 0xf700);
+        else if (c === 0x22) out.ascii('&quot;');
+        else if (c === AMP) out.ascii('&amp;');
+        else if (c === LT) out.ascii('&lt;');
+        else if (c === GT) out.ascii('&gt;');
+        else if (c < 0x80) out.byte(c);
+        else {
+          const cp = v.codePointAt(i)!; // a charset label as written (never seen: WHATWG labels are ASCII)
+          this.utf8(String.fromCodePoint(cp));
+          if (cp > 0xffff) i++;
+        }
       }
+      out.byte(0x22);
     }
   }
 

@@ -6,7 +6,7 @@
 import { Kind, newAttrs } from '../xmime/events.js';
 import { isView, kindOf, missingAttribute, TAG } from '../xmime/schema.js';
 import { type Fail, ViewReader } from '../views/view-events.js';
-import type { HeaderView } from '../views/header-views.js';
+import type { HeaderView } from '../views/headers/kinds.js';
 import type { XNode } from './xml-tree.js';
 
 /**

@@ -6,6 +6,7 @@
  * @module
  */
 import { NS } from '../xmime/events.js';
+import { escapeAttr, escapeText } from '../xmime/xml-escape.js';
 import { type ErrorCode, XmimeError } from '../core/errors.js';
 import { excerptAt, lineColumn } from '../core/excerpt.js';
 import { type DecodeLimits, XmlTokenizer } from '../decode/xml-tokenizer.js';
@@ -100,7 +101,7 @@ export function serializeTree(root: XNode): string {
   const write = (n: XNode, depth: number): void => {
     out.push('<', n.name);
     if (depth === 0) out.push(` xmlns="${NS}"`);
-    for (const [k, v] of n.attrs) out.push(' ', k, '="', v.replace(/[&<"\t\n\r]/g, (c) => ATTR_ESC[c]), '"');
+    for (const [k, v] of n.attrs) out.push(' ', k, '="', escapeAttr(v), '"');
     if (n.kids.length > 0) {
       out.push('>');
       for (const k of n.kids) {
@@ -108,13 +109,10 @@ export function serializeTree(root: XNode): string {
         write(k, depth + 1);
       }
       out.push('\n', '  '.repeat(depth), '</', n.name, '>');
-    } else if (n.text !== '') out.push('>', n.text.replace(/[&<>\r]/g, (c) => TEXT_ESC[c]), '</', n.name, '>');
+    } else if (n.text !== '') out.push('>', escapeText(n.text), '</', n.name, '>');
     else out.push('/>');
   };
   write(root, 0);
   out.push('\n');
   return out.join('');
 }
-
-const ATTR_ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '"': '&quot;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' };
-const TEXT_ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;' };

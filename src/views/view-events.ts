@@ -7,7 +7,8 @@
  */
 import { type Attrs, Kind, type Sink } from '../xmime/events.js';
 import { TAG } from '../xmime/schema.js';
-import { type Group, type HeaderView, type Mailbox, renderHeader, viewKind } from './header-views.js';
+import { type Group, type HeaderView, type Mailbox, viewKind } from './headers/kinds.js';
+import { renderHeader } from './header-views.js';
 
 /**
  * The events of `view`'s elements, in document order: the children of its

@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { hexVal, lineEnd, QP_LINE, qpDecode, qpDecodeLearn } from '../../src/views/transfer.js';
+import { hexVal, lineEnd, qpDecode, qpDecodeLearn } from '../../src/views/transfer.js';
+import { QP_LINE } from '../../src/xmime/text-form.js';
 
 const EQ = 0x3d, SP = 0x20, TAB = 0x09;
 const isHexLower = (c: number): boolean => c >= 0x61 && c <= 0x66;
