@@ -277,7 +277,6 @@ export class MailboxReader implements XmlHandler {
   private depth = 0;
   private variant: MboxVariant = 'auto';
   private inner: XmimeReader | null = null;
-  private readonly msgOut: Output;
   private readonly requote: Requoter;
   private messages = 0;
   private phase = 0; // 0: nothing yet, 1: prefix, 2: messages, 3: tail
@@ -296,7 +295,12 @@ export class MailboxReader implements XmlHandler {
     private readonly collect: { begin(index: number): Output; end(index: number): void } | null = null,
   ) {
     this.requote = new Requoter(out);
-    this.msgOut = new Output((c) => (this.target !== null ? this.target.bytes(c) : this.variant === 'mboxrd' ? this.requote.push(c) : out.bytes(c)), 65536, false);
+  }
+
+  /** Where a mailbox's messages are written; made for the first one (a single message needs none). */
+  private mo: Output | null = null;
+  private get msgOut(): Output {
+    return (this.mo ??= new Output((c) => (this.target !== null ? this.target.bytes(c) : this.variant === 'mboxrd' ? this.requote.push(c) : this.out.bytes(c)), 65536, false));
   }
 
   private target: Output | null = null;

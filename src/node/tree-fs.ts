@@ -10,7 +10,7 @@ import { closeSync, createReadStream, createWriteStream, existsSync, lstatSync, 
 import { lstat, readdir, rename, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { Encoder } from '../api/codec.js';
+import { encoderInto } from '../api/codec.js';
 import { Output } from '../core/output.js';
 import { XmimeError, type ErrorCode } from '../core/errors.js';
 import { attrBytes } from '../xmime/leaf-text.js';
@@ -95,7 +95,8 @@ async function encodeFile(x: XmlOut, file: Buffer, names: Uint8Array[], options:
       kind = fileKind(names, c);
       out.ascii('>\n');
       if (kind === 'mime') {
-        const e = new Encoder((b) => out.bytes(b), options);
+        // Straight into the document's buffer: no per-file encoder buffer (a Maildir has many files).
+        const e = encoderInto(out, options);
         push = (b) => e.push(b);
         end = () => e.end();
       } else if (kind === 'mbox') {
