@@ -9,7 +9,7 @@ import { type Attrs, DEFAULT_SEP, type ExternalRef, Kind, MAX_BOUNDARY, NS, defa
 import { Content, isLeaf, isView, kindOf, missingAttribute, placeIn, SCHEMA, TAG } from '../xmime/schema.js';
 import { Eol } from '../core/eol.js';
 import { Output } from '../core/output.js';
-import { view } from '../core/bytes.js';
+import { span } from '../core/bytes.js';
 import { indexAll, indexOfByte, WordView } from '../core/scan.js';
 import { charsetEncoder, charsetName } from '../views/charset.js';
 import { type TextForm } from '../xmime/text-form.js';
@@ -433,7 +433,7 @@ export class XmimeReader implements XmlHandler {
   private leafText(d: Uint8Array, s: number, e: number): void {
     const crlf = this.eol === Eol.CrLf, len = e - s;
     this.out = this.sink.direct?.() ?? null;
-    const seg = len >= 64 ? view(d, s, e) : null; // short runs: the byte loop is cheaper
+    const seg = len >= 64 ? span(d, s, e) : null; // short runs: the byte loop is cheaper
     const hint = this.hint !== null && this.hint.d === d ? this.hint : null;
     // No raw bytes (U+F7xx, lead byte EF) in it: ASCII by the tokenizer's word, else looked for.
     if (seg !== null && ((hint !== null && hint.ascii) || indexOfByte(seg, 0xef, 0, this.words) < 0)) {

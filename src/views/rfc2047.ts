@@ -9,7 +9,6 @@ import { concat } from '../core/bytes.js';
 import { B64, b64DecodeString, hexVal } from './transfer.js';
 
 /** Decodes `bytes` in the charset `label` (see {@link decodeLabel}). */
-export const decodeCharset = decodeLabel;
 
 /** `%XX` / `=XX` value at `s[i+1..i+2]`, or -1. */
 export function hexPair(s: string, i: number): number {
@@ -59,8 +58,8 @@ export function decodeWords(s: string): string | null {
   let run: Uint8Array[] = [];
   const flush = (): boolean => {
     if (run.length === 0) return true;
-    const each = run.map((w) => decodeCharset(cs, w));
-    const text = each.includes(null) ? decodeCharset(cs, concat(run)) : each.join('');
+    const each = run.map((w) => decodeLabel(cs, w));
+    const text = each.includes(null) ? decodeLabel(cs, concat(run)) : each.join('');
     run = [];
     if (text === null) return false;
     out += text;

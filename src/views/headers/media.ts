@@ -5,7 +5,8 @@
  * @module
  */
 import { concat } from '../../core/bytes.js';
-import { decodeCharset, decodeWords, type Folder, hexPair, LINE } from '../rfc2047.js';
+import { decodeLabel } from '../charset.js';
+import { decodeWords, type Folder, hexPair, LINE } from '../rfc2047.js';
 import { fail, type MediaParam } from './kinds.js';
 import { cfws, quoted } from './lexical.js';
 
@@ -80,7 +81,7 @@ export function parseMedia(s: string, isType: boolean): { value: string; params:
     if (m[2] === undefined) {
       if (ext) {
         const [bytes, cs] = extBytes(v, true);
-        v = decodeCharset(cs, bytes) ?? fail();
+        v = decodeLabel(cs, bytes) ?? fail();
       } else if (NAME_LIKE.has(name)) v = decodeWords(v) ?? fail();
       params.push({ name, value: v });
       continue;
@@ -108,7 +109,7 @@ export function parseMedia(s: string, isType: boolean): { value: string; params:
         parts.push(bytes);
       }
     }
-    param.value = decodeCharset(cs, concat(parts)) ?? fail();
+    param.value = decodeLabel(cs, concat(parts)) ?? fail();
   }
   return { value, params };
 }
