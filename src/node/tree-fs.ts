@@ -7,7 +7,7 @@
  * @module
  */
 import { closeSync, createReadStream, createWriteStream, existsSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
-import { lstat, readdir, rename, unlink } from 'node:fs/promises';
+import { lstat, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { encoderInto } from '../api/codec.js';
@@ -82,14 +82,21 @@ class XmlOut {
 
 export interface TreeEncodeOptions extends MboxEncodeOptions {}
 
-async function encodeFile(x: XmlOut, file: Buffer, names: Uint8Array[], options: TreeEncodeOptions): Promise<void> {
+/**
+ * Files up to this size are read in one call: a Maildir holds many small files, and a read
+ * stream per file allocates a 64 KiB buffer per read, which piles up as garbage faster than it is collected.
+ */
+const READ_WHOLE = 1 << 20;
+
+async function encodeFile(x: XmlOut, file: Buffer, names: Uint8Array[], size: number, options: TreeEncodeOptions): Promise<void> {
   const out = x.out;
   let kind: ReturnType<typeof fileKind> | null = null;
   let push: ((c: Uint8Array) => void) | null = null;
   let end: (() => void) | null = null;
   let pending: Uint8Array | null = null;
   const gt = { b1: 0, b2: 0 };
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 16 })) {
+  const source: AsyncIterable<Uint8Array> | Uint8Array[] = size <= READ_WHOLE ? [new Uint8Array(await readFile(file))].filter((b) => b.length > 0) : createReadStream(file, { highWaterMark: 1 << 16 });
+  for await (const chunk of source) {
     let c = chunk as Uint8Array;
     if (kind === null) {
       kind = fileKind(names, c);
@@ -148,7 +155,7 @@ async function encodeDir(x: XmlOut, base: Buffer, names: Uint8Array[], options: 
     } else if (st.isFile()) {
       const flags = maildirFlags(name);
       x.out.bytes(utf8(`<file${attrs}${flags === null ? '' : ` flags="${flags}"`}`));
-      await encodeFile(x, p, sub, options);
+      await encodeFile(x, p, sub, Number(st.size), options);
     } else throw treeError('tree-symlink', `${p.toString('latin1')} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a regular file or directory'}: a tree document carries directories and files only`);
     await x.pump();
   }
@@ -407,7 +414,6 @@ async function compareTrees(a: Buffer, b: Buffer, rel: string): Promise<string |
       const d = await compareTrees(pa, pb, r);
       if (d !== null) return d;
     } else {
-      const { readFile } = await import('node:fs/promises');
       const [ba, bb] = await Promise.all([readFile(pa), readFile(pb)]);
       if (!ba.equals(bb)) return `${r}: the bytes differ`;
     }
