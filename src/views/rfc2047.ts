@@ -68,7 +68,7 @@ export function decodeWords(s: string): string | null {
   for (const m of s.matchAll(EW)) {
     const gap = s.slice(last, m.index);
     const star = m[1].indexOf('*'); // RFC 2231 §5 language suffix: =?utf-8*en?q?…?=
-    const charset = (star < 0 ? m[1] : m[1].slice(0, star)).toLowerCase();
+    const charset = (star < 0 ? m[1] : m[1].slice(0, star)).replace(/[A-Z]+/g, (c) => c.toLowerCase()); // ASCII only: U+212A is no "k" (§7.6.2)
     const bytes = m[2] === 'q' || m[2] === 'Q' ? qDecode(m[3]) : b64DecodeString(m[3]);
     if (bytes === null) return null;
     const adjacent = run.length > 0 && /^[ \t]*$/.test(gap);
