@@ -2,8 +2,17 @@
  * xmime: lossless MIME ⇄ XML (XMIME, namespace `urn:xmpp:xmime:0`).
  *
  * `toMime(toXml(bytes))` returns `bytes` exactly, for any bytes. Both
- * directions also stream, chunk by chunk, in bounded memory.
- * @module
+ * directions also stream, chunk by chunk, in bounded memory. This entry
+ * runs in browsers and any JavaScript host; under Node, `import 'xmime'`
+ * gives the same API with Node's faster byte search installed.
+ *
+ * @example
+ * ```ts
+ * import { toXml, toMime } from 'xmime';
+ * const eml = new TextEncoder().encode('Subject: hi\r\n\r\nHello\r\n');
+ * const back = toMime(toXml(eml)); // the same bytes
+ * ```
+ * @module xmime
  */
 export { toXml, toMime, Encoder, Decoder, type EncodeOptions, type DecodeOptions } from './api/codec.js';
 export { MimeToXmlStream, XmlToMimeStream } from './api/streams.js';

@@ -10,12 +10,16 @@ import { Utf8Joiner, utf8String } from '../core/utf8.js';
 import { type ExternalHook, XmimeReader } from '../decode/xmime-reader.js';
 import type { Sink } from '../xmime/events.js';
 import { type DecodeLimits, XmlTokenizer } from '../decode/xml-tokenizer.js';
-import { XmlWriter } from '../encode/xml-writer.js';
+import { xmlWriter } from '../encode/pieces.js';
 import { ReadableStage, type ReadableStats } from '../encode/readable-stage.js';
 import { TreeSink } from '../tree/tree-sink.js';
+import { fnArg, mimeBytes, mimeChunk, optionsArg, xmlInput } from './guard.js';
 import type { XNode } from '../tree/xml-tree.js';
 
-/** Options of MIME → XMIME. */
+/**
+ * Options of MIME → XMIME.
+ * @category Codec
+ */
 export interface EncodeOptions extends EncodeLimits {
   /**
    * Carry `text/*` bodies as decoded text (`<text>`) wherever their exact
@@ -27,8 +31,23 @@ export interface EncodeOptions extends EncodeLimits {
   maxTextBytes?: number;
   /** Counts text parts and readable ones into this object, if given. */
   stats?: ReadableStats;
+  /**
+   * Longest piece of a `body`, `preamble` or `epilogue`, in bytes of the mail:
+   * longer content is written as consecutive elements of the same name (spec
+   * §9.7.1), so that XML processors read it at their default settings.
+   * Default 1 MiB; `Infinity` writes each as one element.
+   *
+   * @example
+   * ```ts
+   * toXml(eml, { maxPieceBytes: Infinity }); // one <body> however long
+   * ```
+   */
+  maxPieceBytes?: number;
 }
-/** Options of XMIME → MIME. */
+/**
+ * Options of XMIME → MIME.
+ * @category Codec
+ */
 export type DecodeOptions = DecodeLimits;
 
 /**
@@ -36,7 +55,7 @@ export type DecodeOptions = DecodeLimits;
  * stage) → XML writer.
  */
 export function encoderInto(out: Output, options: EncodeOptions, front?: (next: Sink) => Sink): MimeTokenizer {
-  return encoderTo(new XmlWriter(out), options, front);
+  return encoderTo(xmlWriter(out, options.maxPieceBytes), options, front);
 }
 
 /** The encoder pipeline into any sink of the vocabulary (the XML writer, or a tree builder). */
@@ -79,21 +98,30 @@ const FLUSH_AT = 16384;
  * enc.push(new TextEncoder().encode('Subject: hi\r\n\r\nHello\r\n'));
  * enc.end();
  * ```
+ * @category Codec
  */
 export class Encoder {
   private readonly out: Output;
   private readonly tok: MimeTokenizer;
 
   constructor(onChunk: (xml: Uint8Array) => void, options: EncodeOptions = {}) {
+    fnArg('new Encoder(onChunk)', 'onChunk', onChunk);
+    optionsArg('new Encoder', options);
     this.out = new Output(onChunk);
     this.tok = encoderInto(this.out, options);
   }
 
+  /**
+   * Feeds the next chunk of the message. XMIME is handed to `onChunk` as it
+   * is ready (in pieces of about 16 KiB). Chunks may be cut anywhere.
+   * @throws TypeError if `mime` is not a `Uint8Array`.
+   */
   push(mime: Uint8Array): void {
-    this.tok.push(mime);
+    this.tok.push(mimeChunk('Encoder.push', mime));
     this.out.flush(FLUSH_AT);
   }
 
+  /** Ends the message: the rest of the XMIME goes to `onChunk`. Never fails. */
   end(): void {
     this.tok.end();
     this.out.flush();
@@ -112,6 +140,7 @@ export class Encoder {
  * dec.push('<mime xmlns="urn:xmpp:xmime:0"><body>Hi</body></mime>');
  * dec.end(); // parts now hold the bytes "Hi"
  * ```
+ * @category Codec
  */
 export class Decoder {
   private readonly out: Output;
@@ -120,11 +149,20 @@ export class Decoder {
   private bytesIn = 0;
 
   constructor(onChunk: (mime: Uint8Array) => void, options: DecodeOptions = {}) {
+    fnArg('new Decoder(onChunk)', 'onChunk', onChunk);
+    optionsArg('new Decoder', options);
     this.out = new Output(onChunk);
     this.tok = decoderInto(this.out, options);
   }
 
+  /**
+   * Feeds the next chunk of the document, UTF-8 bytes or a string. MIME is
+   * handed to `onChunk` as it is ready.
+   * @throws XmimeError as soon as the input cannot be XMIME; TypeError for
+   *   a chunk that is neither a string nor a `Uint8Array`.
+   */
   push(xml: Uint8Array | string): void {
+    xml = xmlInput('Decoder.push', xml);
     if (typeof xml === 'string') this.bytesIn += pushString(this.tok, this.se, xml, false, this.bytesIn);
     else {
       this.bytesIn += xml.length;
@@ -133,6 +171,10 @@ export class Decoder {
     this.out.flush(FLUSH_AT);
   }
 
+  /**
+   * Ends the document: the rest of the MIME goes to `onChunk`.
+   * @throws XmimeError if the document is incomplete (`xml-truncated`).
+   */
   end(): void {
     if (this.se.pending) this.tok.fail('xml-char', 'the text ends with half a surrogate pair', this.bytesIn);
     this.tok.end();
@@ -211,8 +253,11 @@ const BIG = 1 << 20;
  * // </body>
  * // </mime>
  * ```
+ * @category Codec
  */
 export function toXml(mime: Uint8Array, options: EncodeOptions = {}): string {
+  mime = mimeBytes('toXml(mime)', mime);
+  optionsArg('toXml', options);
   if (mime.length > BIG) {
     // Build the string piece by piece, so the whole output never sits in a buffer beside it; 64 KiB
     // chunks are the pieces utf8String decodes at once, and the buffer stays in cache.
@@ -245,8 +290,11 @@ export function toXml(mime: Uint8Array, options: EncodeOptions = {}): string {
  * const mime = toMime('<mime xmlns="urn:xmpp:xmime:0"><body>Hello</body></mime>');
  * new TextDecoder().decode(mime); // "Hello"
  * ```
+ * @category Codec
  */
 export function toMime(xml: string | Uint8Array, options: DecodeOptions = {}): Uint8Array {
+  xml = xmlInput('toMime(xml)', xml);
+  optionsArg('toMime', options);
   const out = new Output(null, xml.length + (xml.length >> 3) + 256);
   feedAll(decoderInto(out, options), xml);
   return out.take();

@@ -19,9 +19,11 @@
  * @module
  */
 import { type DecodeOptions, type EncodeOptions, toMime, toTree, toXml } from './codec.js';
+import { cutPieces } from '../tree/pieces.js';
 import { NS } from '../xmime/events.js';
 import { XML_NS, XMLNS_NS } from '../decode/namespaces.js';
 import type { XNode } from '../tree/xml-tree.js';
+import { fnArg, mimeBytes, objectArg } from './guard.js';
 import type { XmimeError } from '../core/errors.js'; // for the {@link XmimeError}s of the docs
 
 
@@ -32,6 +34,7 @@ import type { XmimeError } from '../core/errors.js'; // for the {@link XmimeErro
  * ```ts
  * const el = toElement(document, mail, { indent: false, maxHeaderBytes: 65536 });
  * ```
+ * @category XMPP
  */
 export interface EmbedOptions extends EncodeOptions {
   /**
@@ -55,9 +58,12 @@ export interface EmbedOptions extends EncodeOptions {
  * ```ts
  * const doc: DocumentLike<Element> = document; // or an @xmldom/xmldom Document, or Strophe.xmlGenerator()
  * ```
+ * @category XMPP
  */
 export interface DocumentLike<E extends BuildElementLike = BuildElementLike> {
+  /** Creates an element in a namespace (`null`: none), as `Document.createElementNS`. */
   createElementNS(namespace: string | null, qualifiedName: string): E;
+  /** Creates a text node, as `Document.createTextNode`. */
   createTextNode(data: string): unknown;
 }
 
@@ -68,10 +74,14 @@ export interface DocumentLike<E extends BuildElementLike = BuildElementLike> {
  * ```ts
  * const el: BuildElementLike = document.createElementNS('urn:xmpp:xmime:0', 'mime');
  * ```
+ * @category XMPP
  */
 export interface BuildElementLike {
+  /** Sets an attribute without a namespace, as `Element.setAttribute`. */
   setAttribute(qualifiedName: string, value: string): void;
+  /** Sets an attribute in a namespace (`xmlns` declarations too), as `Element.setAttributeNS`. */
   setAttributeNS(namespace: string | null, qualifiedName: string, value: string): void;
+  /** Appends a child element or text node, as `Node.appendChild`. */
   appendChild(node: unknown): unknown;
 }
 
@@ -82,10 +92,14 @@ export interface BuildElementLike {
  * ```ts
  * const n: NodeLike = document.createTextNode('Hi');
  * ```
+ * @category XMPP
  */
 export interface NodeLike {
+  /** The DOM node type: 1 element, 3 text, 4 CDATA section, 7 processing instruction, 8 comment. */
   readonly nodeType: number;
+  /** The node's name (a processing instruction's target). */
   readonly nodeName: string;
+  /** The text of a text, CDATA, comment or processing instruction node; `null` for an element. */
   readonly nodeValue: string | null;
 }
 
@@ -96,12 +110,18 @@ export interface NodeLike {
  * ```ts
  * const a: AttrLike = el.attributes[0];
  * ```
+ * @category XMPP
  */
 export interface AttrLike {
+  /** The qualified name as written (`xmlns:x`, `charset`). */
   readonly name: string;
+  /** The attribute's value. */
   readonly value: string;
+  /** Its namespace, `null` for none (an unprefixed attribute). */
   readonly namespaceURI: string | null;
+  /** Its prefix, `null` for none. */
   readonly prefix: string | null;
+  /** Its local name (`null` in DOM level 1 nodes; `name` is used then). */
   readonly localName: string | null;
 }
 
@@ -115,13 +135,29 @@ export interface AttrLike {
  * ```ts
  * const el: ElementLike = new DOMParser().parseFromString(xml, 'text/xml').documentElement;
  * ```
+ * @category XMPP
  */
 export interface ElementLike extends NodeLike {
+  /** The element's namespace, `null` for none. */
   readonly namespaceURI: string | null;
+  /** Its local name. */
   readonly localName: string | null;
+  /** Its prefix, `null` for none. */
   readonly prefix: string | null;
-  readonly attributes: { readonly length: number; item(index: number): AttrLike | null };
-  readonly childNodes: { readonly length: number; item(index: number): NodeLike | null };
+  /** Its attributes (a `NamedNodeMap`: `length` and `item(i)`). */
+  readonly attributes: {
+    /** How many attributes. */
+    readonly length: number;
+    /** The attribute at `index`. */
+    item(index: number): AttrLike | null;
+  };
+  /** Its children (a `NodeList`: `length` and `item(i)`). */
+  readonly childNodes: {
+    /** How many children. */
+    readonly length: number;
+    /** The child at `index`. */
+    item(index: number): NodeLike | null;
+  };
 }
 
 /**
@@ -133,6 +169,7 @@ export interface ElementLike extends NodeLike {
  * import xml from '@xmpp/xml';
  * const factory: LtxFactory<ReturnType<typeof xml>> = xml;
  * ```
+ * @category XMPP
  */
 export type LtxFactory<E> = (name: string, attrs: Record<string, string>, ...children: (E | string)[]) => E;
 
@@ -146,11 +183,16 @@ export type LtxFactory<E> = (name: string, attrs: Record<string, string>, ...chi
  * ```ts
  * const el: LtxElementLike = { name: 'mime', attrs: { xmlns: 'urn:xmpp:xmime:0' }, children: [] };
  * ```
+ * @category XMPP
  */
 export interface LtxElementLike {
+  /** The qualified name as written (`"mime"`, `"x:mime"`). */
   readonly name: string;
+  /** Attributes, namespace declarations (`xmlns`, `xmlns:*`) included. */
   readonly attrs?: Readonly<Record<string, unknown>> | null;
+  /** Child elements and text strings, in order. */
   readonly children?: ReadonlyArray<unknown> | null;
+  /** The enclosing element, for namespaces declared above this one. */
   readonly parent?: LtxElementLike | null;
 }
 
@@ -179,12 +221,15 @@ export interface LtxElementLike {
  * import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
  * const doc = new DOMParser().parseFromString('<message xmlns="jabber:client" to="alex@example.net"/>', 'text/xml');
  * const mail = new TextEncoder().encode('Subject: hi\r\n\r\nHello\r\n');
- * doc.documentElement.appendChild(toElement(doc, mail));
+ * doc.documentElement!.appendChild(toElement(doc, mail));
  * new XMLSerializer().serializeToString(doc);
  * // <message xmlns="jabber:client" to="alex@example.net"><mime xmlns="urn:xmpp:xmime:0">…</mime></message>
  * ```
+ * @category XMPP
  */
 export function toElement<E extends BuildElementLike>(doc: DocumentLike<E>, mime: Uint8Array, options: EmbedOptions = {}): E {
+  objectArg('toElement(doc, mime)', 'doc', doc);
+  mime = mimeBytes('toElement(doc, mime)', mime);
   const build = (n: XNode, depth: number): E => {
     const el = doc.createElementNS(NS, n.name);
     if (depth === 0) el.setAttributeNS(XMLNS_NS, 'xmlns', NS);
@@ -192,7 +237,7 @@ export function toElement<E extends BuildElementLike>(doc: DocumentLike<E>, mime
     for (const c of content(n, depth, options.indent !== false)) el.appendChild(typeof c === 'string' ? doc.createTextNode(c) : build(c, depth + 1));
     return el;
   };
-  return build(toTree(mime, options), 0);
+  return build(cutPieces(toTree(mime, options), options.maxPieceBytes), 0);
 }
 /**
  * Converts MIME bytes to an XMIME element built with an ltx element factory,
@@ -214,14 +259,17 @@ export function toElement<E extends BuildElementLike>(doc: DocumentLike<E>, mime
  * const stanza = xml('message', { to: 'alex@example.net', type: 'normal' }, toLtx(mail, xml));
  * await client.send(stanza); // an @xmpp/client session
  * ```
+ * @category XMPP
  */
 export function toLtx<E>(mime: Uint8Array, xml: LtxFactory<E>, options: EmbedOptions = {}): E {
+  mime = mimeBytes('toLtx(mime, xml)', mime);
+  fnArg('toLtx(mime, xml)', 'xml', xml);
   const build = (n: XNode, depth: number): E => {
     const attrs: Record<string, string> = depth === 0 ? { xmlns: NS } : {};
     for (const [k, v] of n.attrs) attrs[k] = v;
     return xml(n.name, attrs, ...content(n, depth, options.indent !== false).map((c) => (typeof c === 'string' ? c : build(c, depth + 1))));
   };
-  return build(toTree(mime, options), 0);
+  return build(cutPieces(toTree(mime, options), options.maxPieceBytes), 0);
 }
 
 /**
@@ -261,12 +309,14 @@ function content(n: XNode, depth: number, indent: boolean): (XNode | string)[] {
  * const stanza = new DOMParser().parseFromString(
  *   '<message xmlns="jabber:client"><mime xmlns="urn:xmpp:xmime:0"><body>Hello</body></mime></message>',
  *   'text/xml',
- * ).documentElement;
+ * ).documentElement!;
  * const el = stanza.getElementsByTagNameNS('urn:xmpp:xmime:0', 'mime')[0];
  * new TextDecoder().decode(fromElement(el)); // "Hello"
  * ```
+ * @category XMPP
  */
 export function fromElement(el: ElementLike, options: DecodeOptions = {}): Uint8Array {
+  objectArg('fromElement(el)', 'el', el);
   return toMime(elementToXml(el), options);
 }
 
@@ -291,8 +341,10 @@ export function fromElement(el: ElementLike, options: DecodeOptions = {}): Uint8
  *   if (el) deliver(fromLtx(el));
  * });
  * ```
+ * @category XMPP
  */
 export function fromLtx(el: LtxElementLike, options: DecodeOptions = {}): Uint8Array {
+  objectArg('fromLtx(el)', 'el', el);
   return toMime(ltxToXml(el), options);
 }
 
@@ -310,6 +362,7 @@ export function fromLtx(el: LtxElementLike, options: DecodeOptions = {}): Uint8A
  * elementToXml(doc.createElementNS('urn:xmpp:xmime:0', 'x:mime'));
  * // <x:mime xmlns:x="urn:xmpp:xmime:0"/>
  * ```
+ * @category XMPP
  */
 export function elementToXml(el: ElementLike): string {
   if (el.nodeType !== 1) throw new TypeError('elementToXml: not an element');
@@ -373,8 +426,9 @@ export function elementToXml(el: ElementLike): string {
  * ```ts
  * import parse from '@xmpp/xml/lib/parse.js'; // or take the stanza from a session
  * const stanza = parse('<message xmlns:x="urn:xmpp:xmime:0"><x:mime/></message>');
- * ltxToXml(stanza.children[0]); // <x:mime xmlns:x="urn:xmpp:xmime:0"/>
+ * ltxToXml(stanza.getChild('mime', 'urn:xmpp:xmime:0')!); // <x:mime xmlns:x="urn:xmpp:xmime:0"/>
  * ```
+ * @category XMPP
  */
 export function ltxToXml(el: LtxElementLike): string {
   if (el === null || typeof el !== 'object' || typeof el.name !== 'string') throw new TypeError('ltxToXml: not an ltx element');

@@ -11,6 +11,7 @@
  * @module
  */
 import { decoderInto, type DecodeOptions, type EncodeOptions, encoderInto, feedAll } from './codec.js';
+import { fnArg, mimeBytes, optionsArg, xmlInput } from './guard.js';
 import { EntityTypes } from '../encode/entity-types.js';
 import { type Attrs, type ExternalRef, Kind, newAttrs, type Sink } from '../xmime/events.js';
 import { Eol } from '../core/eol.js';
@@ -22,13 +23,22 @@ import { XmlWriter } from '../encode/xml-writer.js';
 
 export type { ExternalRef } from '../xmime/events.js';
 
-/** Stores `bytes` and returns the URI they can be fetched from. */
+/**
+ * Stores `bytes` and returns the URI they can be fetched from.
+ * @category External bodies
+ */
 export type Uploader = (bytes: Uint8Array, ref: Omit<ExternalRef, 'uri'>) => Promise<string>;
 
-/** Fetches the bytes at `uri`. */
+/**
+ * Fetches the bytes at `uri`.
+ * @category External bodies
+ */
 export type Resolver = (uri: string, ref: ExternalRef) => Promise<Uint8Array>;
 
-/** Options of {@link toXmlAsync}. */
+/**
+ * Options of {@link toXmlAsync}.
+ * @category External bodies
+ */
 export interface ExternalEncodeOptions extends EncodeOptions {
   /**
    * Largest XMIME document, in UTF-8 bytes, to produce. Bodies are moved out,
@@ -40,7 +50,10 @@ export interface ExternalEncodeOptions extends EncodeOptions {
   upload: Uploader;
 }
 
-/** Options of {@link toMimeAsync}. */
+/**
+ * Options of {@link toMimeAsync}.
+ * @category External bodies
+ */
 export interface ExternalDecodeOptions extends DecodeOptions {
   /** Fetches one body. Called once per `<external>`, at most {@link RESOLVE_CONCURRENCY} at a time. */
   resolve: Resolver;
@@ -54,10 +67,18 @@ export interface ExternalDecodeOptions extends DecodeOptions {
  * Schemes a decoder accepts by default: `https` (XEP-0363 slots) and `cid`
  * (XEP-0231 Bits of Binary). Plain `http` and everything else, `file` and
  * `data` included, must be allowed explicitly.
+ * @category External bodies
  */
 export const DEFAULT_SCHEMES: readonly string[] = ['https', 'cid'];
+/**
+ * Default of {@link ExternalDecodeOptions.maxExternalBytes} (1 GiB): a larger `size` is `limit-external`.
+ * @category External bodies
+ */
 export const DEFAULT_MAX_EXTERNAL_BYTES = 2 ** 30;
-/** How many `<external>` bodies are fetched at once. */
+/**
+ * How many `<external>` bodies are fetched at once.
+ * @category External bodies
+ */
 export const RESOLVE_CONCURRENCY = 4;
 /**
  * Room reserved per reference when choosing what to move out; the document
@@ -65,7 +86,10 @@ export const RESOLVE_CONCURRENCY = 4;
  */
 const REF_COST = 400;
 
-/** SHA-256 of `bytes` as 64 lowercase hexadecimal digits (Web Crypto: Node and browsers). */
+/**
+ * SHA-256 of `bytes` as 64 lowercase hexadecimal digits (Web Crypto: Node and browsers).
+ * @category External bodies
+ */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const h = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
   let s = '';
@@ -193,8 +217,12 @@ const utf8 = new TextDecoder();
  * ```
  * @throws RangeError if `maxInlineBytes` cannot hold even one reference, or
  *   `upload` returns something that is not an absolute URI without white space.
+ * @category External bodies
  */
 export async function toXmlAsync(mime: Uint8Array, options: ExternalEncodeOptions): Promise<string> {
+  mime = mimeBytes('toXmlAsync(mime, options)', mime);
+  optionsArg('toXmlAsync', options);
+  fnArg('toXmlAsync', 'options.upload', options.upload);
   const { maxInlineBytes: max, upload } = options;
   const xml = new Output(null, Math.max(4096, mime.length + (mime.length >> 1)));
   let survey: Survey | null = null;
@@ -279,8 +307,11 @@ function errorAt(p: Pending, code: XmimeError['code'], detail: string, cause?: u
  *   resolve: async (uri) => new Uint8Array(await (await fetch(uri)).arrayBuffer()),
  * });
  * ```
+ * @category External bodies
  */
 export async function toMimeAsync(xml: string | Uint8Array, options: ExternalDecodeOptions): Promise<Uint8Array> {
+  xml = xmlInput('toMimeAsync(xml, options)', xml);
+  optionsArg('toMimeAsync', options);
   const schemes = options.schemes ?? DEFAULT_SCHEMES;
   const maxBytes = options.maxExternalBytes ?? DEFAULT_MAX_EXTERNAL_BYTES;
   const segments: (Uint8Array | Pending)[] = [];

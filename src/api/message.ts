@@ -6,6 +6,7 @@
  * @module
  */
 import { decoderInto, feedAll, toMime, toTree, type EncodeOptions } from './codec.js';
+import { mimeBytes, optionsArg } from './guard.js';
 import { concat } from '../core/bytes.js';
 import { Output } from '../core/output.js';
 import { readView } from '../tree/read-view.js';
@@ -31,28 +32,56 @@ import { parseTree, serializeTree, type XNode } from '../tree/xml-tree.js';
  * msg.headers.set('Subject', 'Re: Grüße');
  * msg.toMime();                      // the same bytes, but for the Subject field
  * ```
+ * @category Message tree
  */
 export function parse(input: Uint8Array | string, options: EncodeOptions = {}): XmimeMessage {
+  input = parseInput(input);
+  optionsArg('parse', options);
   // A document from elsewhere is checked by the decoder first (out-of-band bodies are not fetched), so
   // the tree is XMIME and its errors are XmimeErrors with a position.
   if (typeof input === 'string') feedAll(decoderInto(new Output(() => {}, 65536, false), {}, () => {}), input);
   return new XmimeMessage(typeof input === 'string' ? parseTree(input).root : toTree(input, options));
 }
 
-/** An attachment (or any leaf part that is not the message's text). */
+/**
+ * A string is XMIME, bytes are MIME. A string that cannot be XML (its first
+ * character other than white space is not `<`) is almost surely a message
+ * read as text, so it is a TypeError that says to pass its bytes.
+ */
+function parseInput(input: unknown): Uint8Array | string {
+  if (typeof input === 'string') {
+    const m = /^[\ufeff \t\r\n]*(.)/s.exec(input);
+    if (m !== null && m[1] !== '<')
+      throw new TypeError(
+        'parse(string) reads an XMIME document, and this string does not start with "<". For a message (MIME), pass its bytes: readFileSync(path) without an encoding, or new TextEncoder().encode(text)',
+      );
+    return input;
+  }
+  return mimeBytes('parse(input)', input);
+}
+
+/**
+ * An attachment (or any leaf part that is not the message's text).
+ * @category Message tree
+ */
 export interface Attachment {
+  /** The Content-Disposition `filename`, else the Content-Type `name`, decoded; undefined if neither. */
   filename: string | undefined;
   /** Media type, lower case. */
   type: string;
   /** The content, transfer encoding removed. */
   bytes: Uint8Array;
+  /** The part itself, to read its headers or replace it. */
   part: XmimeEntity;
 }
 
 const te = new TextEncoder();
 const BODY = new Set(['body', 'text', 'multipart', 'message', 'external']);
 
-/** The header fields of one entity. Names are case-insensitive. */
+/**
+ * The header fields of one entity. Names are case-insensitive.
+ * @category Message tree
+ */
 export class XmimeHeaders {
   constructor(private readonly entity: XmimeEntity) {}
 
@@ -126,8 +155,12 @@ export class XmimeHeaders {
   }
 }
 
-/** An entity: the message, a part, or a forwarded message. */
+/**
+ * An entity: the message, a part, or a forwarded message.
+ * @category Message tree
+ */
 export class XmimeEntity {
+  /** This entity's header fields. */
   readonly headers = new XmimeHeaders(this);
 
   /** @internal */
@@ -253,7 +286,10 @@ function lineEnded(fields: XNode[]): void {
 }
 
 
-/** A whole message. */
+/**
+ * A whole message.
+ * @category Message tree
+ */
 export class XmimeMessage extends XmimeEntity {
   /** @internal */
   constructor(root: XNode) {

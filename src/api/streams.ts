@@ -3,6 +3,7 @@
  * @module
  */
 import { Decoder, type DecodeOptions, Encoder, type EncodeOptions } from './codec.js';
+import { mimeChunk, xmlInput } from './guard.js';
 
 /**
  * MIME bytes in, XMIME (UTF-8 bytes) out.
@@ -10,12 +11,13 @@ import { Decoder, type DecodeOptions, Encoder, type EncodeOptions } from './code
  * @example
  * ```ts
  * // Node: file to file in constant memory.
- * import { createReadStream, createWriteStream } from 'node:fs';
- * import { Readable, Writable } from 'node:stream';
- * await Readable.toWeb(createReadStream('mail.eml'))
+ * import { createWriteStream, openAsBlob } from 'node:fs';
+ * import { Writable } from 'node:stream';
+ * await (await openAsBlob('mail.eml')).stream()
  *   .pipeThrough(new MimeToXmlStream())
  *   .pipeTo(Writable.toWeb(createWriteStream('mail.xml')));
  * ```
+ * @category Streams
  */
 export class MimeToXmlStream extends TransformStream<Uint8Array, Uint8Array> {
   constructor(options: EncodeOptions = {}) {
@@ -24,7 +26,7 @@ export class MimeToXmlStream extends TransformStream<Uint8Array, Uint8Array> {
       start: (c) => {
         enc = new Encoder((chunk) => c.enqueue(chunk), options);
       },
-      transform: (chunk) => enc.push(chunk),
+      transform: (chunk) => enc.push(mimeChunk('MimeToXmlStream', chunk)),
       flush: () => enc.end(),
     });
   }
@@ -43,6 +45,7 @@ export class MimeToXmlStream extends TransformStream<Uint8Array, Uint8Array> {
  * // `new Response(stream).arrayBuffer()` would do too, but browsers then
  * // reject with a generic TypeError instead of the XmimeError.)
  * ```
+ * @category Streams
  */
 export class XmlToMimeStream extends TransformStream<Uint8Array | string, Uint8Array> {
   constructor(options: DecodeOptions = {}) {
@@ -51,7 +54,7 @@ export class XmlToMimeStream extends TransformStream<Uint8Array | string, Uint8A
       start: (c) => {
         dec = new Decoder((chunk) => c.enqueue(chunk), options);
       },
-      transform: (chunk) => dec.push(chunk),
+      transform: (chunk) => dec.push(xmlInput('XmlToMimeStream', chunk)),
       flush: () => dec.end(),
     });
   }

@@ -104,6 +104,11 @@ export class XmimeReader implements XmlHandler {
   private readonly a: Attrs = newAttrs();
   private readonly stack: Open[] = [];
   private eol = Eol.CrLf;
+  /**
+   * A `body`, `preamble` or `epilogue` just ended, its close not yet passed
+   * on: a next sibling of the same name is a piece of it (spec §9.7.1).
+   */
+  private pieceOf: Kind | -1 = -1;
   /** Scratch buffers, from a reader that finished its document when there is one (see {@link Scratch}). */
   private readonly s: Scratch = spares.pop() ?? newScratch();
   private buf = this.s.buf;
@@ -147,6 +152,11 @@ export class XmimeReader implements XmlHandler {
     const kind = kindOf(local);
     if (kind === -1) return tok.fail('xmime-element', `XMIME has no element <${local}>`, at);
     const parent = this.stack[this.stack.length - 1];
+    if (this.pieceOf !== -1) {
+      if (kind === this.pieceOf) return this.piece(kind, attrs, at);
+      this.sink.close(this.pieceOf);
+      this.pieceOf = -1;
+    }
     if (parent !== undefined && (parent.kind === Kind.Header || isView(parent.kind))) return this.viewChild(kind, parent.kind, attrs, at);
     const first = this.place(kind, parent, at);
     this.attributes(kind, attrs, first, at);
@@ -161,6 +171,16 @@ export class XmimeReader implements XmlHandler {
       this.onExternal(this.a.ref!, where);
     }
     this.sink.open(kind, this.a);
+  }
+
+  /** A further piece of the element just ended: its text continues it; it has no attributes of its own. */
+  private piece(kind: Kind, attrs: XmlAttr[], at: number): void {
+    for (const { ns, local } of attrs) {
+      if (ns === NS) this.report.fail('xmime-attribute', `<${TAG[kind]}> has no attribute "${local}" in the XMIME namespace; XMIME attributes are unprefixed`, at);
+      if (ns === null) this.report.fail('xmime-attribute', `<${TAG[kind]}> continues the one before it and has no attribute "${local}"`, at);
+    }
+    this.pieceOf = -1;
+    this.stack.push({ kind, phase: 0 });
   }
 
   /** A child of `<header>` (`<raw>` or a view), or of a view element. */
@@ -525,7 +545,15 @@ export class XmimeReader implements XmlHandler {
   }
 
   end(at: number): void {
+    if (this.pieceOf !== -1) {
+      this.sink.close(this.pieceOf);
+      this.pieceOf = -1;
+    }
     const kind = this.stack.pop()!.kind;
+    if (kind === Kind.Body || kind === Kind.Preamble || kind === Kind.Epilogue) {
+      this.pieceOf = kind;
+      return;
+    }
     if (isView(kind) && SCHEMA[kind].content === Content.Chars) this.sink.chars(utf8.decode(this.viewText.buf.subarray(0, this.viewText.n)));
     else if (kind === Kind.Text) this.endText();
     else if (kind === Kind.Header && this.hmode === HeaderMode.Undecided) this.flushWs();

@@ -18,7 +18,10 @@ import type { TextHint, XmlAttr, XmlHandler } from './xml-handler.js';
 import { legalDeclaration, NamespaceScope } from './namespaces.js';
 import { codePoint, isNameChar, isNameStart, isWs, NAME_ASCII } from './xml-syntax.js';
 
-/** Resource limits of the decoder. */
+/**
+ * Resource limits of the decoder.
+ * @category Limits
+ */
 export interface DecodeLimits {
   /** Element nesting limit. Default 4096. */
   maxDepth?: number;
@@ -28,7 +31,15 @@ export interface DecodeLimits {
   maxTextBytes?: number;
 }
 
+/**
+ * Default of {@link DecodeLimits.maxDepth}: deeper elements are `limit-depth`.
+ * @category Limits
+ */
 export const DEFAULT_XML_MAX_DEPTH = 4096;
+/**
+ * Default of {@link DecodeLimits.maxTagBytes} (1 MiB): a longer tag is `limit-tag`.
+ * @category Limits
+ */
 export const DEFAULT_MAX_TAG_BYTES = 1 << 20;
 export const DEFAULT_MAX_TEXT_BYTES_DECODE = 16 << 20;
 

@@ -15,15 +15,31 @@ import { span } from '../core/bytes.js';
 import { indexOfByte, WordView } from '../core/scan.js';
 import { InputWindow } from '../core/window.js';
 
-/** Resource limits of the encoder. A limit never loses bytes: past it, the rest is carried as body. */
+/**
+ * Resource limits of the encoder. A limit never loses bytes: past it, the rest is carried as body.
+ * @category Limits
+ */
 export interface EncodeLimits {
-  /** Composite nesting (multipart or message) beyond which bodies are not parsed. Default 1000. */
+  /**
+   * Composite nesting (multipart or message) beyond which bodies are not
+   * parsed. Default 100, Postfix's `mime_nesting_limit`: the document then
+   * nests at most 205 elements deep, within libxml2's 256 (spec §9.1).
+   */
   maxDepth?: number;
   /** Largest header section (including an mbox From line) parsed as headers. Default 1 MiB. */
   maxHeaderBytes?: number;
 }
 
-export const DEFAULT_MAX_DEPTH = 1000;
+/**
+ * Default of {@link EncodeLimits.maxDepth} (100, Postfix's `mime_nesting_limit`, which keeps every
+ * document within libxml2's depth of 256): composites nested deeper are carried as opaque bodies.
+ * @category Limits
+ */
+export const DEFAULT_MAX_DEPTH = 100;
+/**
+ * Default of {@link EncodeLimits.maxHeaderBytes} (1 MiB).
+ * @category Limits
+ */
 export const DEFAULT_MAX_HEADER_BYTES = 1 << 20;
 /** The line ending is taken from the first LF within this many bytes, else CRLF. */
 const EOL_PROBE_BYTES = 65536;

@@ -25,7 +25,10 @@ import { carriable, headerView, renderString } from '../views/header-views.js';
 import { viewKind } from '../views/headers/kinds.js';
 import { emitView } from '../views/view-events.js';
 
-/** Counts of text parts and header fields, for `xmime verify --stats`. */
+/**
+ * Counts of text parts and header fields, for `xmime verify --stats`.
+ * @category Header views
+ */
 export interface ReadableStats {
   /** `text/*` leaf bodies (an empty body has no leaf and is not counted). */
   textParts: number;

@@ -39,6 +39,8 @@ export class XTree {
 
 }
 
+const PIECES = new Set(['body', 'preamble', 'epilogue']);
+
 const LONE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 class Builder implements XmlHandler {
@@ -70,6 +72,13 @@ class Builder implements XmlHandler {
   end(): void {
     const top = this.stack.pop()!;
     if (top.dec !== null) top.node.text += top.dec.decode();
+    // A piece (spec §9.7.1) joins the element before it: one node per body, preamble or epilogue.
+    const n = top.node, kids = this.stack[this.stack.length - 1]?.node.kids;
+    const prev = kids?.[kids.length - 2];
+    if (prev !== undefined && prev.name === n.name && PIECES.has(n.name) && n.kids.length === 0 && prev.kids.length === 0 && n.attrs.size === 0) {
+      prev.text += n.text;
+      kids!.pop();
+    }
   }
 }
 

@@ -44,6 +44,7 @@ function unfold(raw: Uint8Array): string {
  * @example
  * const b = new TextEncoder().encode('=?ISO-8859-1?Q?Andr=E9?= Pirard <PIRARD@vm1.ulg.ac.be>');
  * headerView('From', b); // { kind: 'addresses', list: [{ name: 'André Pirard', addr: 'PIRARD@vm1.ulg.ac.be' }] }
+ * @category Header views
  */
 export function headerView(name: string, raw: Uint8Array): HeaderView | null {
   const kind = viewKind(name);
@@ -91,6 +92,7 @@ function wellFormed(v: unknown): boolean {
  * @example
  * const v = { kind: 'text', text: 'Grüße aus Köln' } as const;
  * new TextDecoder().decode(renderHeader('Subject', v, '\r\n')); // '=?UTF-8?B?R3LDvMOfZQ==?= aus =?UTF-8?B?S8O2bG4=?='
+ * @category Header views
  */
 export function renderHeader(name: string, view: HeaderView, eol: '\r\n' | '\n'): Uint8Array {
   return UTF8_ENC.encode(renderString(name, view, eol));

@@ -15,7 +15,10 @@ import { Eol } from '../core/eol.js';
 import type { Output } from '../core/output.js';
 import type { TextForm } from './text-form.js';
 
-/** The XMIME namespace; also the XEP-0030 feature a gateway advertises. */
+/**
+ * The XMIME namespace; also the XEP-0030 feature a gateway advertises.
+ * @category Codec
+ */
 export const NS = 'urn:xmpp:xmime:0';
 
 /** Element kinds: one per XMIME element (names and rules in ./schema.ts). */

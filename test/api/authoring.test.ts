@@ -414,7 +414,8 @@ function treeView(t: Tree): MailView {
     switch (b.kind) {
       case 'text': {
         const type = b.html ? 'text/html' : 'text/plain';
-        return { structure: type, parts: [{ type, text: b.text }] };
+        // compose ends a non-empty text with a line break (spec §9.10).
+        return { structure: type, parts: [{ type, text: b.text === '' || b.text.endsWith('\n') ? b.text : `${b.text}\n` }] };
       }
       case 'attachment':
         return { structure: b.type, parts: [{ type: b.type, filename: b.filename, size: b.data.length, sha256: sha256(b.data) }] };
@@ -472,7 +473,7 @@ describe('compose: review regressions', () => {
   it("the author's Content-Transfer-Encoding is replaced by the one the body is written in", () => {
     const m = out('<header name="Content-Transfer-Encoding">7bit</header>', '<text>Grüße</text>');
     expect(m.match(/Content-Transfer-Encoding: .*/g)).toEqual(['Content-Transfer-Encoding: base64']);
-    expect(xmimeText(toXml(new Uint8Array(Buffer.from(m, 'latin1'))))).toBe('Grüße');
+    expect(xmimeText(toXml(new Uint8Array(Buffer.from(m, 'latin1'))))).toBe('Grüße\n');
   });
 
   it('a line break in a structured plain value must be a fold (no injected fields or body)', () => {

@@ -1,7 +1,7 @@
 /** The `xmime` command, run as a user would (needs `npm run build`, which `npm test` does first). */
 import { execFile, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -46,10 +46,10 @@ describe('xmime encode / decode', () => {
     const out = join(tmp, 'out.eml');
     const r = run(['decode', bad, '-o', out]);
     expect(r.code).toBe(1);
-    expect(r.err.trim()).toBe(`${bad}:2:8: xml-mismatch: </mime> does not close <body>`);
+    expect(r.err.trim()).toBe(`xmime: ${bad}:2:8: xml-mismatch: </mime> does not close <body>`);
     expect(r.err).not.toContain('    at ');
     expect(existsSync(out)).toBe(false);
-    expect(readdirSync(tmp).filter((n) => n.startsWith('out.eml'))).toEqual([]);
+    expect(readdirSync(tmp).filter((n) => n.includes('out.eml'))).toEqual([]);
     expect(run(['decode', bad, '--debug']).err).toContain('    at ');
   });
 
@@ -102,7 +102,7 @@ describe('usage', () => {
     const mime = r.out.toString('latin1');
     expect(mime).toMatch(/^Subject: =\?UTF-8\?B\?R3LDvMOfZQ==\?=\r\nDate: .+\r\nMessage-ID: <[a-z0-9]{24}@xmime\.invalid>\r\nMIME-Version: 1\.0\r\nContent-Type: text\/plain; charset=utf-8\r\n\r\nHallo\r\n$/);
     const bad = run(['compose', '-'], utf8('<mime xmlns="urn:xmpp:xmime:0">\n<attachment>!!</attachment></mime>'));
-    expect([bad.code, bad.err.trim()]).toEqual([1, '<stdin>:2:1: xmime-base64: <attachment> holds text that is not base64']);
+    expect([bad.code, bad.err.trim()]).toEqual([1, 'xmime: <stdin>:2:1: xmime-base64: <attachment> holds text that is not base64']);
   });
 
   it('decode --fetch gets <external> bodies over HTTP and checks them; without it the error names the element', async () => {
@@ -154,28 +154,3 @@ describe('usage', () => {
   });
 });
 
-describe('streaming in constant memory', () => {
-  it('encodes and decodes a 256 MiB message with a small peak RSS', async () => {
-    // A multipart mail with a big base64 attachment, written in pieces.
-    const eml = join(tmp, 'big.eml');
-    const ws = createWriteStream(eml);
-    ws.write('Subject: big\r\nContent-Type: multipart/mixed; boundary=zz\r\n\r\n--zz\r\nContent-Transfer-Encoding: base64\r\n\r\n');
-    const line = 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0\r\n';
-    const block = line.repeat(13_000);
-    for (let n = 0; n < 256 << 20; n += block.length) if (!ws.write(block)) await new Promise((r) => ws.once('drain', r));
-    ws.write('\r\n--zz--\r\n');
-    await new Promise((r) => ws.end(r));
-    const peak = (args: string[]) => {
-      const code = `process.argv=[process.argv[0],'xmime',...${JSON.stringify(args)}];process.on('exit',()=>process.stderr.write('MAXRSS '+process.resourceUsage().maxRSS+'\\n'));await import(${JSON.stringify(CLI)});`;
-      const r = spawnSync(process.execPath, ['--input-type=module', '-e', code]);
-      expect(r.status).toBe(0);
-      return Number(/MAXRSS (\d+)/.exec(r.stderr.toString())![1]) / 1024;
-    };
-    const enc = peak(['encode', eml, '-o', join(tmp, 'big.xml')]);
-    const dec = peak(['decode', join(tmp, 'big.xml'), '-o', join(tmp, 'big2.eml')]);
-    expect(spawnSync('cmp', [eml, join(tmp, 'big2.eml')]).status).toBe(0);
-    console.log(`peak RSS for 256 MiB: encode ${enc.toFixed(0)} MB, decode ${dec.toFixed(0)} MB`);
-    expect(enc).toBeLessThan(96);
-    expect(dec).toBeLessThan(96);
-  });
-});

@@ -282,8 +282,9 @@ function body(e: Entity, mode: 'authored' | 'encoded'): { structure: string; par
   if (kind === 'text' && mode === 'authored') {
     if (b!.attributes.length > 0) throw new Error('<text> takes no attributes in authored XMIME');
     // The author's characters as they are: a line feed is a line break, a CR
-    // (written &#13;) a CR.
-    return { structure: type, parts: [{ type, text: b!.textContent ?? '' }] };
+    // (written &#13;) a CR; compose ends a non-empty text with a line break (spec §9.10).
+    const t = b!.textContent ?? '';
+    return { structure: type, parts: [{ type, text: t === '' || t.endsWith('\n') ? t : `${t}\n` }] };
   }
   if (kind === 'text') {
     const charset = (b!.getAttribute('charset') ?? 'utf-8').toLowerCase();

@@ -4,7 +4,10 @@
  * @module
  */
 
-/** One mailbox. `name` absent: written as a bare addr-spec; `''`: in angle brackets with no display name. */
+/**
+ * One mailbox. `name` absent: written as a bare addr-spec; `''`: in angle brackets with no display name.
+ * @category Header views
+ */
 export interface Mailbox {
   /** Display name: RFC 2047 decoded, quoted strings unescaped, comments dropped, words joined by one space. */
   name?: string;
@@ -12,15 +15,25 @@ export interface Mailbox {
   addr: string;
 }
 
-/** A named group of mailboxes (`Friends: a@b, c@d;`). */
+/**
+ * A named group of mailboxes (`Friends: a@b, c@d;`).
+ * @category Header views
+ */
 export interface Group {
+  /** The group's display name, decoded like a mailbox's. */
   group: string;
+  /** Its mailboxes, in order (none for an empty group, `undisclosed-recipients:;`). */
   members: Mailbox[];
 }
 
-/** A Content-Type or Content-Disposition parameter: name lower-cased, value fully decoded. */
+/**
+ * A Content-Type or Content-Disposition parameter: name lower-cased, value fully decoded.
+ * @category Header views
+ */
 export interface MediaParam {
+  /** Parameter name, lower case (`charset`, `filename`; RFC 2231 `*0*` sections merged). */
   name: string;
+  /** Its value: quotes removed, RFC 2231 and RFC 2047 decoded. */
   value: string;
 }
 
@@ -34,13 +47,41 @@ export interface MediaParam {
  * - `ids`: the msg-ids without their angle brackets.
  * - `media`: `type/subtype` (Content-Type) or the disposition type, lower-cased;
  *   parameters in order, RFC 2231 sections merged into one at the first one's place.
+ * @category Header views
  */
 export type HeaderView =
-  | { kind: 'text'; text: string }
-  | { kind: 'addresses'; list: (Mailbox | Group)[] }
-  | { kind: 'date'; iso: string }
-  | { kind: 'ids'; ids: string[] }
-  | { kind: 'media'; value: string; params: MediaParam[] };
+  | {
+      /** Unstructured text (Subject, Comments, …). */
+      kind: 'text';
+      /** The decoded text. */
+      text: string;
+    }
+  | {
+      /** Address lists (From, To, Cc, …). */
+      kind: 'addresses';
+      /** Mailboxes and groups, in order. */
+      list: (Mailbox | Group)[];
+    }
+  | {
+      /** Date and Resent-Date. */
+      kind: 'date';
+      /** `YYYY-MM-DDTHH:MM[:SS]±HH:MM`. */
+      iso: string;
+    }
+  | {
+      /** Message-ID, In-Reply-To, References, Content-ID. */
+      kind: 'ids';
+      /** The ids, without angle brackets. */
+      ids: string[];
+    }
+  | {
+      /** Content-Type and Content-Disposition. */
+      kind: 'media';
+      /** `type/subtype` or the disposition type, lower case. */
+      value: string;
+      /** The parameters, in order. */
+      params: MediaParam[];
+    };
 
 export const KINDS = new Map<string, HeaderView['kind']>();
 for (const n of ['subject', 'comments', 'keywords', 'content-description', 'thread-topic', 'organization']) KINDS.set(n, 'text');
@@ -58,6 +99,7 @@ for (const n of ['content-type', 'content-disposition']) KINDS.set(n, 'media');
  * @example
  * viewKind('Subject');   // 'text'
  * viewKind('Received');  // null
+ * @category Header views
  */
 export function viewKind(name: string): HeaderView['kind'] | null {
   let k = kindOf.get(name);

@@ -1,0 +1,41 @@
+/**
+ * The CLI streams a 256 MiB message in a small peak RSS. Slow and writes
+ * 512 MiB of temporary files, so it is not part of `npm test`: `npm run
+ * test:slow` runs it (CI does).
+ */
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../support/helpers.js';
+
+const CLI = join(ROOT, 'dist', 'node', 'cli.js');
+const tmp = mkdtempSync(join(tmpdir(), 'xmime-cli-mem-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('streaming in constant memory', () => {
+  it('encodes and decodes a 256 MiB message with a small peak RSS', async () => {
+    // A multipart mail with a big base64 attachment, written in pieces.
+    const eml = join(tmp, 'big.eml');
+    const ws = createWriteStream(eml);
+    ws.write('Subject: big\r\nContent-Type: multipart/mixed; boundary=zz\r\n\r\n--zz\r\nContent-Transfer-Encoding: base64\r\n\r\n');
+    const line = 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0\r\n';
+    const block = line.repeat(13_000);
+    for (let n = 0; n < 256 << 20; n += block.length) if (!ws.write(block)) await new Promise((r) => ws.once('drain', r));
+    ws.write('\r\n--zz--\r\n');
+    await new Promise((r) => ws.end(r));
+    const peak = (args: string[]) => {
+      const code = `process.argv=[process.argv[0],'xmime',...${JSON.stringify(args)}];process.on('exit',()=>process.stderr.write('MAXRSS '+process.resourceUsage().maxRSS+'\\n'));await import(${JSON.stringify(CLI)});`;
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', code]);
+      expect(r.status).toBe(0);
+      return Number(/MAXRSS (\d+)/.exec(r.stderr.toString())![1]) / 1024;
+    };
+    const enc = peak(['encode', eml, '-o', join(tmp, 'big.xml')]);
+    const dec = peak(['decode', join(tmp, 'big.xml'), '-o', join(tmp, 'big2.eml')]);
+    expect(spawnSync('cmp', [eml, join(tmp, 'big2.eml')]).status).toBe(0);
+    console.log(`peak RSS for 256 MiB: encode ${enc.toFixed(0)} MB, decode ${dec.toFixed(0)} MB`);
+    expect(enc).toBeLessThan(96);
+    expect(dec).toBeLessThan(96);
+  });
+});
