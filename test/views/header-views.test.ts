@@ -256,6 +256,23 @@ describe('dates', () => {
     expect(view('Date', 'Mon, 3 Jul 2000 12:00:00 -0000')).toEqual(date('2000-07-03T12:00:00-00:00'));
   });
 
+  it('two-digit years 00-49 are 20xx, 50-99 are 19xx; three-digit years add 1900 (§4.3)', () => {
+    const year = (y: string) => (view('Date', `1 Mar ${y} 12:00 +0000`) as { iso: string } | null)?.iso.slice(0, 4);
+    expect(['00', '01', '48', '49', '50', '51', '98', '99'].map(year)).toEqual(['2000', '2001', '2048', '2049', '1950', '1951', '1998', '1999']);
+    expect(['000', '049', '050', '100', '999'].map(year)).toEqual(['1900', '1949', '1950', '2000', '2899']);
+    expect(['0001', '1949', '2050', '9999'].map(year)).toEqual(['0001', '1949', '2050', '9999']);
+    // The year decides the calendar: 2000 is a leap year, 1900 is not.
+    expect(view('Date', '29 Feb 00 12:00 +0000')).toEqual(date('2000-02-29T12:00+00:00'));
+    expect(view('Date', '29 Feb 000 12:00 +0000')).toBeNull();
+  });
+
+  it('maps every named zone of §4.3 to its offset', () => {
+    const zones: [string, string][] = [['UT', '+00:00'], ['GMT', '+00:00'], ['EST', '-05:00'], ['EDT', '-04:00'], ['CST', '-06:00'], ['CDT', '-05:00'], ['MST', '-07:00'], ['MDT', '-06:00'], ['PST', '-08:00'], ['PDT', '-07:00']];
+    for (const [z, off] of zones) expect(view('Date', `1 Mar 2001 12:00 ${z}`), z).toEqual(date(`2001-03-01T12:00${off}`));
+    for (const z of ['A', 'M', 'N', 'Y', 'z']) expect(view('Date', `1 Mar 2001 12:00 ${z}`), z).toEqual(date('2001-03-01T12:00-00:00'));
+    for (const z of ['J', 'CET', 'BST']) expect(view('Date', `1 Mar 2001 12:00 ${z}`), z).toBeNull();
+  });
+
   it('has no view for impossible or unzoned dates', () => {
     for (const raw of ['Wed, 30 Feb 2006 13:47:16 -0500', 'Wed, 04 Oct 2006 24:00:00 -0500', 'Wed, 04 Oct 2006 13:47:16', 'Wed Oct  4 13:47:16 2006', 'Xyz, 04 Oct 2006 13:47:16 -0500', '04 Oct 2006 13:47:16 XYZ'])
       expect(view('Date', raw)).toBeNull();
