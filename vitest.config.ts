@@ -7,6 +7,8 @@ export default defineConfig({
     exclude: ['test/xmpp/**', 'node_modules/**'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
+    globalSetup: ['./test/support/fc-seed.global.ts'],
+    setupFiles: ['./test/support/fc-seed.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

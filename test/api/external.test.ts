@@ -13,7 +13,7 @@ import { type ReadableStats } from '../../src/encode/readable-stage.js';
 import { sha256Hex, toMimeAsync, toXmlAsync } from '../../src/index.js';
 import { toMime, toXml } from '../../src/api/codec.js';
 import { XmimeError } from '../../src/core/errors.js';
-import { corpusDir, firstDiff, ROOT, utf8, walk, xmllint } from '../support/helpers.js';
+import { corpusDir, firstDiff, needs, NO_CORPUS, ROOT, utf8, walk, xmllint } from '../support/helpers.js';
 
 /** An in-memory store standing in for XEP-0363 or XEP-0231. */
 function store(scheme = 'cid') {
@@ -250,7 +250,8 @@ describe('toMimeAsync errors, located at the <external> element', () => {
 });
 
 const dir = corpusDir();
-describe.skipIf(dir === null)('corpus, out of band', () => {
+describe('corpus, out of band', () => {
+  needs(dir !== null, NO_CORPUS);
   it('every mail, and every fixture, round-trips byte-exact within a 16 KiB limit', async () => {
     const files = [...walk(dir!).filter((f) => /\.(eml|mbox)$/.test(f)), ...walk(join(ROOT, 'fixtures')).filter((f) => f.endsWith('.eml'))];
     const failures: string[] = [];
@@ -269,4 +270,3 @@ describe.skipIf(dir === null)('corpus, out of band', () => {
     expect(moved).toBeGreaterThan(40);
   }, 120_000);
 });
-if (dir === null) console.warn('corpus out-of-band test skipped: no corpus at ../shared/corpus and XMIME_CORPUS is not set');
