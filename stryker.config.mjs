@@ -1,0 +1,28 @@
+// @ts-check
+// Mutation testing of the codec's core (npm run mutate). Incremental: the
+// result file is committed (test/stryker-incremental.json), so a rerun tests
+// only mutants in code or tests that changed since, and test/MUTATION.md can
+// be refreshed from it. Concurrency stays at 2: the machine is shared.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutate.config.ts', related: true },
+  coverageAnalysis: 'perTest',
+  mutate: [
+    'src/encode/mime-tokenizer.ts',
+    'src/encode/xml-writer.ts',
+    'src/decode/xml-tokenizer.ts',
+    'src/decode/xmime-reader.ts',
+    'src/decode/mime-writer.ts',
+    'src/views/transfer.ts',
+  ],
+  incremental: true,
+  incrementalFile: 'test/stryker-incremental.json',
+  concurrency: Number(process.env.XMIME_MUTATE_CONCURRENCY ?? 2),
+  timeoutMS: 20_000,
+  reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
