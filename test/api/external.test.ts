@@ -137,15 +137,19 @@ describe('toXmlAsync', () => {
 
 describe('toMimeAsync errors, located at the <external> element', () => {
   const mime = attachmentMail(100_000);
-  const ready = (async () => {
-    const s = store('https');
-    const xml = await toXmlAsync(mime, { maxInlineBytes: 8192, upload: s.upload });
-    const line = xml.split('\n').findIndex((l) => l.includes('<external')) + 1;
-    return { s, xml, line, uri: /uri="([^"]+)"/.exec(xml)![1] };
-  })();
+  // Built by the first test that needs it, not while the file loads: code run outside a test
+  // makes every mutant it reaches "static" for StrykerJS, which then runs the whole suite for each.
+  let built: Promise<{ s: ReturnType<typeof store>; xml: string; line: number; uri: string }> | null = null;
+  const setup = () =>
+    (built ??= (async () => {
+      const s = store('https');
+      const xml = await toXmlAsync(mime, { maxInlineBytes: 8192, upload: s.upload });
+      const line = xml.split('\n').findIndex((l) => l.includes('<external')) + 1;
+      return { s, xml, line, uri: /uri="([^"]+)"/.exec(xml)![1] };
+    })());
 
   it('a hash mismatch', async () => {
-    const { s, xml, line, uri } = await ready;
+    const { s, xml, line, uri } = await setup();
     const bad = s.blobs.get(uri)!.slice();
     bad[10] ^= 1;
     const e = await rejection(toMimeAsync(xml, { resolve: async () => bad }));
@@ -154,14 +158,14 @@ describe('toMimeAsync errors, located at the <external> element', () => {
   });
 
   it('a size mismatch', async () => {
-    const { s, xml, uri } = await ready;
+    const { s, xml, uri } = await setup();
     const e = await rejection(toMimeAsync(xml, { resolve: async () => s.blobs.get(uri)!.subarray(1) }));
     expect(e.code).toBe('external-size');
     expect(e.detail).toMatch(/gave \d+ bytes; size says \d+/);
   });
 
   it('a resolver error, kept as the cause', async () => {
-    const { xml, line } = await ready;
+    const { xml, line } = await setup();
     const boom = new Error('HTTP 404');
     const e = await rejection(toMimeAsync(xml, { resolve: async () => Promise.reject(boom) }));
     expect([e.code, e.line, (e as { cause?: unknown }).cause]).toEqual(['external-resolve', line, boom]);
@@ -169,7 +173,7 @@ describe('toMimeAsync errors, located at the <external> element', () => {
   });
 
   it('a missing URI, size or hash', async () => {
-    const { xml } = await ready;
+    const { xml } = await setup();
     for (const attr of ['uri', 'size', 'sha256']) {
       const e = await rejection(toMimeAsync(xml.replace(new RegExp(` ${attr}="[^"]*"`), ''), { resolve: store().resolve }));
       expect([e.code, e.detail]).toEqual(['xmime-missing-attribute', `<external> needs ${attr}`]);
@@ -188,14 +192,14 @@ describe('toMimeAsync errors, located at the <external> element', () => {
   });
 
   it('a size over maxExternalBytes, before anything is fetched', async () => {
-    const { s, xml } = await ready;
+    const { s, xml } = await setup();
     let fetched = 0;
     const e = await rejection(toMimeAsync(xml, { resolve: async (u) => (fetched++, s.resolve(u)), maxExternalBytes: 1000 }));
     expect([e.code, fetched]).toEqual(['limit-external', 0]);
   });
 
   it('malformed references', async () => {
-    const { xml, s } = await ready;
+    const { xml, s } = await setup();
     const cases: [string, string][] = [
       [xml.replace(/sha256="[0-9a-f]{64}"/, 'sha256="ABC"'), 'xmime-attribute-value'],
       [xml.replace(/sha256="([0-9a-f]{64})"/, (_, h: string) => `sha256="${h.toUpperCase()}"`), 'xmime-attribute-value'],
@@ -211,7 +215,7 @@ describe('toMimeAsync errors, located at the <external> element', () => {
   });
 
   it('toMime (sync) says a resolver is needed, at the element', async () => {
-    const { xml, line } = await ready;
+    const { xml, line } = await setup();
     let e: unknown;
     try {
       toMime(xml);
@@ -223,7 +227,7 @@ describe('toMimeAsync errors, located at the <external> element', () => {
   });
 
   it('white space inside <external>, and foreign attributes, are fine (re-serializers may add them)', async () => {
-    const { xml, s } = await ready;
+    const { xml, s } = await setup();
     const doc = xml.replace(/(<external[^>]*)\/>/, '$1 xmlns:x="urn:example" x:note="hi">\n  </external>');
     expect(firstDiff(await toMimeAsync(doc, { resolve: s.resolve }), mime)).toBe(-1);
   });
