@@ -20,6 +20,7 @@ export default {
   incrementalFile: 'test/stryker-incremental.json',
   concurrency: Number(process.env.XMIME_MUTATE_CONCURRENCY ?? 2),
   timeoutMS: 20_000,
+  dryRunTimeoutMinutes: 30, // the first run, with coverage, over a loaded shared machine
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
