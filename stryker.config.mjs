@@ -1,8 +1,10 @@
 // @ts-check
-// Mutation testing of the codec's core (npm run mutate). Incremental: the
-// result file is committed (test/stryker-incremental.json), so a rerun tests
-// only mutants in code or tests that changed since, and test/MUTATION.md can
-// be refreshed from it. Concurrency stays at 2: the machine is shared.
+// Mutation testing of the codec's core (npm run mutate). Incremental: a rerun
+// tests only mutants in code or tests that changed since the last run here.
+// The incremental file stays local (reports/, gitignored): it holds a copy of
+// every test file and mutated source, goes stale with every merge, and would
+// conflict on every branch; test/MUTATION.md is the committed record.
+// Concurrency stays at 2: the machine is shared.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
@@ -17,7 +19,7 @@ export default {
     'src/views/transfer.ts',
   ],
   incremental: true,
-  incrementalFile: 'test/stryker-incremental.json',
+  incrementalFile: 'reports/stryker-incremental.json',
   concurrency: Number(process.env.XMIME_MUTATE_CONCURRENCY ?? 2),
   timeoutMS: 20_000,
   dryRunTimeoutMinutes: 30, // the first run, with coverage, over a loaded shared machine
