@@ -10,11 +10,16 @@ export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutate.config.ts', related: true },
   coverageAnalysis: 'perTest',
+  // The core pipeline, both ways (charset.ts is left out while it is being rewritten).
   mutate: [
     'src/encode/mime-tokenizer.ts',
+    'src/encode/readable-stage.ts',
     'src/encode/xml-writer.ts',
     'src/decode/xml-tokenizer.ts',
+    'src/decode/xml-input.ts',
+    'src/decode/xml-syntax.ts',
     'src/decode/xmime-reader.ts',
+    'src/decode/wire-stage.ts',
     'src/decode/mime-writer.ts',
     'src/views/transfer.ts',
   ],

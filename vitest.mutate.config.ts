@@ -15,7 +15,7 @@ export default defineConfig({
       'test/decode/**/*.test.ts',
       'test/encode/**/*.test.ts',
       'test/views/**/*.test.ts',
-      'test/review-regressions.test.ts',
+      'test/core/**/*.test.ts',
     ],
     globalSetup: ['./test/support/fc-seed.global.ts'],
     setupFiles: ['./test/support/fc-seed.ts'],

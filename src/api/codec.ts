@@ -4,13 +4,16 @@
  */
 import { MimeTokenizer, type EncodeLimits } from '../encode/mime-tokenizer.js';
 import { MimeWriter } from '../decode/mime-writer.js';
+import { WireStage } from '../decode/wire-stage.js';
 import { Output } from '../core/output.js';
 import { Utf8Joiner, utf8String } from '../core/utf8.js';
 import { type ExternalHook, XmimeReader } from '../decode/xmime-reader.js';
 import type { Sink } from '../xmime/events.js';
 import { type DecodeLimits, XmlTokenizer } from '../decode/xml-tokenizer.js';
 import { XmlWriter } from '../encode/xml-writer.js';
-import { Readable, type ReadableStats } from '../encode/readable-stage.js';
+import { ReadableStage, type ReadableStats } from '../encode/readable-stage.js';
+import { TreeSink } from '../tree/tree-sink.js';
+import type { XNode } from '../tree/xml-tree.js';
 
 /** Options of MIME → XMIME. */
 export interface EncodeOptions extends EncodeLimits {
@@ -33,18 +36,32 @@ export type DecodeOptions = DecodeLimits;
  * stage) → XML writer.
  */
 export function encoderInto(out: Output, options: EncodeOptions, front?: (next: Sink) => Sink): MimeTokenizer {
-  const writer = new XmlWriter(out);
-  const sink = options.readable === false ? writer : new Readable(writer, options.maxTextBytes, options.stats ?? null);
+  return encoderTo(new XmlWriter(out), options, front);
+}
+
+/** The encoder pipeline into any sink of the vocabulary (the XML writer, or a tree builder). */
+function encoderTo(last: Sink, options: EncodeOptions, front?: (next: Sink) => Sink): MimeTokenizer {
+  const sink = options.readable === false ? last : new ReadableStage(last, options.maxTextBytes, options.stats ?? null);
   return new MimeTokenizer(front === undefined ? sink : front(sink), options);
 }
 
-/** The decoder pipeline into `out`: XML tokenizer → XMIME reader → MIME writer. */
+/**
+ * The element tree of the XMIME document of `mime`: what {@link toXml}
+ * writes, as the tree a parser would build from it (no indentation), built
+ * from the encoder's events without writing or parsing XML.
+ * @internal
+ */
+export function toTree(mime: Uint8Array, options: EncodeOptions = {}): XNode {
+  const tree = new TreeSink();
+  const tok = encoderTo(tree, options);
+  tok.push(mime);
+  tok.end();
+  return tree.root!;
+}
+
+/** The decoder pipeline into `out`: XML tokenizer → XMIME reader → wire stage → MIME writer. */
 export function decoderInto(out: Output, options: DecodeOptions, onExternal: ExternalHook | null = null): XmlTokenizer {
-  const reader = new XmimeReader(new MimeWriter(out), out, options.maxTextBytes);
-  const tok = new XmlTokenizer(reader, options);
-  reader.tok = tok;
-  reader.onExternal = onExternal;
-  return tok;
+  return new XmlTokenizer((report) => new XmimeReader(new WireStage(new MimeWriter(out), report), report, options.maxTextBytes, onExternal), options);
 }
 
 /** Output is handed on once this much is buffered (and at the end). */

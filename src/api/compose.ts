@@ -8,11 +8,14 @@
  * @module
  */
 import type { ErrorCode } from '../core/errors.js';
-import { headerView, type HeaderView, renderHeader, renderText, viewKind } from '../views/header-views.js';
+import { headerView, renderHeader } from '../views/header-views.js';
+import { type HeaderView, viewKind } from '../views/headers/kinds.js';
+import { renderText } from '../views/headers/text.js';
 import { b64DecodeString, b64Encode, qpEncode } from '../views/transfer.js';
 import { readView } from '../tree/read-view.js';
 import { attrBytes } from '../xmime/leaf-text.js';
 import { concat } from '../core/bytes.js';
+import { renderDate } from '../views/headers/date.js';
 import { parseTree, type XNode, type XTree } from '../tree/xml-tree.js';
 
 /** Options of {@link compose}. */
@@ -34,8 +37,6 @@ export interface ComposeOptions {
 
 const CRLF = '\r\n';
 const te = new TextEncoder();
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** Body elements an authored entity may hold. */
 const BODIES = new Set(['text', 'attachment', 'multipart', 'message', 'body']);
 /** Standard QP: 76 columns, upper-case hex, trailing white space encoded. */
@@ -353,6 +354,5 @@ function indexOf(hay: Uint8Array, needle: Uint8Array): number {
 
 /** RFC 5322 date-time in UTC. */
 function rfc5322Date(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${DAYS[d.getUTCDay()]}, ${p(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+  return renderDate(d.toISOString().slice(0, 19) + 'Z');
 }

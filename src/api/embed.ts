@@ -18,11 +18,12 @@
  *
  * @module
  */
-import { type DecodeOptions, type EncodeOptions, toMime, toXml } from './codec.js';
+import { type DecodeOptions, type EncodeOptions, toMime, toTree, toXml } from './codec.js';
+import { NS } from '../xmime/events.js';
+import { XML_NS, XMLNS_NS } from '../decode/namespaces.js';
+import type { XNode } from '../tree/xml-tree.js';
 import type { XmimeError } from '../core/errors.js'; // for the {@link XmimeError}s of the docs
 
-const XML_NS = 'http://www.w3.org/XML/1998/namespace';
-const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
 /**
  * Options of {@link toElement} and {@link toLtx}: the encoder's limits, and layout.
@@ -184,34 +185,15 @@ export interface LtxElementLike {
  * ```
  */
 export function toElement<E extends BuildElementLike>(doc: DocumentLike<E>, mime: Uint8Array, options: EmbedOptions = {}): E {
-  const stack: E[] = [];
-  const scope = new Scope();
-  let root: E | null = null;
-  scan(toXml(mime, options), {
-    open(name, attrs) {
-      const decl = scope.enter(attrs);
-      const el = doc.createElementNS(scope.resolve(prefixOf(name)) || null, name);
-      for (const [k, v] of attrs) {
-        if (isDecl(k)) el.setAttributeNS(XMLNS_NS, k, v);
-        else if (k.includes(':')) el.setAttributeNS(scope.resolve(prefixOf(k)) || null, k, v);
-        else el.setAttribute(k, v);
-      }
-      if (stack.length > 0) stack[stack.length - 1].appendChild(el);
-      else root = el;
-      stack.push(el);
-      scope.declared.push(decl);
-    },
-    text(s, structural) {
-      if (!structural || options.indent !== false) stack[stack.length - 1].appendChild(doc.createTextNode(s));
-    },
-    close() {
-      stack.pop();
-      scope.leave(scope.declared.pop()!);
-    },
-  });
-  return root!;
+  const build = (n: XNode, depth: number): E => {
+    const el = doc.createElementNS(NS, n.name);
+    if (depth === 0) el.setAttributeNS(XMLNS_NS, 'xmlns', NS);
+    for (const [k, v] of n.attrs) el.setAttribute(k, v);
+    for (const c of content(n, depth, options.indent !== false)) el.appendChild(typeof c === 'string' ? doc.createTextNode(c) : build(c, depth + 1));
+    return el;
+  };
+  return build(toTree(mime, options), 0);
 }
-
 /**
  * Converts MIME bytes to an XMIME element built with an ltx element factory,
  * for xmpp.js clients: pass `@xmpp/xml`'s `xml`. The element has
@@ -234,28 +216,29 @@ export function toElement<E extends BuildElementLike>(doc: DocumentLike<E>, mime
  * ```
  */
 export function toLtx<E>(mime: Uint8Array, xml: LtxFactory<E>, options: EmbedOptions = {}): E {
-  type Frame = { name: string; attrs: Record<string, string>; children: (E | string)[] };
-  const stack: Frame[] = [];
-  let root: E | null = null;
-  scan(toXml(mime, options), {
-    open(name, attrs) {
-      const o: Record<string, string> = {};
-      for (const [k, v] of attrs) o[k] = v;
-      stack.push({ name, attrs: o, children: [] });
-    },
-    text(s, structural) {
-      if (!structural || options.indent !== false) stack[stack.length - 1].children.push(s);
-    },
-    close() {
-      const f = stack.pop()!;
-      const el = xml(f.name, f.attrs, ...f.children);
-      if (stack.length > 0) stack[stack.length - 1].children.push(el);
-      else root = el;
-    },
-  });
-  return root!;
+  const build = (n: XNode, depth: number): E => {
+    const attrs: Record<string, string> = depth === 0 ? { xmlns: NS } : {};
+    for (const [k, v] of n.attrs) attrs[k] = v;
+    return xml(n.name, attrs, ...content(n, depth, options.indent !== false).map((c) => (typeof c === 'string' ? c : build(c, depth + 1))));
+  };
+  return build(toTree(mime, options), 0);
 }
 
+/**
+ * The children of `n` (at `depth`) in document order, with the white space
+ * {@link toXml} puts between the children of an element that holds elements
+ * when `indent` (a line feed and two spaces a level, at most 24 levels; none
+ * inside `<group>` and `<media>`, whose children share a line).
+ */
+function content(n: XNode, depth: number, indent: boolean): (XNode | string)[] {
+  if (n.kids.length === 0) return n.text === '' ? [] : [n.text];
+  if (!indent || n.name === 'group' || n.name === 'media') return n.kids;
+  const inner = '\n' + '  '.repeat(Math.min(depth + 1, 24)), outer = '\n' + '  '.repeat(Math.min(depth, 24));
+  const out: (XNode | string)[] = [];
+  for (const k of n.kids) out.push(inner, k);
+  out.push(outer);
+  return out;
+}
 // ---------------------------------------------------------------------------
 // element → MIME
 // ---------------------------------------------------------------------------
@@ -455,10 +438,6 @@ function isDecl(name: string): boolean {
   return name === 'xmlns' || name.startsWith('xmlns:');
 }
 
-function prefixOf(qname: string): string {
-  return beforeColon(qname);
-}
-
 function beforeColon(q: string): string {
   const k = q.indexOf(':');
   return k < 0 ? '' : q.slice(0, k);
@@ -471,138 +450,6 @@ function afterColon(q: string): string {
 function declValue(e: LtxElementLike, key: string): string | undefined {
   const v = e.attrs?.[key];
   return v === null || v === undefined ? undefined : String(v);
-}
-
-/** Namespace scope of the document being built from {@link toXml}'s text. */
-class Scope {
-  private readonly b = new Map<string, string[]>([['xml', [XML_NS]]]);
-  readonly declared: string[][] = [];
-
-  /** Binds the declarations among `attrs`; returns the prefixes bound. */
-  enter(attrs: [string, string][]): string[] {
-    const out: string[] = [];
-    for (const [k, v] of attrs) {
-      if (!isDecl(k)) continue;
-      const p = k === 'xmlns' ? '' : k.slice(6);
-      let s = this.b.get(p);
-      if (!s) this.b.set(p, (s = []));
-      s.push(v);
-      out.push(p);
-    }
-    return out;
-  }
-
-  leave(prefixes: string[]): void {
-    for (const p of prefixes) this.b.get(p)!.pop();
-  }
-
-  resolve(prefix: string): string {
-    const s = this.b.get(prefix);
-    if (s && s.length > 0) return s[s.length - 1];
-    if (prefix === '') return '';
-    throw new Error(`xmime internal error: undeclared prefix "${prefix}" in encoder output`);
-  }
-}
-
-interface ScanHandler {
-  open(name: string, attrs: [string, string][]): void;
-  /** `structural`: white space between the children of an element that holds elements. */
-  text(s: string, structural: boolean): void;
-  close(): void;
-}
-
-const ATTR = /\s+([^\s=/>]+)\s*=\s*"([^"]*)"/y;
-const NAMED: Record<string, number> = { lt: 0x3c, gt: 0x3e, amp: 0x26, quot: 0x22, apos: 0x27 };
-
-/** Replaces the entity and character references of well-formed text (a code unit at a time: bodies can be megabytes of references). */
-function unescape(s: string): string {
-  let i = s.indexOf('&');
-  if (i < 0) return s;
-  const out = new Uint16Array(s.length);
-  let n = 0;
-  for (let k = 0; k < i; k++) out[n++] = s.charCodeAt(k);
-  while (i < s.length) {
-    const c = s.charCodeAt(i);
-    if (c !== 0x26) {
-      out[n++] = c;
-      i++;
-      continue;
-    }
-    const semi = s.indexOf(';', i);
-    let cp = 0;
-    if (s.charCodeAt(i + 1) === 0x23) {
-      if (s.charCodeAt(i + 2) === 0x78) {
-        for (let k = i + 3; k < semi; k++) {
-          const d = s.charCodeAt(k) | 0x20;
-          cp = cp * 16 + (d <= 0x39 ? d - 0x30 : d - 0x57);
-        }
-      } else for (let k = i + 2; k < semi; k++) cp = cp * 10 + s.charCodeAt(k) - 0x30;
-    } else cp = NAMED[s.slice(i + 1, semi)];
-    if (semi < 0 || cp === undefined) throw new Error('xmime internal error: a malformed reference in encoder output');
-    if (cp > 0xffff) {
-      out[n++] = 0xd800 + ((cp - 0x10000) >> 10);
-      out[n++] = 0xdc00 + ((cp - 0x10000) & 0x3ff);
-    } else out[n++] = cp;
-    i = semi + 1;
-  }
-  let r = '';
-  for (let k = 0; k < n; k += 8192) r += String.fromCharCode.apply(null, out.subarray(k, Math.min(n, k + 8192)) as unknown as number[]);
-  return r;
-}
-
-/**
- * Walks the XML that {@link toXml} writes: start, end and empty-element tags
- * with double-quoted attributes, and text with entity and character
- * references. XMIME content is never mixed, so text before a start tag, or
- * before the end tag of an element that had children, is structural white
- * space. Anything else is an internal error.
- */
-function scan(xml: string, h: ScanHandler): void {
-  const hadChild: boolean[] = [];
-  let i = 0;
-  for (;;) {
-    const lt = xml.indexOf('<', i);
-    const end = lt < 0 ? xml.length : lt;
-    const text = xml.slice(i, end);
-    if (lt < 0) {
-      if (hadChild.length > 0 || text.trim() !== '') break;
-      return;
-    }
-    if (xml.charCodeAt(lt + 1) === 0x2f) {
-      // End tag.
-      const gt = xml.indexOf('>', lt);
-      if (gt < 0 || hadChild.length === 0) break;
-      const had = hadChild.pop()!;
-      if (text !== '') h.text(unescape(text), had);
-      h.close();
-      i = gt + 1;
-      continue;
-    }
-    if (hadChild.length > 0) {
-      hadChild[hadChild.length - 1] = true;
-      if (text !== '') h.text(unescape(text), true);
-    } else if (text.trim() !== '') break;
-    let p = lt + 1;
-    while (p < xml.length && !/[\s/>]/.test(xml[p])) p++;
-    const name = xml.slice(lt + 1, p);
-    const attrs: [string, string][] = [];
-    for (;;) {
-      ATTR.lastIndex = p;
-      const m = ATTR.exec(xml);
-      if (m === null) break;
-      attrs.push([m[1], unescape(m[2])]);
-      p = ATTR.lastIndex;
-    }
-    while (/\s/.test(xml[p] ?? '')) p++;
-    const empty = xml[p] === '/';
-    if (empty) p++;
-    if (name === '' || xml[p] !== '>') break;
-    h.open(name, attrs);
-    if (empty) h.close();
-    else hadChild.push(false);
-    i = p + 1;
-  }
-  throw new Error(`xmime internal error: unexpected encoder output near offset ${i}`);
 }
 
 /** A qualified name to write: `ns` '' is no namespace, undefined an unresolvable prefix (written as it is). */

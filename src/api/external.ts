@@ -115,6 +115,10 @@ class Survey implements Sink {
     this.next.text(d, s, e);
   }
 
+  chars(c: string | Uint8Array): void {
+    this.next.chars(c); // in front of the readable stage: the tokenizer sends none
+  }
+
   close(kind: Kind): void {
     this.types.close(kind);
     this.mime.close(kind);
@@ -153,6 +157,10 @@ class Swap implements Sink {
 
   text(d: Uint8Array, s: number, e: number): void {
     if (!this.skipping) this.next.text(d, s, e);
+  }
+
+  chars(c: string | Uint8Array): void {
+    this.next.chars(c); // in front of the readable stage: the tokenizer sends none
   }
 
   close(kind: Kind): void {

@@ -5,15 +5,17 @@
  * untouched signed part still verifies.
  * @module
  */
-import { decoderInto, feedAll, toMime, toXml, type EncodeOptions } from './codec.js';
+import { decoderInto, feedAll, toMime, toTree, type EncodeOptions } from './codec.js';
 import { concat } from '../core/bytes.js';
 import { Output } from '../core/output.js';
 import { readView } from '../tree/read-view.js';
 import { compose } from './compose.js';
 import { charsetName, decodeCharset } from '../views/charset.js';
-import { carriable, type Group, headerView, type HeaderView, type Mailbox, renderHeader, renderText, viewKind } from '../views/header-views.js';
+import { carriable, headerView, renderHeader } from '../views/header-views.js';
+import { type Group, type HeaderView, type Mailbox, viewKind } from '../views/headers/kinds.js';
+import { renderText } from '../views/headers/text.js';
 import { attrBytes } from '../xmime/leaf-text.js';
-import { B64_VAL, hexVal } from '../views/transfer.js';
+import { b64DecodeLenient, qpDecodeLenient } from '../views/transfer.js';
 import { parseTree, serializeTree, type XNode } from '../tree/xml-tree.js';
 
 /**
@@ -34,8 +36,7 @@ export function parse(input: Uint8Array | string, options: EncodeOptions = {}): 
   // A document from elsewhere is checked by the decoder first (out-of-band bodies are not fetched), so
   // the tree is XMIME and its errors are XmimeErrors with a position.
   if (typeof input === 'string') feedAll(decoderInto(new Output(() => {}, 65536, false), {}, () => {}), input);
-  const xml = typeof input === 'string' ? input : toXml(input, options);
-  return new XmimeMessage(parseTree(xml).root);
+  return new XmimeMessage(typeof input === 'string' ? parseTree(input).root : toTree(input, options));
 }
 
 /** An attachment (or any leaf part that is not the message's text). */
@@ -176,7 +177,7 @@ export class XmimeEntity {
   content(): Uint8Array {
     const cte = (this.headers.get('content-transfer-encoding') ?? '').trim().toLowerCase();
     const w = this.bodyBytes();
-    return cte === 'base64' ? lenientBase64(w) : cte === 'quoted-printable' ? lenientQp(w) : w;
+    return cte === 'base64' ? b64DecodeLenient(w) : cte === 'quoted-printable' ? qpDecodeLenient(w) : w;
   }
 
   /** The text of a `text/*` leaf part, line breaks as "\n"; undefined for other parts. */
@@ -213,7 +214,7 @@ export class XmimeEntity {
     const media: HeaderView = { kind: 'media', value: `text/${subtype}`, params: [{ name: 'charset', value: 'utf-8' }] };
     const doc = el('mime', [el('headers', [fieldNode('Content-Type', media, '\r\n')]), { ...el('text', []), text }]);
     const mime = compose(serializeTree(doc), { date: false, messageId: false, entity: true, avoid: this.boundaries() });
-    const fresh = parseTree(toXml(mime)).root;
+    const fresh = toTree(mime);
     const freshFields = fresh.kids.find((k) => k.name === 'headers')!.kids;
     const freshBody = fresh.kids.find((k) => BODY.has(k.name));
     // Spliced in: the other fields keep their nodes (their bytes); "\n" in the new
@@ -366,43 +367,4 @@ function viewNodes(v: HeaderView): XNode[] {
     case 'addresses':
       return v.list.map((m) => ('group' in m ? el('group', m.members.map(mailbox), [['name', m.group]]) : mailbox(m)));
   }
-}
-
-
-/** Base64 as mail readers take it: characters outside the alphabet skipped, stop at "=". */
-function lenientBase64(w: Uint8Array): Uint8Array {
-  const out: number[] = [];
-  let acc = 0, bits = 0;
-  for (const c of w) {
-    if (c === 0x3d) break;
-    const v = B64_VAL[c];
-    if (v < 0) continue;
-    acc = ((acc << 6) | v) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push((acc >> bits) & 255);
-    }
-  }
-  return Uint8Array.from(out);
-}
-
-/** Quoted-printable as mail readers take it: soft breaks removed, "=XX" decoded, anything else kept. */
-function lenientQp(w: Uint8Array): Uint8Array {
-  const out: number[] = [];
-  const hex = hexVal;
-  for (let i = 0; i < w.length; i++) {
-    const c = w[i];
-    if (c !== 0x3d) {
-      out.push(c);
-      continue;
-    }
-    if (w[i + 1] === 0x0d && w[i + 2] === 0x0a) i += 2;
-    else if (w[i + 1] === 0x0a) i += 1;
-    else if (hex(w[i + 1]) >= 0 && hex(w[i + 2]) >= 0) {
-      out.push(hex(w[i + 1]) * 16 + hex(w[i + 2]));
-      i += 2;
-    } else out.push(c);
-  }
-  return Uint8Array.from(out);
 }

@@ -52,6 +52,16 @@ export class MimeWriter implements Sink {
     this.out.bytes(d, s, e);
   }
 
+  /** Characters have no wire form of their own: the wire stage turns them into bytes first. */
+  chars(): void {
+    throw new Error('MimeWriter takes bytes: put the wire stage in front of it');
+  }
+
+  /** Leaf bytes may be written straight into the output: {@link text} would only append them. */
+  direct(): Output {
+    return this.out;
+  }
+
   close(kind: Kind): void {
     if (kind === Kind.FromLine || kind === Kind.Headers || kind === Kind.Header) this.term(this.ends.pop()!);
     else if (kind === Kind.Multipart) this.boundaries.pop();

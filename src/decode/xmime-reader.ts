@@ -4,48 +4,25 @@
  * the XML writer left out, and turns character data back into MIME bytes.
  * @module
  */
-import { attrBytes } from '../xmime/leaf-text.js';
-import { type Attrs, DEFAULT_SEP, type ExternalRef, isView, Kind, MAX_BOUNDARY, NS, TAG, defaultBefore, isLeaf, newAttrs, type Sink } from '../xmime/events.js';
+import { attrBytes, textFromXml } from '../xmime/leaf-text.js';
+import { type Attrs, DEFAULT_SEP, type ExternalRef, Kind, MAX_BOUNDARY, NS, defaultBefore, newAttrs, type Sink } from '../xmime/events.js';
+import { Content, isLeaf, isView, kindOf, missingAttribute, placeIn, SCHEMA, TAG } from '../xmime/schema.js';
 import { Eol } from '../core/eol.js';
 import { Output } from '../core/output.js';
 import { view } from '../core/bytes.js';
 import { indexAll, indexOfByte, WordView } from '../core/scan.js';
 import { charsetEncoder, charsetName } from '../views/charset.js';
 import { type TextForm } from '../xmime/text-form.js';
-import { writeEncoded, writeText } from '../views/text-body.js';
-import { B64_LINE, MAX_BREAKS, QP_LINE } from '../views/transfer.js';
+import { B64_LINE, MAX_BREAKS, QP_LINE } from '../xmime/text-form.js';
 import type { XmimeError } from '../core/errors.js';
-import { ViewReader } from './view-reader.js';
-import { DEFAULT_MAX_TEXT_BYTES_DECODE, type XmlAttr, type XmlHandler, type XmlTokenizer } from './xml-tokenizer.js';
+import { DEFAULT_MAX_TEXT_BYTES_DECODE } from './xml-tokenizer.js';
+import { type TextHint, type XmlAttr, type XmlHandler } from './xml-handler.js';
+import type { Reporter } from './reporter.js';
 
 const LF = 0x0a;
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 /** Character data is converted at most this many bytes at a time. */
 const SLICE = 32768;
-
-/** Attributes each element may carry (unprefixed); foreign-namespace attributes are ignored. */
-const ALLOWED: readonly (readonly string[])[] = [
-  ['eol'], // mime
-  ['end'], // from-line
-  ['end'], // headers
-  ['name', 'sep', 'end'], // header
-  [], // body
-  ['boundary'], // multipart
-  [], // preamble
-  ['before', 'pad', 'after'], // part
-  ['before', 'pad', 'after'], // epilogue
-  [], // message
-  ['charset', 'transfer', 'eol', 'line', 'end', 'blank', 'hex', 'always', 'start', 'trailing', 'soft-space', 'breaks', 'wrap', 'fill'], // text
-  ['uri', 'size', 'sha256', 'type'], // external
-  [], // raw
-  [], // decoded
-  ['name', 'addr'], // mailbox
-  ['name'], // group
-  [], // date
-  [], // id
-  ['value'], // media
-  ['name'], // param
-];
 
 /** White space at the start of a `<header>` longer than this is its value, not indentation before a view. */
 const MAX_INDENT = 65536;
@@ -110,7 +87,6 @@ interface Scratch {
   buf: Uint8Array;
   lfs: Int32Array;
   textBuf: Output;
-  qpOut: Output;
   utf8Out: Output;
   ws: Output;
   viewText: Output;
@@ -120,11 +96,10 @@ const spares: Scratch[] = [];
 const SPARE_MAX = 1 << 16;
 
 function newScratch(): Scratch {
-  return { buf: new Uint8Array(4096), lfs: new Int32Array(256), textBuf: new Output(null, 4096), qpOut: new Output(null, 1024), utf8Out: new Output(null, 1024), ws: new Output(null, 64), viewText: new Output(null, 256) };
+  return { buf: new Uint8Array(4096), lfs: new Int32Array(256), textBuf: new Output(null, 4096), utf8Out: new Output(null, 1024), ws: new Output(null, 64), viewText: new Output(null, 256) };
 }
 
 export class XmimeReader implements XmlHandler {
-  tok!: XmlTokenizer;
   private readonly a: Attrs = newAttrs();
   private readonly stack: Open[] = [];
   private eol = Eol.CrLf;
@@ -138,42 +113,38 @@ export class XmimeReader implements XmlHandler {
 
   /** The content of an open `<text>`, its form and where it started. */
   private textBuf = this.s.textBuf;
-  private textAt = 0;
   private form: TextForm | null = null;
-  /** Where a quoted-printable `<text>` is encoded (handed on at once, so reused). */
-  private readonly qpOut = this.s.qpOut;
   /** Where a UTF-8 `<text>` is turned into its bytes (reused likewise). */
   private readonly utf8Out = this.s.utf8Out;
 
   /** The open header: what it holds, its leading white space while undecided, and its view. */
   private hmode = HeaderMode.Undecided;
   private readonly ws = this.s.ws;
-  private readonly views = new ViewReader();
-  /** The `name` of the open `<header>`. */
-  private headerName = '';
-  /** Attributes of the view element being opened, and the text of a view leaf. */
-  private viewAttrs: Map<string, string> = new Map();
+  /** The text of a view leaf. */
   private readonly viewText = this.s.viewText;
 
-  /** Receives `<external>` references; without one they are an error (`external-unresolved`). */
-  onExternal: ExternalHook | null = null;
+  /** Where leaf bytes go when the sink takes them directly (see `Sink.direct`), for the piece being converted. */
+  private out: Output | null = null;
+  /** The tokenizer's hint about the text piece being handled (only for that piece's buffer). */
+  private hint: TextHint | null = null;
 
   /**
    * @param sink receives the events.
-   * @param out when given, leaf text is written straight into it (the sink
-   *   must be a writer whose text() would only append the bytes there).
+   * @param report locates errors (the tokenizer's).
+   * @param onExternal receives `<external>` references; without it they are an error (`external-unresolved`).
    */
   constructor(
     private readonly sink: Sink,
-    private readonly out: Output | null = null,
+    private readonly report: Reporter,
     private readonly maxText = DEFAULT_MAX_TEXT_BYTES_DECODE,
+    private readonly onExternal: ExternalHook | null = null,
   ) {}
 
   start(ns: string | null, local: string, attrs: XmlAttr[], at: number): void {
-    const tok = this.tok;
+    const tok = this.report;
     if (ns !== NS) tok.fail('xmime-namespace', `<${local}> is in namespace ${ns === null ? '(none)' : `"${ns}"`}, not "${NS}"`, at);
-    const kind = TAG.indexOf(local) as Kind;
-    if (kind < 0) tok.fail('xmime-element', `XMIME has no element <${local}>`, at);
+    const kind = kindOf(local);
+    if (kind === -1) return tok.fail('xmime-element', `XMIME has no element <${local}>`, at);
     const parent = this.stack[this.stack.length - 1];
     if (parent !== undefined && (parent.kind === Kind.Header || isView(parent.kind))) return this.viewChild(kind, parent.kind, attrs, at);
     const first = this.place(kind, parent, at);
@@ -182,7 +153,6 @@ export class XmimeReader implements XmlHandler {
     if (kind === Kind.Header) {
       this.hmode = HeaderMode.Undecided;
       this.ws.n = 0;
-      this.views.begin(this.headerName);
     }
     if (kind === Kind.External) {
       const where = tok.error('external-unresolved', 'an <external> body needs a resolver: decode with toMimeAsync', at);
@@ -194,50 +164,37 @@ export class XmimeReader implements XmlHandler {
 
   /** A child of `<header>` (`<raw>` or a view), or of a view element. */
   private viewChild(kind: Kind, parent: Kind, attrs: XmlAttr[], at: number): void {
-    const fail = (code: 'xmime-placement' | 'xmime-missing-attribute' | 'xmime-view', detail: string): never => this.tok.fail(code, detail, at);
-    if (kind !== Kind.Raw && !isView(kind)) fail('xmime-placement', `<${TAG[kind]}> cannot appear inside <${TAG[parent]}>`);
+    if (kind !== Kind.Raw && !isView(kind)) this.report.fail('xmime-placement', `<${TAG[kind]}> cannot appear inside <${TAG[parent]}>`, at);
     if (parent === Kind.Header) {
-      if (this.hmode === HeaderMode.Value) fail('xmime-placement', `<${TAG[kind]}> cannot follow text in <header>`);
+      if (this.hmode === HeaderMode.Value) this.report.fail('xmime-placement', `<${TAG[kind]}> cannot follow text in <header>`, at);
       this.hmode = HeaderMode.View; // white space before it was indentation
     }
     this.attributes(kind, attrs, false, at);
-    this.views.open(kind, parent, this.viewAttrs, fail);
     this.viewText.n = 0;
     this.stack.push({ kind, phase: 0 });
+    this.sink.open(kind, this.a);
   }
 
-  /** Checks where `kind` may appear; returns whether it is the first child of a multipart. */
+  /** Checks where `kind` may appear (the parent's content model); returns whether it is the first child of a multipart. */
   private place(kind: Kind, parent: Open | undefined, at: number): boolean {
-    const bad = (why: string): never => this.tok.fail('xmime-placement', `<${TAG[kind]}> ${why}`, at);
+    const bad = (why: string): never => this.report.fail('xmime-placement', `<${TAG[kind]}> ${why}`, at);
     if (parent === undefined) {
       if (kind !== Kind.Mime) bad('cannot be the root element; the root is <mime>');
       return false;
     }
-    const pk = parent.kind;
-    if (pk === Kind.External) bad('cannot appear inside <external>, which is empty');
-    if (isLeaf(pk)) bad(`cannot appear inside <${TAG[pk]}>, which holds text`);
-    if (pk === Kind.Headers) {
-      if (kind !== Kind.Header) bad('cannot appear inside <headers>');
-      return false;
-    }
-    if (pk === Kind.Multipart) {
-      const first = parent.phase === 0;
-      if (kind === Kind.Preamble && parent.phase === 0) parent.phase = 1;
-      else if (kind === Kind.Part && parent.phase <= 2) parent.phase = 2;
-      else if (kind === Kind.Epilogue && parent.phase <= 2) parent.phase = 3;
-      else bad(kind === Kind.Preamble || kind === Kind.Part || kind === Kind.Epilogue ? 'is out of order' : 'cannot appear inside <multipart>');
-      return first;
-    }
-    // An entity: mime, part or message.
-    if (kind === Kind.FromLine && pk === Kind.Mime && parent.phase === 0) parent.phase = 1;
-    else if (kind === Kind.Headers && parent.phase <= 1) parent.phase = 2;
-    else if ((kind === Kind.Body || kind === Kind.Text || kind === Kind.External || kind === Kind.Multipart || kind === Kind.Message) && parent.phase <= 2) parent.phase = 3;
-    else bad(`cannot appear here inside <${TAG[pk]}>`);
-    return false;
+    const pk = parent.kind, content = SCHEMA[pk].content;
+    if (content === Content.Empty) bad(`cannot appear inside <${TAG[pk]}>, which is empty`);
+    if (content !== Content.Elements) bad(`cannot appear inside <${TAG[pk]}>, which holds text`);
+    const first = parent.phase === 0;
+    const phase = placeIn(pk, kind, parent.phase);
+    if (phase === -1) bad(`cannot appear inside <${TAG[pk]}>`);
+    if (phase === -2) bad(`is out of order inside <${TAG[pk]}>`);
+    parent.phase = phase;
+    return first;
   }
 
   private attributes(kind: Kind, attrs: XmlAttr[], first: boolean, at: number): void {
-    const a = this.a, tok = this.tok;
+    const a = this.a, tok = this.report;
     const eol = this.eol;
     a.end = a.after = eol;
     a.before = defaultBefore(first, eol);
@@ -247,7 +204,7 @@ export class XmimeReader implements XmlHandler {
     a.eol = Eol.CrLf;
     a.form = null;
     a.ref = kind === Kind.External ? { uri: '', size: -1, sha256: '', type: '' } : null;
-    const allowed = ALLOWED[kind];
+    const allowed = SCHEMA[kind].attrs;
     // `<text>` attributes depend on each other: they are read together once all are known.
     const seen = kind === Kind.Text || isView(kind) ? new Map<string, string>() : null;
     for (const { ns, local, value } of attrs) {
@@ -276,7 +233,6 @@ export class XmimeReader implements XmlHandler {
         }
         case 'name':
           a.name = nameBytes(value) ?? bad();
-          this.headerName = value;
           break;
         case 'sep': {
           const b = attrBytes(value);
@@ -317,7 +273,11 @@ export class XmimeReader implements XmlHandler {
     }
     if (seen !== null) {
       if (kind === Kind.Text) return this.textForm(seen, at);
-      this.viewAttrs = seen;
+      const missing = missingAttribute(kind, (name) => seen.has(name));
+      if (missing !== null) tok.fail('xmime-missing-attribute', `<${TAG[kind]}> needs ${missing}`, at);
+      a.label = seen.get('name') ?? null;
+      a.addr = seen.get('addr') ?? '';
+      a.value = seen.get('value') ?? '';
       return;
     }
     if (kind === Kind.Header && a.name === null) tok.fail('xmime-missing-attribute', '<header> needs a name', at);
@@ -332,7 +292,7 @@ export class XmimeReader implements XmlHandler {
 
   /** Reads the attributes of `<text>` (spec §7.4) into a form. */
   private textForm(seen: Map<string, string>, at: number): void {
-    const tok = this.tok;
+    const tok = this.report;
     const f: TextForm = { charset: 'utf-8', transfer: 'identity', qp: null, b64: null, eol: this.eol };
     const bad = (name: string): never => tok.fail('xmime-attribute-value', `${name}="${seen.get(name)}" is not allowed on <text>`, at);
     const int = (name: string, min: number, max: number): number | undefined => {
@@ -389,77 +349,40 @@ export class XmimeReader implements XmlHandler {
     } else if (seen.has('line')) tok.fail('xmime-attribute', '<text> has "line" only with a transfer encoding', at);
     this.a.form = this.form = f;
     this.textBuf.n = 0;
-    this.textAt = at;
   }
 
   /** Collects the content of `<text>`; it is encoded at its end tag. */
   private textContent(d: Uint8Array, s: number, e: number): void {
-    if (this.textBuf.n + e - s > this.maxText) this.tok.fail('limit-text', `<text> holds more than ${this.maxText} bytes`, this.tok.offsetOf(d, s + this.maxText - this.textBuf.n));
+    if (this.textBuf.n + e - s > this.maxText) this.report.fail('limit-text', `<text> holds more than ${this.maxText} bytes`, this.report.offsetOf(d, s + this.maxText - this.textBuf.n));
     this.textBuf.bytes(d, s, e);
   }
 
-  /** The bytes of a finished `<text>`: line feeds to its line ending, U+F7xx to controls, then charset and transfer encoding. */
+  /** A finished `<text>`: its characters, with "\n" as the text's line ending and U+F7xx as the controls they stand for (spec §7.4). */
   private endText(): void {
-    const f = this.form!;
-    let bytes: Uint8Array | null;
-    try {
-      if (charsetName(f.charset) === 'utf-8') bytes = writeEncoded(this.utf8Text(f.eol), f, this.eol, this.qpOut);
-      else {
-        const nl = f.eol === Eol.CrLf ? '\r\n' : '\n';
-        const s = utf8.decode(this.textBuf.buf.subarray(0, this.textBuf.n)).replace(/[\n\uf700-\uf7ff]/g, (m) => (m === '\n' ? nl : String.fromCharCode(m.charCodeAt(0) - 0xf700)));
-        bytes = writeText(s, f, this.eol, this.qpOut);
-      }
-    } catch {
-      return this.tok.fail('xmime-attribute-value', 'breaks="…" names an offset that is not inside a line of the decoded text', this.textAt);
-    }
-    if (bytes === null) this.tok.fail('xmime-charset', `<text> holds a character that charset "${f.charset}" cannot encode`, this.textAt);
-    this.sink.text(bytes, 0, bytes.length);
+    const b = this.textBuf;
+    this.sink.chars(textFromXml(b.buf, b.n, this.form!.eol, this.utf8Out));
     this.form = null;
-    if (this.textBuf.buf.length > 65536) this.textBuf = new Output(null, 4096); // a big one is not kept
+    if (b.buf.length > 65536) this.textBuf = new Output(null, 4096); // a big one is not kept
   }
 
-  /**
-   * The content of a UTF-8 `<text>` as its charset bytes, without a detour
-   * through a string: "\n" is the text's line ending, and U+F700 + c (EF 9C–9F
-   * xx) is the character U+00cc, in UTF-8 one byte below 0x80, else two.
-   */
-  private utf8Text(eol: Eol): Uint8Array {
-    const src = this.textBuf.buf, n = this.textBuf.n, o = this.utf8Out;
-    o.n = 0;
-    o.ensure(2 * n);
-    const buf = o.buf;
-    let k = 0;
-    for (let i = 0; i < n; i++) {
-      const c = src[i];
-      if (c === LF) {
-        if (eol === Eol.CrLf) buf[k++] = 0x0d;
-        buf[k++] = LF;
-      } else if (c === 0xef && src[i + 1] >= 0x9c && src[i + 1] <= 0x9f) {
-        const cp = ((src[i + 1] & 3) << 6) | (src[i + 2] & 0x3f);
-        if (cp < 0x80) buf[k++] = cp;
-        else {
-          buf[k++] = 0xc0 | (cp >> 6);
-          buf[k++] = 0x80 | (cp & 0x3f);
-        }
-        i += 2;
-      } else buf[k++] = c;
-    }
-    return buf.subarray(0, k);
+  text(d: Uint8Array, s: number, e: number, hint: TextHint | null): void {
+    this.hint = hint;
+    this.content(d, s, e);
   }
 
-  text(d: Uint8Array, s: number, e: number): void {
+  private content(d: Uint8Array, s: number, e: number): void {
     const top = this.stack[this.stack.length - 1];
     if (top.kind === Kind.Text) return this.textContent(d, s, e);
     if (top.kind === Kind.Header && this.hmode !== HeaderMode.Value) return this.headerText(d, s, e);
     if (isView(top.kind) && top.kind !== Kind.Mailbox && top.kind !== Kind.Group && top.kind !== Kind.Media) {
-      if (this.viewText.n + e - s > this.maxText) this.tok.fail('limit-text', `<${TAG[top.kind]}> holds more than ${this.maxText} bytes`, this.tok.offsetOf(d, s + this.maxText - this.viewText.n));
+      if (this.viewText.n + e - s > this.maxText) this.report.fail('limit-text', `<${TAG[top.kind]}> holds more than ${this.maxText} bytes`, this.report.offsetOf(d, s + this.maxText - this.viewText.n));
       return this.viewText.bytes(d, s, e);
     }
     if (!isLeaf(top.kind)) {
       for (let i = s; i < e; i++) {
         const c = d[i];
         if (c !== 0x20 && c !== LF && c !== 0x09 && c !== 0x0d)
-          this.tok.fail('xmime-text', top.kind === Kind.External ? '<external> is empty; its bytes are at its uri' : `<${TAG[top.kind]}> holds only elements, not text`, this.tok.offsetOf(d, i));
+          this.report.fail('xmime-text', top.kind === Kind.External ? '<external> is empty; its bytes are at its uri' : `<${TAG[top.kind]}> holds only elements, not text`, this.report.offsetOf(d, i));
       }
       return;
     }
@@ -482,7 +405,7 @@ export class XmimeReader implements XmlHandler {
     let i = s;
     while (i < e && (d[i] === 0x20 || d[i] === LF || d[i] === 0x09 || d[i] === 0x0d)) i++;
     if (this.hmode === HeaderMode.View) {
-      if (i < e) this.tok.fail('xmime-text', '<header> with a view holds only elements, not text', this.tok.offsetOf(d, i));
+      if (i < e) this.report.fail('xmime-text', '<header> with a view holds only elements, not text', this.report.offsetOf(d, i));
       return;
     }
     // Indentation is short: white space past MAX_INDENT is a value (so memory stays bounded and a long
@@ -490,7 +413,7 @@ export class XmimeReader implements XmlHandler {
     if (i === e && this.ws.n + e - s <= MAX_INDENT) return this.ws.bytes(d, s, e);
     this.hmode = HeaderMode.Value;
     this.flushWs();
-    this.text(d, s, e);
+    this.content(d, s, e);
   }
 
   /** The held white space of a header, as its value's first bytes. */
@@ -509,14 +432,16 @@ export class XmimeReader implements XmlHandler {
    */
   private leafText(d: Uint8Array, s: number, e: number): void {
     const crlf = this.eol === Eol.CrLf, len = e - s;
+    this.out = this.sink.direct?.() ?? null;
     const seg = len >= 64 ? view(d, s, e) : null; // short runs: the byte loop is cheaper
+    const hint = this.hint !== null && this.hint.d === d ? this.hint : null;
     // No raw bytes (U+F7xx, lead byte EF) in it: ASCII by the tokenizer's word, else looked for.
-    if (seg !== null && (this.tok.asciiPiece(d) || indexOfByte(seg, 0xef, 0, this.words) < 0)) {
+    if (seg !== null && ((hint !== null && hint.ascii) || indexOfByte(seg, 0xef, 0, this.words) < 0)) {
       if (!crlf) return this.sink.text(d, s, e);
       // Copy the run once, then spread it from the end, inserting a CR before each LF.
       // LF indexes, from lfs[j0] to lfs[j1 - 1], relative to `from`: the tokenizer's (indexes into d) when
       // it noted this piece's LFs while scanning it, else found here in seg.
-      const known = this.tok.lineFeeds(d);
+      const known = hint !== null ? hint.lfs : null;
       let lfs: Int32Array, j0 = 0, j1: number, from = 0;
       if (known !== null) {
         lfs = known.at;
@@ -596,16 +521,9 @@ export class XmimeReader implements XmlHandler {
 
   end(at: number): void {
     const kind = this.stack.pop()!.kind;
-    if (kind === Kind.Raw) return;
-    if (isView(kind)) return this.views.close(kind, utf8.decode(this.viewText.buf.subarray(0, this.viewText.n)));
-    if (kind === Kind.Text) this.endText();
-    if (kind === Kind.Header) {
-      if (this.hmode === HeaderMode.Undecided) this.flushWs();
-      else if (this.hmode === HeaderMode.View) {
-        const bytes = this.views.finish(this.eol === Eol.CrLf ? '\r\n' : '\n', (code, detail) => this.tok.fail(code, detail, at));
-        if (bytes !== null) this.sink.text(bytes, 0, bytes.length);
-      }
-    }
+    if (isView(kind) && SCHEMA[kind].content === Content.Chars) this.sink.chars(utf8.decode(this.viewText.buf.subarray(0, this.viewText.n)));
+    else if (kind === Kind.Text) this.endText();
+    else if (kind === Kind.Header && this.hmode === HeaderMode.Undecided) this.flushWs();
     this.sink.close(kind);
     if (this.stack.length === 0) this.release();
   }
@@ -616,7 +534,7 @@ export class XmimeReader implements XmlHandler {
     s.buf = this.buf;
     s.lfs = this.lfs;
     s.textBuf = this.textBuf;
-    for (const o of [s.textBuf, s.qpOut, s.utf8Out, s.ws, s.viewText]) {
+    for (const o of [s.textBuf, s.utf8Out, s.ws, s.viewText]) {
       if (o.buf.length > SPARE_MAX) return;
       o.n = 0;
     }

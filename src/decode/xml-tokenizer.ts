@@ -9,29 +9,14 @@
  * reference is carried between chunks, bounded by `maxTagBytes`.
  * @module
  */
-import { type ErrorCode, XmimeError } from '../core/errors.js';
-import { asciiString } from '../core/intern.js';
-import { countByte, LineFeeds, skipLines, WordView } from '../core/scan.js';
-import { InputWindow } from '../core/window.js';
+import { C } from '../core/chars.js';
+import { LineFeeds, skipLines } from '../core/scan.js';
 import { utf8Seq } from '../core/utf8.js';
-
-export interface XmlAttr {
-  /** Namespace URI, or null for an unprefixed attribute. */
-  ns: string | null;
-  local: string;
-  value: string;
-}
-
-/**
- * What the tokenizer reports to. `at` is the byte offset of the tag. The
- * `attrs` array and its objects are reused for the next tag: a handler that
- * keeps them must copy them.
- */
-export interface XmlHandler {
-  start(ns: string | null, local: string, attrs: XmlAttr[], at: number): void;
-  text(d: Uint8Array, s: number, e: number): void;
-  end(at: number): void;
-}
+import type { Reporter } from './reporter.js';
+import { ascii, XmlInput } from './xml-input.js';
+import type { TextHint, XmlAttr, XmlHandler } from './xml-handler.js';
+import { legalDeclaration, NamespaceScope } from './namespaces.js';
+import { codePoint, isNameChar, isNameStart, isWs, NAME_ASCII } from './xml-syntax.js';
 
 /** Resource limits of the decoder. */
 export interface DecodeLimits {
@@ -47,91 +32,23 @@ export const DEFAULT_XML_MAX_DEPTH = 4096;
 export const DEFAULT_MAX_TAG_BYTES = 1 << 20;
 export const DEFAULT_MAX_TEXT_BYTES_DECODE = 16 << 20;
 
-const XML_NS = 'http://www.w3.org/XML/1998/namespace';
-const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+const LF_BYTES = new Uint8Array([C.LF]);
 
-const LF = 0x0a, CR = 0x0d, TAB = 0x09, SP = 0x20, LT = 0x3c, GT = 0x3e, AMP = 0x26, RB = 0x5d;
-const SLASH = 0x2f, QM = 0x3f, BANG = 0x21, EQ = 0x3d, DQ = 0x22, SQ = 0x27, SEMI = 0x3b;
-const LF_BYTES = new Uint8Array([LF]);
-/** Longest reference, '&' to ';' (leading zeros make any length legal XML). */
-const MAX_REF = 1024;
-
-/** Text bytes that need attention (1); 0 for printable ASCII other than < & >, for DEL and for TAB. */
+/** Text bytes that need attention (1); 0 for printable ASCII other than < & >, for DEL and for C.TAB. */
 const ATTN = new Uint8Array(256).fill(1);
 for (let c = 0x20; c < 0x80; c++) ATTN[c] = 0;
-ATTN[LT] = ATTN[AMP] = ATTN[GT] = 1;
-ATTN[TAB] = 0; // LF stays marked: skipLines notes it and goes on
+ATTN[C.LT] = ATTN[C.AMP] = ATTN[C.GT] = 1;
+ATTN[C.TAB] = 0; // C.LF stays marked: skipLines notes it and goes on
 
 const enum St { Start, Prolog, Content, Cdata, Epilog }
 
-function isWs(c: number): boolean {
-  return c === SP || c === LF || c === TAB || c === CR;
-}
-
-/** ASCII name characters: 2 NameStartChar, 1 NameChar only, 0 neither. */
-const NAME_ASCII = new Uint8Array(128);
-for (let c = 0; c < 128; c++) NAME_ASCII[c] = isNameStart(c) ? 2 : isNameChar(c) ? 1 : 0;
-
-/** XML 1.0 (5th edition) NameStartChar, by code point. */
-function isNameStart(cp: number): boolean {
-  if (cp < 0x80) return (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x41 && cp <= 0x5a) || cp === 0x5f || cp === 0x3a;
-  return (
-    (cp >= 0xc0 && cp <= 0xd6) || (cp >= 0xd8 && cp <= 0xf6) || (cp >= 0xf8 && cp <= 0x2ff) || (cp >= 0x370 && cp <= 0x37d) ||
-    (cp >= 0x37f && cp <= 0x1fff) || cp === 0x200c || cp === 0x200d || (cp >= 0x2070 && cp <= 0x218f) ||
-    (cp >= 0x2c00 && cp <= 0x2fef) || (cp >= 0x3001 && cp <= 0xd7ff) || (cp >= 0xf900 && cp <= 0xfdcf) ||
-    (cp >= 0xfdf0 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0xeffff)
-  );
-}
-
-/** XML 1.0 NameChar, by code point. */
-function isNameChar(cp: number): boolean {
-  return (
-    isNameStart(cp) || (cp >= 0x30 && cp <= 0x39) || cp === 0x2d || cp === 0x2e || cp === 0xb7 ||
-    (cp >= 0x300 && cp <= 0x36f) || cp === 0x203f || cp === 0x2040
-  );
-}
-
-/** The code point of the valid UTF-8 sequence of `len` bytes at `i`. */
-function codePoint(d: Uint8Array, i: number, len: number): number {
-  const c = d[i];
-  if (len === 2) return ((c & 0x1f) << 6) | (d[i + 1] & 0x3f);
-  if (len === 3) return ((c & 0x0f) << 12) | ((d[i + 1] & 0x3f) << 6) | (d[i + 2] & 0x3f);
-  return ((c & 0x07) << 18) | ((d[i + 1] & 0x3f) << 12) | ((d[i + 2] & 0x3f) << 6) | (d[i + 3] & 0x3f);
-}
-
-/** XML 1.0 Char production. */
-export function isXmlChar(cp: number): boolean {
-  return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
-}
-
-const dec = new TextDecoder('utf-8', { ignoreBOM: true }); // a U+FEFF inside a name or value is data
-
-/** Decodes a short run of bytes (names, declarations); plain ASCII skips the TextDecoder. */
-function ascii(d: Uint8Array, s: number, e: number): string {
-  let out = '';
-  for (let i = s; i < e; i++) {
-    const c = d[i];
-    if (c >= 0x80) return dec.decode(d.subarray(s, e));
-    out += String.fromCharCode(c);
-  }
-  return out;
-}
-
-export class XmlTokenizer {
+export class XmlTokenizer extends XmlInput {
   private readonly maxDepth: number;
   private readonly maxTag: number;
 
-  private readonly w = new InputWindow();
-  /** The window's bytes (kept in a field for speed) and the read position. */
-  private d: Uint8Array = new Uint8Array(0);
-  private p = 0;
-  private eof = false;
 
   private st = St.Start;
   private crPending = false;
-  /** Offset of the reference or CR whose replacement text is being handed on. */
-  private pieceAt = 0;
-  private readonly words = new WordView();
   private tagScan = 0;
   private tagQuote = 0;
   /** The tag at `p` was cut off by the end of the data: it is found by {@link scanTag} first. */
@@ -147,45 +64,37 @@ export class XmlTokenizer {
   private readonly attrs: XmlAttr[] = [];
 
   private readonly stack: string[] = [];
-  /** Namespace bindings, innermost last, and how many each open element added. */
-  private readonly bindings = new Map<string, string[]>([['xml', [XML_NS]]]);
-  /** Prefixes bound by the open elements, in order, and how many each element bound. */
-  private readonly bound: string[] = [];
-  private readonly added: number[] = [];
+  private readonly scope = new NamespaceScope();
 
-  // Line/column bookkeeping, advanced lazily and only forward.
-  private counted = 0;
-  private line = 1;
-  private col = 0;
-  /** The last text run's span (absolute offsets) and its LF count, so counting lines need not scan it again. */
-  private runFrom = 0;
-  private runTo = 0;
-  private runLfs = 0;
 
-  /** The LFs of the text piece being handed on (see {@link lineFeeds}). */
+  /** The LFs of the text piece being handed on (handed on in a {@link TextHint}). */
   private readonly lf = new LineFeeds();
-  private lfLive = false;
-  /** The piece being handed on is all ASCII. */
-  private lfAscii = false;
 
-  private readonly scratch: number[] = [];
-  private readonly refBytes = new Uint8Array(4);
-  private refLen = 0;
 
-  constructor(private readonly h: XmlHandler, limits: DecodeLimits = {}) {
+  private readonly h: XmlHandler;
+  private readonly hint: TextHint;
+
+  /**
+   * @param handler makes the handler of the tokens, given the tokenizer as
+   *   the {@link Reporter} that locates its errors.
+   */
+  constructor(handler: (report: Reporter) => XmlHandler, limits: DecodeLimits = {}) {
+    super();
+    this.h = handler(this);
+    this.hint = { d: this.d, ascii: false, lfs: this.lf };
     this.maxDepth = limits.maxDepth ?? DEFAULT_XML_MAX_DEPTH;
     this.maxTag = limits.maxTagBytes ?? DEFAULT_MAX_TAG_BYTES;
   }
 
   push(chunk: Uint8Array): void {
     const w = this.w;
-    if (this.p >= this.d.length) this.advanceLines(w.base + this.d.length); // the consumed chunk is about to go
+    if (this.p >= this.d.length) this.loc.advance(w.base + this.d.length); // the consumed chunk is about to go
     w.feed(chunk);
     this.d = w.d;
     this.p = 0;
     this.run();
     const tail = this.d.length - this.p;
-    if (tail > 0) this.advanceLines(w.base + this.p); // bytes before the tail are about to go
+    if (tail > 0) this.loc.advance(w.base + this.p); // bytes before the tail are about to go
     w.keep(this.p);
     this.d = w.d;
     if (tail > 0) this.p = 0;
@@ -200,49 +109,7 @@ export class XmlTokenizer {
     }
   }
 
-  /** Builds the error for `code` at absolute offset `at` (only called when failing). */
-  error(code: ErrorCode, detail: string, at: number): XmimeError {
-    const rel = Math.max(0, Math.min(at - this.w.base, this.d.length));
-    // Counted on a copy: an error may be built and then dropped (a cut tag is read again), and counting only goes forward.
-    const counted = this.counted, line0 = this.line, col0 = this.col;
-    this.advanceLines(this.w.base + rel);
-    const line = this.line, col = this.col;
-    this.counted = counted;
-    this.line = line0;
-    this.col = col0;
-    const from = Math.max(0, rel - 30), to = Math.min(this.d.length, rel + 30);
-    // eslint-disable-next-line no-control-regex
-    const excerpt = dec.decode(this.d.subarray(from, to)).replace(/[\u0000-\u001f]/g, (c) => (c === '\n' ? '\u2424' : '\ufffd'));
-    return new XmimeError(code, detail, at, line, col + 1, excerpt);
-  }
 
-  /** Absolute offset of `d[i]` when `d` is the input window, else of the token being read. */
-  offsetOf(d: Uint8Array, i: number): number {
-    return d === this.d ? this.w.base + i : this.pieceAt;
-  }
-
-  fail(code: ErrorCode, detail: string, at: number): never {
-    throw this.error(code, detail, at);
-  }
-
-  /** Counts lines and columns up to absolute offset `to` (within the current window). */
-  private advanceLines(to: number): void {
-    if (to <= this.counted) return;
-    const d = this.d;
-    let i = Math.max(0, this.counted - this.w.base);
-    const e = to - this.w.base;
-    const a = this.runFrom - this.w.base, b = this.runTo - this.w.base;
-    const lines = a >= i && b <= e && a < b
-      ? countByte(d, i, a, LF, this.words) + this.runLfs + countByte(d, b, e, LF, this.words)
-      : countByte(d, i, e, LF, this.words);
-    if (lines > 0) {
-      this.line += lines;
-      this.col = 0;
-      i = d.lastIndexOf(LF, e - 1) + 1;
-    }
-    for (; i < e; i++) if ((d[i] & 0xc0) !== 0x80) this.col++;
-    this.counted = to;
-  }
 
   private run(): void {
     for (;;) {
@@ -253,7 +120,7 @@ export class XmlTokenizer {
         case St.Start: more = this.start(); break;
         case St.Prolog:
         case St.Epilog: more = this.misc(); break;
-        case St.Content: more = d[this.p] === LT ? this.markup() : this.textRun(); break;
+        case St.Content: more = d[this.p] === C.LT ? this.markup() : this.textRun(); break;
         default: more = this.cdata(); break;
       }
       if (!more) return;
@@ -269,7 +136,7 @@ export class XmlTokenizer {
     if (d[p] === 0xef && d[p + 1] === 0xbb && d[p + 2] === 0xbf) p = this.p += 3; // one byte order mark, no more
     this.st = St.Prolog;
     if (ascii(d, p, Math.min(n, p + 5)) === '<?xml' && p + 5 < n && isWs(d[p + 5])) {
-      const q = d.indexOf(GT, p);
+      const q = d.indexOf(C.GT, p);
       if (q < 0) {
         if (n - p > 1024) this.fail('xml-syntax', 'unterminated XML declaration', this.w.base + p);
         if (!this.eof) {
@@ -278,7 +145,7 @@ export class XmlTokenizer {
         }
         this.fail('xml-truncated', 'unterminated XML declaration', this.w.base + n);
       }
-      if (d[q - 1] !== QM) this.fail('xml-syntax', 'malformed XML declaration', this.w.base + p);
+      if (d[q - 1] !== C.QM) this.fail('xml-syntax', 'malformed XML declaration', this.w.base + p);
       this.xmlDecl(ascii(d, p + 5, q - 1), p);
       this.p = q + 1;
     }
@@ -299,11 +166,11 @@ export class XmlTokenizer {
     while (p < n && isWs(d[p])) p++;
     this.p = p;
     if (p >= n) return false;
-    if (d[p] !== LT) this.fail(this.st === St.Epilog ? 'xml-trailing' : 'xml-syntax', 'text outside the root element', this.w.base + p);
+    if (d[p] !== C.LT) this.fail(this.st === St.Epilog ? 'xml-trailing' : 'xml-syntax', 'text outside the root element', this.w.base + p);
     if (this.st === St.Epilog) {
       if (p + 1 >= n && !this.eof) return false;
       const c = d[p + 1];
-      if (c !== BANG && c !== QM) this.fail('xml-trailing', 'a second root element', this.w.base + p);
+      if (c !== C.BANG && c !== C.QM) this.fail('xml-trailing', 'a second root element', this.w.base + p);
     }
     return this.markup();
   }
@@ -311,10 +178,10 @@ export class XmlTokenizer {
   /** Markup at `p` ('<'). Returns false when the tag is not complete yet. */
   private markup(): boolean {
     const d = this.d, n = d.length, p = this.p;
-    this.crPending = false; // the CR that ended the last chunk was followed by '<', not LF
+    this.crPending = false; // the C.CR that ended the last chunk was followed by '<', not C.LF
     if (p + 1 >= n) return this.needTag(p);
     const c = d[p + 1];
-    if (c === BANG) {
+    if (c === C.BANG) {
       const want = (s: string) => ascii(d, p, Math.min(n, p + s.length)) === s;
       if (n - p < 9 && !this.eof && '<![CDATA['.startsWith(ascii(d, p, n)) || (n - p < 4 && !this.eof)) return false;
       if (want('<!--')) this.fail('xml-comment', 'comments are not allowed in restricted XML', this.w.base + p);
@@ -328,7 +195,7 @@ export class XmlTokenizer {
       if (want('<!DOCTYPE')) this.fail('xml-dtd', 'document type declarations are not allowed', this.w.base + p);
       this.fail('xml-syntax', 'unknown markup declaration', this.w.base + p);
     }
-    if (c === QM) {
+    if (c === C.QM) {
       const xmlDecl = /^<\?xml[\s?]/i.test(ascii(d, p, Math.min(n, p + 6)));
       this.fail('xml-pi', xmlDecl ? 'an XML declaration is only allowed at the very start' : 'processing instructions are not allowed', this.w.base + p);
     }
@@ -338,14 +205,14 @@ export class XmlTokenizer {
       // is decided again as a cut tag would be (scan for '>', then read).
       let gt = -1;
       try {
-        gt = this.tag(p, n, c === SLASH);
+        gt = this.tag(p, n, c === C.SLASH);
       } catch (err) {
         if (this.scanTag(p, n) >= 0) throw err;
         this.tagPending = true;
         return this.needTag(p);
       }
       if (gt >= 0) {
-        this.process(p, gt, c === SLASH);
+        this.process(p, gt, c === C.SLASH);
         this.p = gt + 1;
         return true;
       }
@@ -355,8 +222,8 @@ export class XmlTokenizer {
     const gt = this.scanTag(p, n);
     if (gt < 0) return this.needTag(p);
     this.tagPending = false;
-    if (this.tag(p, n, c === SLASH) !== gt) throw new Error('xmime: tag end mismatch'); // cannot happen: both stop at the first unquoted '>'
-    this.process(p, gt, c === SLASH);
+    if (this.tag(p, n, c === C.SLASH) !== gt) throw new Error('xmime: tag end mismatch'); // cannot happen: both stop at the first unquoted '>'
+    this.process(p, gt, c === C.SLASH);
     this.p = gt + 1;
     return true;
   }
@@ -373,9 +240,9 @@ export class XmlTokenizer {
       const b = d[i];
       if (q !== 0) {
         if (b === q) q = 0;
-      } else if (b === GT) break;
-      else if (b === DQ || b === SQ) q = b;
-      else if (b === LT) this.fail('xml-syntax', "'<' inside a tag", this.w.base + i);
+      } else if (b === C.GT) break;
+      else if (b === C.DQ || b === C.SQ) q = b;
+      else if (b === C.LT) this.fail('xml-syntax', "'<' inside a tag", this.w.base + i);
     }
     if (i >= n) {
       this.tagScan = i - p - 1;
@@ -423,10 +290,9 @@ export class XmlTokenizer {
   }
 
   private resolve(prefix: string, at: number): string | null {
-    const uris = this.bindings.get(prefix);
-    if (uris !== undefined && uris.length > 0) return uris[uris.length - 1] === '' ? null : uris[uris.length - 1];
-    if (prefix === '') return null;
-    this.fail('xml-namespace', `prefix "${prefix}" is not declared`, at);
+    const uri = this.scope.resolve(prefix);
+    if (uri === undefined) this.fail('xml-namespace', `prefix "${prefix}" is not declared`, at);
+    return uri;
   }
 
   /**
@@ -442,7 +308,7 @@ export class XmlTokenizer {
     if (end) {
       while (i < n && isWs(d[i])) i++;
       if (i >= n) return -1;
-      if (d[i] !== GT) this.fail('xml-syntax', 'malformed end tag', this.w.base + i);
+      if (d[i] !== C.GT) this.fail('xml-syntax', 'malformed end tag', this.w.base + i);
       return i;
     }
     let m = 0;
@@ -451,10 +317,10 @@ export class XmlTokenizer {
       const ws = i;
       while (i < n && isWs(d[i])) i++;
       if (i >= n) return -1;
-      if (d[i] === GT) break;
-      if (d[i] === SLASH) {
+      if (d[i] === C.GT) break;
+      if (d[i] === C.SLASH) {
         if (i + 1 >= n) return -1;
-        if (d[i + 1] !== GT) this.fail('xml-syntax', "'/' must end the tag", this.w.base + i);
+        if (d[i + 1] !== C.GT) this.fail('xml-syntax', "'/' must end the tag", this.w.base + i);
         this.selfClose = true;
         i++;
         break;
@@ -466,12 +332,12 @@ export class XmlTokenizer {
       const an = this.str(n0, i);
       while (i < n && isWs(d[i])) i++;
       if (i >= n) return -1;
-      if (d[i] !== EQ) this.fail('xml-syntax', `attribute "${an}" has no value`, this.w.base + i);
+      if (d[i] !== C.EQ) this.fail('xml-syntax', `attribute "${an}" has no value`, this.w.base + i);
       i++;
       while (i < n && isWs(d[i])) i++;
       if (i >= n) return -1;
       const quote = d[i];
-      if (quote !== DQ && quote !== SQ) this.fail('xml-syntax', 'attribute values must be quoted', this.w.base + i);
+      if (quote !== C.DQ && quote !== C.SQ) this.fail('xml-syntax', 'attribute values must be quoted', this.w.base + i);
       const v0 = i + 1;
       const v1 = d.indexOf(quote, v0);
       if (v1 < 0 || v1 >= n) return -1;
@@ -506,16 +372,12 @@ export class XmlTokenizer {
       if (name.charCodeAt(0) === 0x78 /* x */ && (name === 'xmlns' || name.startsWith('xmlns:'))) {
         const v = av[k];
         const prefix = name === 'xmlns' ? '' : this.qname(name, this.w.base + aAt[k])[1];
-        if (prefix === 'xmlns' || (prefix === 'xml') !== (v === XML_NS) || v === XMLNS_NS || (prefix !== '' && v === ''))
-          this.fail('xml-namespace', `illegal namespace declaration ${name}="${v}"`, this.w.base + aAt[k]);
-        const uris = this.bindings.get(prefix);
-        if (uris === undefined) this.bindings.set(prefix, [v]);
-        else uris.push(v);
-        this.bound.push(prefix);
+        if (!legalDeclaration(prefix, v)) this.fail('xml-namespace', `illegal namespace declaration ${name}="${v}"`, this.w.base + aAt[k]);
+        this.scope.declare(prefix, v);
         added++;
       } else if (name.includes(':')) prefixed = true;
     }
-    this.added.push(added);
+    this.scope.enter(added);
     const colon = qn.indexOf(':');
     const ns = colon < 0 ? this.resolve('', at) : this.resolve(this.qname(qn, at)[0], at);
     const local = colon < 0 ? qn : qn.slice(colon + 1);
@@ -549,6 +411,7 @@ export class XmlTokenizer {
     }
     if (attrs.length !== count) attrs.length = count;
     this.stack.push(qn);
+    this.tagAt = at;
     this.h.start(ns, local, attrs, at);
     if (this.selfClose) this.close(at);
     else if (this.st === St.Prolog) this.st = St.Content;
@@ -556,138 +419,19 @@ export class XmlTokenizer {
 
   private close(at: number): void {
     this.stack.pop();
-    for (let k = this.added.pop()!; k > 0; k--) this.bindings.get(this.bound.pop()!)!.pop();
+    this.tagAt = at;
+    this.scope.leave();
     this.h.end(at);
     this.st = this.stack.length === 0 ? St.Epilog : St.Content;
   }
 
-  /** A name or value of bytes d[s, e) without references (valid UTF-8, checked by the caller). */
-  private str(s: number, e: number): string {
-    const d = this.d;
-    for (let i = s; i < e; i++) if (d[i] >= 0x80) return dec.decode(d.subarray(s, e));
-    return asciiString(d, s, e);
-  }
-
-  /** Decodes an attribute value (references resolved, white space normalized). */
-  private attrValue(s: number, e: number): string {
-    const d = this.d;
-    // Most values are printable text without references: the value is the bytes.
-    let i = s, ascii = true;
-    while (i < e) {
-      const c = d[i];
-      if (c >= 0x20 && c < 0x80 && c !== AMP && c !== LT) i++;
-      else if (c >= 0x80) {
-        i += this.checkUtf8(i, e);
-        ascii = false;
-      } else break;
-    }
-    if (i === e) return ascii ? asciiString(d, s, e) : dec.decode(d.subarray(s, e));
-    const out = this.scratch;
-    out.length = 0;
-    for (let k = s; k < i; k++) out.push(d[k]);
-    while (i < e) {
-      const c = d[i];
-      if (c === AMP) {
-        i = this.reference(i, e, out);
-      } else if (c === LT) {
-        this.fail('xml-syntax', "'<' in an attribute value", this.w.base + i);
-      } else if (c === CR) {
-        out.push(SP);
-        i += i + 1 < e && d[i + 1] === LF ? 2 : 1;
-      } else if (c === LF || c === TAB) {
-        out.push(SP);
-        i++;
-      } else if (c < 0x20) {
-        this.fail('xml-char', `control character U+${c.toString(16).padStart(4, '0')}`, this.w.base + i);
-      } else if (c < 0x80) {
-        out.push(c);
-        i++;
-      } else {
-        const len = this.checkUtf8(i, e);
-        for (let k = 0; k < len; k++) out.push(d[i + k]);
-        i += len;
-      }
-    }
-    return dec.decode(Uint8Array.from(out));
-  }
-
-  /** Validates the UTF-8 sequence at `i` (complete within `e`); returns its length. */
-  private checkUtf8(i: number, e: number): number {
-    const d = this.d;
-    const len = utf8Seq(d, i, e);
-    if (len <= 0) this.fail('xml-utf8', 'invalid UTF-8', this.w.base + i);
-    if (len === 3 && d[i] === 0xef && d[i + 1] === 0xbf && d[i + 2] >= 0xbe) this.fail('xml-char', 'U+FFFE and U+FFFF are not XML characters', this.w.base + i);
-    return len;
-  }
-
-  /**
-   * Resolves the reference at `i` ('&') within `e`. Appends its UTF-8 to `out`,
-   * or with `out` null leaves it in `refBytes`/`refLen`. Returns the index
-   * after ';', or -1 if the reference is cut off by `e` (streamed text only).
-   */
-  private reference(i: number, e: number, out: number[] | null): number {
-    const d = this.d;
-    let semi = i + 1;
-    // References may carry any number of leading zeros; MAX_REF bounds what is carried between chunks.
-    while (semi < e && semi < i + MAX_REF && d[semi] !== SEMI) semi++;
-    if (semi >= e || d[semi] !== SEMI) {
-      if (semi >= e && e - i < MAX_REF && out === null && !this.eof) return -1;
-      this.fail('xml-syntax', "'&' must start a reference ending in ';'", this.w.base + i);
-    }
-    let cp = -1;
-    if (d[i + 1] === 0x23) {
-      const hex = d[i + 2] === 0x78;
-      let k = hex ? i + 3 : i + 2;
-      if (k < semi) cp = 0;
-      for (; k < semi && cp >= 0; k++) {
-        const c = d[k], v = c >= 0x30 && c <= 0x39 ? c - 0x30 : hex && (c | 0x20) >= 0x61 && (c | 0x20) <= 0x66 ? (c | 0x20) - 0x57 : -1;
-        cp = v < 0 || cp > 0x10ffff ? -1 : cp * (hex ? 16 : 10) + v;
-      }
-      if (!isXmlChar(cp)) this.fail('xml-char-ref', `${ascii(d, i, semi + 1)} is not an XML character`, this.w.base + i);
-    } else {
-      const len = semi - i - 1, c1 = d[i + 1], c2 = d[i + 2];
-      if (len === 2 && c2 === 0x74) cp = c1 === 0x6c ? 0x3c : c1 === 0x67 ? 0x3e : -1; // lt gt
-      else if (len === 3 && c1 === 0x61 && c2 === 0x6d && d[i + 3] === 0x70) cp = 0x26; // amp
-      else if (len === 4 && ascii(d, i + 1, semi) === 'quot') cp = 0x22;
-      else if (len === 4 && ascii(d, i + 1, semi) === 'apos') cp = 0x27;
-      if (cp < 0) this.fail('xml-entity', `undeclared entity ${ascii(d, i, semi + 1)}`, this.w.base + i);
-    }
-    const r = this.refBytes;
-    let n = 0;
-    if (cp < 0x80) r[n++] = cp;
-    else if (cp < 0x800) { r[n++] = 0xc0 | (cp >> 6); r[n++] = 0x80 | (cp & 63); }
-    else if (cp < 0x10000) { r[n++] = 0xe0 | (cp >> 12); r[n++] = 0x80 | ((cp >> 6) & 63); r[n++] = 0x80 | (cp & 63); }
-    else { r[n++] = 0xf0 | (cp >> 18); r[n++] = 0x80 | ((cp >> 12) & 63); r[n++] = 0x80 | ((cp >> 6) & 63); r[n++] = 0x80 | (cp & 63); }
-    this.refLen = n;
-    if (out !== null) for (let k = 0; k < n; k++) out.push(r[k]);
-    return semi + 1;
-  }
-
-  /**
-   * The line feeds of the text piece being handed to {@link XmlHandler.text}
-   * (indexes into `d`, the piece's buffer), when the tokenizer noted them
-   * while scanning it; null for any other text. Only valid during that call.
-   */
-  lineFeeds(d: Uint8Array): LineFeeds | null {
-    return this.lfLive && d === this.d ? this.lf : null;
-  }
-
-  /**
-   * True when the text piece being handed to {@link XmlHandler.text} is `d`'s
-   * and all ASCII (the tokenizer checked each byte above 0x7F as it scanned).
-   * Only valid during that call.
-   */
-  asciiPiece(d: Uint8Array): boolean {
-    return this.lfLive && this.lfAscii && d === this.d;
-  }
-
   /** Hands on d[s, e), whose LFs are in {@link lf}, and starts a new piece. */
   private piece(d: Uint8Array, s: number, e: number, ascii: boolean): void {
-    this.runLfs += this.lf.n;
-    this.lfLive = true;
-    this.lfAscii = ascii;
-    this.h.text(d, s, e);
-    this.lfLive = false;
+    this.loc.runLfs += this.lf.n;
+    const hint = this.hint;
+    hint.d = d;
+    hint.ascii = ascii;
+    this.h.text(d, s, e, hint);
     this.lf.n = 0;
   }
 
@@ -695,14 +439,13 @@ export class XmlTokenizer {
   private textRun(): boolean {
     const d = this.d, n = d.length, h = this.h, lf = this.lf;
     let i = this.p;
-    this.runFrom = this.runTo = this.w.base + i;
-    this.runLfs = lf.n = 0;
-    this.lfLive = false;
+    this.loc.runFrom = this.loc.runTo = this.w.base + i;
+    this.loc.runLfs = lf.n = 0;
     if (this.crPending) {
       this.crPending = false;
-      if (d[i] === LF) {
+      if (d[i] === C.LF) {
         i++;
-        this.runLfs++;
+        this.loc.runLfs++;
       }
     }
     let run = i, lit = i, stalled = false, ascii = true;
@@ -711,49 +454,49 @@ export class XmlTokenizer {
       if (i >= n) break;
       const c = d[i];
       if (c >= 0x20 && c < 0x80) {
-        if (c === LT) break;
-        if (c === AMP) {
+        if (c === C.LT) break;
+        if (c === C.AMP) {
           if (i > run) this.piece(d, run, i, ascii);
           const next = this.reference(i, n, null);
           if (next < 0) {
             this.p = i;
-            this.runTo = this.w.base + i;
+            this.loc.runTo = this.w.base + i;
             return false;
           }
           this.pieceAt = this.w.base + i;
-          h.text(this.refBytes, 0, this.refLen);
+          h.text(this.refBytes, 0, this.refLen, null);
           i = run = lit = next;
           ascii = true;
           continue;
         }
         // "]]>" is never split between chunks: trailing ']' wait for the next one (below).
-        if (c === GT && i - 2 >= lit && d[i - 1] === RB && d[i - 2] === RB) {
+        if (c === C.GT && i - 2 >= lit && d[i - 1] === C.RB && d[i - 2] === C.RB) {
           if (i - 2 > run) this.piece(d, run, i - 2, ascii); // earlier text first, so errors come in input order
           this.fail('xml-syntax', "']]>' is not allowed in text", this.w.base + i - 2);
         }
         i++;
         continue;
       }
-      if (c === LF) {
+      if (c === C.LF) {
         // skipLines stopped here because `lf` is full: hand on what it holds.
         this.piece(d, run, i, ascii);
         run = i;
         ascii = true;
         continue;
       }
-      if (c === TAB) {
+      if (c === C.TAB) {
         i++;
         continue;
       }
-      if (c === CR) {
+      if (c === C.CR) {
         if (i > run) this.piece(d, run, i, ascii);
         this.pieceAt = this.w.base + i;
-        h.text(LF_BYTES, 0, 1);
+        h.text(LF_BYTES, 0, 1, null);
         i++;
         if (i < n) {
-          if (d[i] === LF) {
+          if (d[i] === C.LF) {
             i++;
-            this.runLfs++;
+            this.loc.runLfs++;
           }
         } else this.crPending = true;
         run = i;
@@ -777,12 +520,12 @@ export class XmlTokenizer {
     }
     if (i >= n && !this.eof) {
       // Up to two ']' at the end may start "]]>": decide them with the next chunk.
-      while (i > run && i > n - 2 && d[i - 1] === RB) i--;
+      while (i > run && i > n - 2 && d[i - 1] === C.RB) i--;
       stalled = stalled || i < n;
     }
     if (i > run) this.piece(d, run, i, ascii);
     this.p = i;
-    this.runTo = this.w.base + i;
+    this.loc.runTo = this.w.base + i;
     return !stalled && i < n;
   }
 
@@ -792,31 +535,31 @@ export class XmlTokenizer {
     let i = this.p;
     if (this.crPending) {
       this.crPending = false;
-      if (d[i] === LF) i++;
+      if (d[i] === C.LF) i++;
     }
     let run = i;
     while (i < n) {
       const c = d[i];
-      if (c === RB) {
+      if (c === C.RB) {
         if (i + 2 >= n) {
           if (this.eof) this.fail('xml-truncated', 'the input ended inside a CDATA section', this.w.base + n);
           break;
         }
-        if (d[i + 1] === RB && d[i + 2] === GT) {
-          if (i > run) h.text(d, run, i);
+        if (d[i + 1] === C.RB && d[i + 2] === C.GT) {
+          if (i > run) h.text(d, run, i, null);
           this.p = i + 3;
           this.st = St.Content;
           return true;
         }
         i++;
-      } else if (c >= 0x20 && c < 0x80 || c === LF || c === TAB) i++;
-      else if (c === CR) {
-        if (i > run) h.text(d, run, i);
+      } else if (c >= 0x20 && c < 0x80 || c === C.LF || c === C.TAB) i++;
+      else if (c === C.CR) {
+        if (i > run) h.text(d, run, i, null);
         this.pieceAt = this.w.base + i;
-        h.text(LF_BYTES, 0, 1);
+        h.text(LF_BYTES, 0, 1, null);
         i++;
         if (i < n) {
-          if (d[i] === LF) i++;
+          if (d[i] === C.LF) i++;
         } else this.crPending = true;
         run = i;
       } else if (c < 0x20) this.fail('xml-char', `control character U+${c.toString(16).padStart(4, '0')}`, this.w.base + i);
@@ -825,7 +568,7 @@ export class XmlTokenizer {
         i += this.checkUtf8(i, n);
       }
     }
-    if (i > run) h.text(d, run, i);
+    if (i > run) h.text(d, run, i, null);
     this.p = i;
     if (this.eof && i >= n) this.fail('xml-truncated', 'the input ended inside a CDATA section', this.w.base + n);
     return false;

@@ -26,7 +26,7 @@ export interface EncodeLimits {
 export const DEFAULT_MAX_DEPTH = 1000;
 export const DEFAULT_MAX_HEADER_BYTES = 1 << 20;
 /** The line ending is taken from the first LF within this many bytes, else CRLF. */
-export const EOL_PROBE_BYTES = 65536;
+const EOL_PROBE_BYTES = 65536;
 /**
  * A field name, and the white space between it and the colon, may each be this
  * long at most (RFC 5322 lines are 998). Longer, the line is not a field line.

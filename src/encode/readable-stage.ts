@@ -1,9 +1,14 @@
 /**
  * The readable stage of the encoder, between the MIME tokenizer and the XML
- * writer: it passes every event through, except that a `text/*` leaf body
- * whose bytes can be rebuilt from decoded text becomes a Text event.
+ * writer: it passes every event through, except that a header field of a
+ * kind with a view gets the view's events (after a Raw event with its exact
+ * value when the view does not render back to it), and a `text/*` leaf body
+ * whose bytes can be rebuilt from decoded text becomes a Text event with its
+ * characters.
  *
- *   MIME bytes → MimeTokenizer → Readable → XmlWriter → XMIME
+ *   MIME bytes → MimeTokenizer → ReadableStage → XmlWriter → XMIME
+ *
+ * Its mirror in the decoder is the wire stage (../decode/wire-stage.ts).
  *
  * A body is held until its end (at most `maxTextBytes`) because the check
  * needs all of it; a longer body streams through as it is.
@@ -16,8 +21,9 @@ import { bytesEqual } from '../core/bytes.js';
 import { asciiString } from '../core/intern.js';
 import { Output } from '../core/output.js';
 import { readText } from '../views/text-body.js';
-import { carriable, headerView, renderString, viewKind } from '../views/header-views.js';
-import type { XmlWriter } from './xml-writer.js';
+import { carriable, headerView, renderString } from '../views/header-views.js';
+import { viewKind } from '../views/headers/kinds.js';
+import { emitView } from '../views/view-events.js';
 
 /** Counts of text parts and header fields, for `xmime verify --stats`. */
 export interface ReadableStats {
@@ -49,7 +55,7 @@ function utf8Equals(s: string, b: Uint8Array): boolean {
 /** Largest body the encoder considers for a readable view. */
 export const DEFAULT_MAX_TEXT_BYTES = 1 << 20;
 
-export class Readable implements Sink {
+export class ReadableStage implements Sink {
   private readonly entities = new EntityTypes();
   private eol = Eol.CrLf;
   /** A text body is being held back for the check (in `body`, reused). */
@@ -63,7 +69,7 @@ export class Readable implements Sink {
   private readonly field = new Output(null, 256);
 
   constructor(
-    private readonly sink: XmlWriter,
+    private readonly sink: Sink,
     private readonly maxText = DEFAULT_MAX_TEXT_BYTES,
     private readonly stats: ReadableStats | null = null,
   ) {}
@@ -108,6 +114,10 @@ export class Readable implements Sink {
     this.sink.text(d, s, e);
   }
 
+  chars(c: string | Uint8Array): void {
+    this.sink.chars(c); // the tokenizer sends none; passed on for a stage in front that might
+  }
+
   close(kind: Kind): void {
     if (kind === Kind.Body && this.holding) return this.decide();
     this.entities.close(kind);
@@ -139,7 +149,12 @@ export class Readable implements Sink {
       st.views = (st.views ?? 0) + 1;
       if (inPlace) st.viewsInPlace = (st.viewsInPlace ?? 0) + 1;
     }
-    this.sink.headerView(view, inPlace ? null : value);
+    if (!inPlace) {
+      this.sink.open(Kind.Raw, this.a);
+      this.sink.text(value, 0, value.length);
+      this.sink.close(Kind.Raw);
+    }
+    emitView(view, this.sink, this.a);
     this.sink.close(Kind.Header);
   }
 
@@ -157,8 +172,7 @@ export class Readable implements Sink {
     if (this.stats !== null) this.stats.readableParts++;
     this.a.form = r.form;
     this.sink.open(Kind.Text, this.a);
-    if (r.utf8 !== null) this.sink.charsUtf8(r.utf8, r.form.eol);
-    else this.sink.chars(r.text, r.form.eol);
+    this.sink.chars(r.utf8 ?? r.text);
     this.sink.close(Kind.Text);
   }
 }

@@ -8,14 +8,16 @@
  * @module
  */
 import { utf8Seq } from '../core/utf8.js';
-import { type Attrs, DEFAULT_SEP, EOL_NAMES, Kind, NS, TAG, defaultBefore, isLeaf, type Sink } from '../xmime/events.js';
+import { mustEscape } from '../xmime/leaf-text.js';
+import { type Attrs, DEFAULT_SEP, EOL_NAMES, Kind, NS, defaultBefore, type Sink } from '../xmime/events.js';
+import { Content, SCHEMA, TAG } from '../xmime/schema.js';
 import { Eol } from '../core/eol.js';
 import { bytesEqual } from '../core/bytes.js';
 import type { Output } from '../core/output.js';
 import { flagged, skipPlain, WordView } from '../core/scan.js';
 import type { TextForm } from '../xmime/text-form.js';
-import type { HeaderView, Mailbox } from '../views/header-views.js';
-import { B64_LINE, QP_LINE } from '../views/transfer.js';
+import { formAttributes } from '../xmime/attributes.js';
+import { escapeAttr, escapeText } from '../xmime/xml-escape.js';
 
 const LF = 0x0a, CR = 0x0d, LT = 0x3c, GT = 0x3e, AMP = 0x26, RB = 0x5d;
 
@@ -42,44 +44,11 @@ const HEX = '0123456789ABCDEF';
 /** What `chars` escapes: line endings, controls, markup. */
 const CHARS_ESCAPED = /\r\n|[\n\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f<&]|]]>/g;
 const utf8 = new TextEncoder();
+const utf8d = new TextDecoder();
 
-function latin1Bytes(s: string): Uint8Array {
-  return Uint8Array.from(s, (c) => c.charCodeAt(0));
-}
 
-function escText(s: string): string {
-  return s.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
-}
-
-/** The rest of a start tag: `/>` when there are no children, else `>children</tag>`. */
-function wrap(children: string, tag: string): string {
-  return children === '' ? '/>' : `>${children}</${tag}>`;
-}
-
-function mailbox(m: Mailbox): string {
-  return `<mailbox${m.name === undefined ? '' : ` name="${escAttr(m.name)}"`} addr="${escAttr(m.addr)}"/>`;
-}
-
-function escAttr(s: string): string {
-  return s.replace(/[&<"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&quot;'));
-}
 const INDENT = new Uint8Array(1 + 2 * 24).fill(0x20);
 INDENT[0] = LF;
-
-/**
- * True for a valid sequence that XMIME text must still escape byte by byte:
- * U+F700–U+F7FF (the escape characters themselves), U+FFFE and U+FFFF (not
- * XML characters), the C1 controls U+0080–U+009F (XML 1.1 tools reject them
- * raw) and U+2028 and U+2029, which some XML tools (xmldom, XML 1.1 rules)
- * turn into line feeds, as they do U+0085.
- */
-export function mustEscape(d: Uint8Array, i: number, len: number): boolean {
-  const c = d[i], c1 = d[i + 1];
-  if (len === 2) return c === 0xc2 && c1 <= 0x9f;
-  if (len !== 3) return false;
-  if (c === 0xef) return (c1 >= 0x9c && c1 <= 0x9f) || (c1 === 0xbf && d[i + 2] >= 0xbe);
-  return c === 0xe2 && c1 === 0x80 && (d[i + 2] === 0xa8 || d[i + 2] === 0xa9);
-}
 
 export class XmlWriter implements Sink {
   private eol = Eol.CrLf;
@@ -99,52 +68,18 @@ export class XmlWriter implements Sink {
 
   /** The open header holds a view (its end tag goes on a line of its own). */
   private viewed = false;
+  /** Inside `<group>` or `<media>`: children go on the same line. */
+  private inline = 0;
+  /** Inside `<text>`, and the line ending its "\n" stands for. */
+  private inText = false;
+  private textEol = Eol.CrLf;
 
   constructor(private readonly out: Output) {}
-
-  /**
-   * The children of the open `<header>`: `raw` (the exact value, when the view
-   * does not render back to it), then the view (spec §7.6). The view's strings
-   * hold no characters that need escaping beyond markup (checked by the caller).
-   */
-  headerView(view: HeaderView, raw: Uint8Array | null): void {
-    const out = this.out, pad = 1 + 2 * Math.min(this.depth, 24);
-    if (this.gtPending) out.byte(GT);
-    this.gtPending = false;
-    this.viewed = true;
-    if (raw !== null) {
-      out.bytes(INDENT, 0, pad);
-      out.ascii('<raw>');
-      this.text(raw, 0, raw.length);
-      this.flushText();
-      out.ascii('</raw>');
-    }
-    const line = (xml: string): void => {
-      out.bytes(INDENT, 0, pad);
-      out.ensure(3 * xml.length);
-      out.n += utf8.encodeInto(xml, out.buf.subarray(out.n)).written;
-    };
-    switch (view.kind) {
-      case 'text':
-        return line(`<decoded>${escText(view.text)}</decoded>`);
-      case 'date':
-        return line(`<date>${escText(view.iso)}</date>`);
-      case 'ids':
-        for (const id of view.ids) line(`<id>${escText(id)}</id>`);
-        return;
-      case 'addresses':
-        for (const m of view.list) line('group' in m ? `<group name="${escAttr(m.group)}"${wrap(m.members.map(mailbox).join(''), 'group')}` : mailbox(m));
-        return;
-      case 'media':
-        line(`<media value="${escAttr(view.value)}"${wrap(view.params.map((p) => `<param name="${escAttr(p.name)}">${escText(p.value)}</param>`).join(''), 'media')}`);
-        return;
-    }
-  }
 
   open(kind: Kind, a: Attrs): void {
     const out = this.out;
     if (this.gtPending) out.byte(GT);
-    if (kind !== Kind.Mime) out.bytes(INDENT, 0, 1 + 2 * Math.min(this.depth, 24));
+    if (kind !== Kind.Mime && this.inline === 0) out.bytes(INDENT, 0, 1 + 2 * Math.min(this.depth, 24));
     out.byte(LT);
     out.ascii(TAG[kind]);
     const eol = this.eol;
@@ -172,12 +107,36 @@ export class XmlWriter implements Sink {
         break;
       case Kind.Text:
         this.formAttrs(a.form!, eol);
+        this.inText = true;
+        this.textEol = a.form!.eol;
+        break;
+      case Kind.Raw:
+      case Kind.Decoded:
+      case Kind.Date:
+      case Kind.Id:
+        this.viewed = true;
+        break;
+      case Kind.Mailbox:
+        if (a.label !== null) this.stringAttr('name', a.label);
+        this.stringAttr('addr', a.addr);
+        this.viewed = true;
+        break;
+      case Kind.Group:
+      case Kind.Param:
+        this.stringAttr('name', a.label!);
+        this.viewed = true;
+        if (kind === Kind.Group) this.inline++;
+        break;
+      case Kind.Media:
+        this.stringAttr('value', a.value);
+        this.viewed = true;
+        this.inline++;
         break;
       case Kind.External: {
         // Values are ASCII without white space (checked by the external stage).
         const r = a.ref!;
-        out.ascii(` uri="${escAttr(r.uri)}" size="${r.size}" sha256="${r.sha256}"`);
-        if (r.type !== '') out.ascii(` type="${escAttr(r.type)}"`);
+        out.ascii(` uri="${escapeAttr(r.uri)}" size="${r.size}" sha256="${r.sha256}"`);
+        if (r.type !== '') out.ascii(` type="${escapeAttr(r.type)}"`);
         break;
       }
       case Kind.Part:
@@ -197,22 +156,76 @@ export class XmlWriter implements Sink {
   close(kind: Kind): void {
     const out = this.out;
     this.depth--;
-    const leaf = isLeaf(kind) && !(kind === Kind.Header && this.viewed);
-    this.viewed = false;
-    if (leaf) this.flushText();
+    // Structural elements end on a line of their own; leaves, and a view's elements, where they are.
+    let ownLine = false;
+    const content = SCHEMA[kind].content;
+    if (kind === Kind.Header) {
+      ownLine = this.viewed;
+      this.viewed = false;
+    } else if (content === Content.Elements) {
+      if (kind === Kind.Group || kind === Kind.Media) this.inline--;
+      else ownLine = true;
+    }
+    if (kind === Kind.Text) this.inText = false;
+    if (!ownLine) this.flushText();
     if (kind === Kind.Multipart) this.mpFirst.pop();
     if (this.gtPending) {
-      out.byte(0x2f);
-      out.byte(GT);
+      // A view's leaf and <raw> are written out even when empty, like <decoded></decoded>.
+      if (kind === Kind.Raw || (content === Content.Chars && kind !== Kind.Text)) {
+        out.byte(GT);
+        this.endTag(kind);
+      } else {
+        out.byte(0x2f);
+        out.byte(GT);
+      }
       this.gtPending = false;
     } else {
-      if (!leaf) out.bytes(INDENT, 0, 1 + 2 * Math.min(this.depth, 24));
-      out.byte(LT);
-      out.byte(0x2f);
-      out.ascii(TAG[kind]);
-      out.byte(GT);
+      if (ownLine) out.bytes(INDENT, 0, 1 + 2 * Math.min(this.depth, 24));
+      this.endTag(kind);
     }
     if (kind === Kind.Mime) out.byte(LF);
+  }
+
+  private endTag(kind: Kind): void {
+    const out = this.out;
+    out.byte(LT);
+    out.byte(0x2f);
+    out.ascii(TAG[kind]);
+    out.byte(GT);
+  }
+
+  /**
+   * Characters: the decoded text of `<text>` ({@link textChars}), or the
+   * text of a view's leaf (markup escaped; the caller checked that it holds
+   * nothing else that needs escaping).
+   */
+  chars(c: string | Uint8Array): void {
+    if (this.inText) {
+      if (typeof c === 'string') this.textChars(c, this.textEol);
+      else this.textUtf8(c, this.textEol);
+      return;
+    }
+    const s = typeof c === 'string' ? c : utf8d.decode(c);
+    if (s.length === 0) return;
+    if (this.gtPending) {
+      this.out.byte(GT);
+      this.gtPending = false;
+    }
+    this.utf8(escapeText(s));
+  }
+
+  /** A string as UTF-8. */
+  private utf8(s: string): void {
+    const out = this.out;
+    out.ensure(3 * s.length);
+    out.n += utf8.encodeInto(s, out.buf.subarray(out.n)).written;
+  }
+
+  /** A string-valued attribute (a view's): markup and quotes escaped, the rest as UTF-8. */
+  private stringAttr(name: string, v: string): void {
+    this.out.ascii(` ${name}="`);
+    this.utf8(escapeAttr(v));
+    this.out.byte(0x22);
   }
 
   text(d: Uint8Array, s: number, e: number): void {
@@ -415,30 +428,26 @@ export class XmlWriter implements Sink {
     out.byte(0x3b);
   }
 
-  /** The attributes of `<text>`: each only when it differs from its default (spec §7.4). */
+  /** The attributes of `<text>` (spec §7.4), written as byte-valued attributes are. */
   private formAttrs(f: TextForm, eol: Eol): void {
     const out = this.out;
-    if (f.charset !== 'utf-8') out.ascii(` charset="${escAttr(f.charset)}"`);
-    if (f.transfer !== 'identity') out.ascii(` transfer="${f.transfer}"`);
-    if (f.eol !== eol) this.enumAttr('eol', f.eol);
-    const b = f.b64, q = f.qp;
-    if (b !== null) {
-      if (b.line !== B64_LINE) out.ascii(` line="${b.line}"`);
-      if (!b.end) out.ascii(' end="none"');
-      if (b.blank !== 0) out.ascii(` blank="${b.blank}"`);
-    }
-    if (q !== null) {
-      if (q.line !== QP_LINE && q.breaks === null) out.ascii(` line="${q.line}"`);
-      if (q.lower) out.ascii(' hex="lower"');
-      if (q.always !== '') this.bytesAttr('always', latin1Bytes(q.always));
-      if (q.start !== '') this.bytesAttr('start', latin1Bytes(q.start));
-      if (q.rawTrailing) out.ascii(' trailing="raw"');
-      if (q.softSpace) out.ascii(' soft-space="encoded"');
-      if (q.breaks !== null) out.ascii(` breaks="${q.breaks.join(' ')}"`);
-      else {
-        if (q.word) out.ascii(' wrap="word"');
-        if (!q.fill) out.ascii(' fill="no"');
+    for (const [name, v] of formAttributes(f, eol)) {
+      out.ascii(` ${name}="`);
+      for (let i = 0; i < v.length; i++) {
+        const c = v.charCodeAt(i);
+        if (c >= 0xf700 && c <= 0xf7ff) this.escByte(c - 0xf700);
+        else if (c === 0x22) out.ascii('&quot;');
+        else if (c === AMP) out.ascii('&amp;');
+        else if (c === LT) out.ascii('&lt;');
+        else if (c === GT) out.ascii('&gt;');
+        else if (c < 0x80) out.byte(c);
+        else {
+          const cp = v.codePointAt(i)!; // a charset label as written (never seen: WHATWG labels are ASCII)
+          this.utf8(String.fromCodePoint(cp));
+          if (cp > 0xffff) i++;
+        }
       }
+      out.byte(0x22);
     }
   }
 
@@ -447,7 +456,7 @@ export class XmlWriter implements Sink {
    * ending `eol`; control characters (and a CR or LF that is not that line
    * ending) become U+F700 + their code.
    */
-  chars(s: string, eol: Eol): void {
+  private textChars(s: string, eol: Eol): void {
     this.flushText();
     const crlf = eol === Eol.CrLf;
     const x = s.replace(CHARS_ESCAPED, (m) => {
@@ -469,10 +478,10 @@ export class XmlWriter implements Sink {
   }
 
   /**
-   * {@link chars} for text given as its UTF-8 bytes (valid, and carriable:
+   * {@link textChars} for text given as its UTF-8 bytes (valid, and carriable:
    * checked by the caller), without a string: the same escapes, byte-wise.
    */
-  charsUtf8(d: Uint8Array, eol: Eol): void {
+  private textUtf8(d: Uint8Array, eol: Eol): void {
     this.flushText();
     const out = this.out, n = d.length, crlf = eol === Eol.CrLf;
     if (this.gtPending && n > 0) {

@@ -6,8 +6,12 @@
  * @module
  */
 import { NS } from '../xmime/events.js';
+import { escapeAttr, escapeText } from '../xmime/xml-escape.js';
 import { type ErrorCode, XmimeError } from '../core/errors.js';
-import { type DecodeLimits, type XmlHandler, XmlTokenizer } from '../decode/xml-tokenizer.js';
+import { excerptAt, lineColumn } from '../core/excerpt.js';
+import { type DecodeLimits, XmlTokenizer } from '../decode/xml-tokenizer.js';
+import { type XmlHandler } from '../decode/xml-handler.js';
+import type { Reporter } from '../decode/reporter.js';
 
 /** One element: its XMIME-namespace local name, unqualified attributes, children and text. */
 export interface XNode {
@@ -29,25 +33,19 @@ export class XTree {
 
   /** An error located at `node`'s start tag (line and column computed now, only for errors). */
   error(node: XNode, code: ErrorCode, detail: string): XmimeError {
-    const d = this.input, at = node.at;
-    let line = 1, lineStart = 0;
-    for (let i = d.indexOf(0x0a); i >= 0 && i < at; i = d.indexOf(0x0a, i + 1)) {
-      line++;
-      lineStart = i + 1;
-    }
-    let column = 1;
-    for (let i = lineStart; i < at; i++) if ((d[i] & 0xc0) !== 0x80) column++;
-    // eslint-disable-next-line no-control-regex
-    const excerpt = new TextDecoder().decode(d.subarray(Math.max(0, at - 30), at + 30)).replace(/[\u0000-\u001f]/g, (c) => (c === '\n' ? '\u2424' : '\ufffd'));
-    return new XmimeError(code, detail, at, line, column, excerpt);
+    const { line, column } = lineColumn(this.input, node.at);
+    return new XmimeError(code, detail, node.at, line, column, excerptAt(this.input, node.at));
   }
+
 }
 
 const LONE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 class Builder implements XmlHandler {
-  tok!: XmlTokenizer;
   root: XNode | null = null;
+
+  constructor(private readonly tok: Reporter) {}
+
   private readonly stack: { node: XNode; dec: TextDecoder | null }[] = [];
 
   start(ns: string | null, local: string, attrs: { ns: string | null; local: string; value: string }[], at: number): void {
@@ -80,17 +78,16 @@ class Builder implements XmlHandler {
  * namespace; attributes in other namespaces are dropped.
  */
 export function parseTree(xml: string | Uint8Array, limits: DecodeLimits = {}): XTree {
-  const b = new Builder();
   if (typeof xml === 'string' && LONE.test(xml)) {
     const at = new TextEncoder().encode(xml.slice(0, LONE.exec(xml)!.index)).length;
     throw new XTree({ name: '', attrs: new Map(), kids: [], text: '', at }, new TextEncoder().encode(xml)).error({ name: '', attrs: new Map(), kids: [], text: '', at }, 'xml-char', 'a lone surrogate is not a character');
   }
   const input = typeof xml === 'string' ? new TextEncoder().encode(xml) : xml;
-  const tok = new XmlTokenizer(b, limits);
-  b.tok = tok;
+  let b: Builder;
+  const tok = new XmlTokenizer((report) => (b = new Builder(report)), limits);
   tok.push(input);
   tok.end();
-  return new XTree(b.root!, input);
+  return new XTree(b!.root!, input);
 }
 
 /**
@@ -104,7 +101,7 @@ export function serializeTree(root: XNode): string {
   const write = (n: XNode, depth: number): void => {
     out.push('<', n.name);
     if (depth === 0) out.push(` xmlns="${NS}"`);
-    for (const [k, v] of n.attrs) out.push(' ', k, '="', v.replace(/[&<"\t\n\r]/g, (c) => ATTR_ESC[c]), '"');
+    for (const [k, v] of n.attrs) out.push(' ', k, '="', escapeAttr(v), '"');
     if (n.kids.length > 0) {
       out.push('>');
       for (const k of n.kids) {
@@ -112,13 +109,10 @@ export function serializeTree(root: XNode): string {
         write(k, depth + 1);
       }
       out.push('\n', '  '.repeat(depth), '</', n.name, '>');
-    } else if (n.text !== '') out.push('>', n.text.replace(/[&<>\r]/g, (c) => TEXT_ESC[c]), '</', n.name, '>');
+    } else if (n.text !== '') out.push('>', escapeText(n.text), '</', n.name, '>');
     else out.push('/>');
   };
   write(root, 0);
   out.push('\n');
   return out.join('');
 }
-
-const ATTR_ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '"': '&quot;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' };
-const TEXT_ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;' };

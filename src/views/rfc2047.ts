@@ -89,7 +89,7 @@ export function decodeWords(s: string): string | null {
 
 const UTF8 = new TextEncoder();
 /** "=?UTF-8?Q?" + "?=" */
-export const EW_OVERHEAD = 12;
+const EW_OVERHEAD = 12;
 
 /** Q-safe bytes: the phrase-safe set of RFC 2047 §5(3), so one encoder serves text and display names. */
 function qSafe(b: number): boolean {
@@ -136,7 +136,7 @@ function bEncode(bytes: Uint8Array): string {
  * w.next(75); // '=?UTF-8?Q?Sch=C3=B6nheit?='
  * w.done;     // true
  */
-export class WordEncoder {
+class WordEncoder {
   private readonly bytes: Uint8Array;
   private readonly b: boolean;
   private k = 0;

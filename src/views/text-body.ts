@@ -15,7 +15,7 @@ import { Output } from '../core/output.js';
 import { utf8Seq } from '../core/utf8.js';
 
 /** Classifies a Content-Transfer-Encoding value (already lower-cased and trimmed). */
-export function transferOf(cte: string | null): TextForm['transfer'] | null {
+function transferOf(cte: string | null): TextForm['transfer'] | null {
   if (cte === null) return 'identity';
   if (cte === 'quoted-printable' || cte === 'base64') return cte;
   // 7bit, 8bit, binary, and the misspellings mail software understands as them.

@@ -5,18 +5,13 @@
  * `encode(decode(w), learn(w))` gives back `w` exactly.
  * @module
  */
-import type { B64Params, QpParams } from '../xmime/text-form.js';
+import { type B64Params, MAX_BREAKS, QP_LINE, type QpParams } from '../xmime/text-form.js';
 
 import { Output } from '../core/output.js';
 
 const CR = 0x0d, LF = 0x0a, EQ = 0x3d, SP = 0x20, TAB = 0x09;
 const CRLF = new Uint8Array([CR, LF]), LF_ONLY = new Uint8Array([LF]);
 
-/** Soft breaks are listed explicitly only up to this many. */
-export const MAX_BREAKS = 4096;
-
-export const QP_LINE = 76;
-export const B64_LINE = 76;
 
 /** The value of a hexadecimal digit (either case), or -1. */
 export function hexVal(c: number): number {
@@ -406,7 +401,7 @@ function qpLayout(d: Uint8Array, p: QpParams, crlf: boolean, o: Output, general:
 
 /** The base64 alphabet, and each byte's value in it (-1 outside). */
 export const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-export const B64_VAL = new Int8Array(256).fill(-1);
+const B64_VAL = new Int8Array(256).fill(-1);
 for (let k = 0; k < 64; k++) B64_VAL[B64.charCodeAt(k)] = k;
 
 /** A base64 body's layout. */
@@ -507,4 +502,42 @@ export function b64Encode(d: Uint8Array, p: B64Params, crlf: boolean): Uint8Arra
     out[n++] = LF;
   }
   return out.subarray(0, n);
+}
+
+/** Base64 as mail readers take it: characters outside the alphabet skipped, stop at "=". */
+export function b64DecodeLenient(w: Uint8Array): Uint8Array {
+  const out: number[] = [];
+  let acc = 0, bits = 0;
+  for (const c of w) {
+    if (c === 0x3d) break;
+    const v = B64_VAL[c];
+    if (v < 0) continue;
+    acc = ((acc << 6) | v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push((acc >> bits) & 255);
+    }
+  }
+  return Uint8Array.from(out);
+}
+
+/** Quoted-printable as mail readers take it: soft breaks removed, "=XX" decoded, anything else kept. */
+export function qpDecodeLenient(w: Uint8Array): Uint8Array {
+  const out: number[] = [];
+  const hex = hexVal;
+  for (let i = 0; i < w.length; i++) {
+    const c = w[i];
+    if (c !== 0x3d) {
+      out.push(c);
+      continue;
+    }
+    if (w[i + 1] === 0x0d && w[i + 2] === 0x0a) i += 2;
+    else if (w[i + 1] === 0x0a) i += 1;
+    else if (hex(w[i + 1]) >= 0 && hex(w[i + 2]) >= 0) {
+      out.push(hex(w[i + 1]) * 16 + hex(w[i + 2]));
+      i += 2;
+    } else out.push(c);
+  }
+  return Uint8Array.from(out);
 }

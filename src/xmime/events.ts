@@ -1,22 +1,24 @@
 /**
  * The event vocabulary shared by both pipelines.
  *
- *   MIME bytes → MimeTokenizer → events → [Readable] → XmlWriter → XMIME
- *   XMIME      → XmlTokenizer → XmimeReader → events → MimeWriter → MIME bytes
+ *   MIME bytes → MimeTokenizer → [ReadableStage] → XmlWriter → XMIME
+ *   XMIME      → XmlTokenizer → XmimeReader → [WireStage] → MimeWriter → MIME bytes
  *
- * (The optional Readable stage turns text bodies into Text events.)
- *
- * Every event maps to exactly one XMIME element, so the two writers are
- * mirror images and the round trip is concatenation.
+ * The readable stages are mirrors: the encoder's turns bytes into views
+ * (header fields into view elements, text bodies into characters), the
+ * decoder's turns views back into bytes. Every event maps to exactly one
+ * XMIME element, so the two writers are mirror images and the round trip is
+ * concatenation.
  * @module
  */
 import { Eol } from '../core/eol.js';
+import type { Output } from '../core/output.js';
 import type { TextForm } from './text-form.js';
 
 /** The XMIME namespace; also the XEP-0030 feature a gateway advertises. */
 export const NS = 'urn:xmpp:xmime:0';
 
-/** Element kinds, in the order of {@link TAG}. */
+/** Element kinds: one per XMIME element (names and rules in ./schema.ts). */
 export const enum Kind {
   Mime = 0,
   FromLine,
@@ -42,41 +44,6 @@ export const enum Kind {
   Media,
   Param,
 }
-
-/** Element local names, indexed by {@link Kind}. */
-export const TAG: readonly string[] = [
-  'mime',
-  'from-line',
-  'headers',
-  'header',
-  'body',
-  'multipart',
-  'preamble',
-  'part',
-  'epilogue',
-  'message',
-  'text',
-  'external',
-  'raw',
-  'decoded',
-  'mailbox',
-  'group',
-  'date',
-  'id',
-  'media',
-  'param',
-];
-
-/** Kinds whose content is text (the bytes of the MIME construct); the rest hold only elements. */
-export function isLeaf(k: Kind): boolean {
-  return k === Kind.FromLine || k === Kind.Header || k === Kind.Body || k === Kind.Preamble || k === Kind.Epilogue || k === Kind.Text || k === Kind.Raw;
-}
-
-/** Elements of a header view (their text, where they have any, is Unicode, not bytes). */
-export function isView(k: Kind): boolean {
-  return k >= Kind.Decoded && k <= Kind.Param;
-}
-
 
 export const EOL_NAMES: readonly string[] = ['none', 'lf', 'crlf'];
 
@@ -106,6 +73,12 @@ export interface Attrs {
   form: TextForm | null;
   /** External: where the body's bytes are, and how to check them. */
   ref: ExternalRef | null;
+  /** Mailbox, Group, Param: the `name` attribute (a display name, group name or parameter name); null when absent. */
+  label: string | null;
+  /** Mailbox: the address. */
+  addr: string;
+  /** Media: the media type. */
+  value: string;
 }
 
 /**
@@ -124,14 +97,32 @@ export interface ExternalRef {
 }
 
 export function newAttrs(): Attrs {
-  return { eol: Eol.CrLf, end: Eol.CrLf, before: Eol.CrLf, after: Eol.CrLf, name: null, sep: null, boundary: null, pad: null, form: null, ref: null };
+  return { eol: Eol.CrLf, end: Eol.CrLf, before: Eol.CrLf, after: Eol.CrLf, name: null, sep: null, boundary: null, pad: null, form: null, ref: null, label: null, addr: '', value: '' };
 }
 
-/** The consumer of events. Text is always the exact MIME bytes. */
+/**
+ * The consumer of events. Content comes in two kinds, as the schema says
+ * (./schema.ts `Content`): `text` is always MIME bytes, `chars` always
+ * Unicode characters.
+ */
 export interface Sink {
   open(kind: Kind, a: Attrs): void;
+  /** Bytes of a leaf that holds bytes: from-line, a header's value, body, preamble, epilogue, raw. */
   text(data: Uint8Array, start: number, end: number): void;
+  /**
+   * Characters of `<text>` (the decoded body: real line endings, control
+   * characters as themselves) or of a view's leaf (decoded, date, id,
+   * param): as a string, or as its UTF-8. May come in several calls.
+   */
+  chars(c: string | Uint8Array): void;
   close(kind: Kind): void;
+  /**
+   * Optional: where a producer may write the bytes of the open leaf itself
+   * instead of calling {@link text}, saving a copy of every body. A sink
+   * offers its writer's output only when it would append those bytes there
+   * unchanged; null when it would not (or not now).
+   */
+  direct?(): Output | null;
 }
 
 /**

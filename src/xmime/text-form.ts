@@ -5,6 +5,12 @@
  */
 import type { Eol } from '../core/eol.js';
 
+/** Soft breaks are listed explicitly (`breaks`) only up to this many. */
+export const MAX_BREAKS = 4096;
+/** The default `line` of quoted-printable and of base64 text. */
+export const QP_LINE = 76;
+export const B64_LINE = 76;
+
 /** How decoded text turns back into the body's bytes (the attributes of `<text>`). */
 export interface TextForm {
   /** MIME charset label (WHATWG Encoding Standard labels); "utf-8" by default. */

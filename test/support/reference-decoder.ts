@@ -7,7 +7,8 @@
 import { Eol } from '../../src/core/eol.js';
 import { type TextForm } from '../../src/xmime/text-form.js';
 import { writeText } from '../../src/views/text-body.js';
-import { type HeaderView, type Mailbox, renderHeader } from '../../src/views/header-views.js';
+import { type HeaderView, type Mailbox } from '../../src/views/headers/kinds.js';
+import { renderHeader } from '../../src/views/header-views.js';
 import { DOMParser, type Element, type Node } from '@xmldom/xmldom';
 
 const NS = 'urn:xmpp:xmime:0';

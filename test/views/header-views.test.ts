@@ -6,15 +6,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  headerView,
-  renderHeader,
-  viewKind,
-  type Group,
-  type HeaderView,
-  type Mailbox,
-  type MediaParam,
-} from '../../src/views/header-views.js';
+import { headerView, renderHeader } from '../../src/views/header-views.js';
+import { viewKind, type Group, type HeaderView, type Mailbox, type MediaParam } from '../../src/views/headers/kinds.js';
 import { Decoder, toMime, toXml } from '../../src/api/codec.js';
 import { type XmimeError } from '../../src/core/errors.js';
 

@@ -1,13 +1,62 @@
 /**
- * Reads the children of a `<header>` that holds a view (spec §7.6): an
- * optional `<raw>` with the exact value, then the view's elements. Without
- * `<raw>`, the value is the view rendered canonically ({@link renderHeader}).
- * The XMIME reader checks namespaces and attribute names, and hands on the
- * rest here.
+ * A header view as events and back, side by side: {@link emitView} writes a
+ * view as the events of its elements (spec §7.6) for the encoder, and
+ * {@link ViewReader} reads those events back into the view, and the view
+ * into the field's bytes, for the decoder.
  * @module
  */
-import { Kind, TAG } from '../xmime/events.js';
-import { type Group, type HeaderView, type Mailbox, renderHeader, viewKind } from '../views/header-views.js';
+import { type Attrs, Kind, type Sink } from '../xmime/events.js';
+import { TAG } from '../xmime/schema.js';
+import { type Group, type HeaderView, type Mailbox, viewKind } from './headers/kinds.js';
+import { renderHeader } from './header-views.js';
+
+/**
+ * The events of `view`'s elements, in document order: the children of its
+ * `<header>` after `<raw>`. `a` is the attribute object to fill (reused).
+ */
+export function emitView(view: HeaderView, sink: Sink, a: Attrs): void {
+  const leaf = (kind: Kind, text: string): void => {
+    sink.open(kind, a);
+    sink.chars(text);
+    sink.close(kind);
+  };
+  const mailbox = (m: Mailbox): void => {
+    a.label = m.name ?? null;
+    a.addr = m.addr;
+    sink.open(Kind.Mailbox, a);
+    sink.close(Kind.Mailbox);
+  };
+  switch (view.kind) {
+    case 'text':
+      return leaf(Kind.Decoded, view.text);
+    case 'date':
+      return leaf(Kind.Date, view.iso);
+    case 'ids':
+      for (const id of view.ids) leaf(Kind.Id, id);
+      return;
+    case 'addresses':
+      for (const m of view.list) {
+        if (!('group' in m)) {
+          mailbox(m);
+          continue;
+        }
+        a.label = m.group;
+        sink.open(Kind.Group, a);
+        for (const x of m.members) mailbox(x);
+        sink.close(Kind.Group);
+      }
+      return;
+    case 'media':
+      a.value = view.value;
+      sink.open(Kind.Media, a);
+      for (const p of view.params) {
+        a.label = p.name;
+        leaf(Kind.Param, p.value);
+      }
+      sink.close(Kind.Media);
+      return;
+  }
+}
 
 /** How the reader reports an error at the current element. */
 export type Fail = (code: 'xmime-placement' | 'xmime-missing-attribute' | 'xmime-view', detail: string) => never;
@@ -22,6 +71,11 @@ const VIEW_OF: Partial<Record<Kind, HeaderView['kind']>> = {
   [Kind.Media]: 'media',
 };
 
+/**
+ * Events back into a header view: the decoder's mirror of {@link emitView}.
+ * Checks what the view elements may hold (spec §7.6) and renders the view
+ * to the field's bytes at the end.
+ */
 export class ViewReader {
   private name = '';
   private raw = false;
@@ -30,6 +84,8 @@ export class ViewReader {
   /** The group being filled, inside `<group>`. */
   private group: Group | null = null;
   private paramName = '';
+  /** Characters of the open view leaf. */
+  private text = '';
 
   /** A `<header>` named `name` starts. */
   begin(name: string): void {
@@ -39,17 +95,21 @@ export class ViewReader {
     this.group = null;
   }
 
-  /** A child element of the header (or of its view) starts, under `parent`. */
-  open(kind: Kind, parent: Kind, attrs: Map<string, string>, fail: Fail): void {
-    const need = (a: string): string => attrs.get(a) ?? fail('xmime-missing-attribute', `<${TAG[kind]}> needs ${a}`);
+  /**
+   * A child element of the header (or of its view) starts, under `parent`,
+   * with the view attributes of `a` (`label`, `addr`, `value`; the caller
+   * checked that the required ones are there).
+   */
+  open(kind: Kind, parent: Kind, a: Attrs, fail: Fail): void {
+    this.text = '';
     if (parent === Kind.Group) {
       if (kind !== Kind.Mailbox) fail('xmime-placement', `<${TAG[kind]}> cannot appear inside <group>`);
-      this.group!.members.push(mailbox(attrs, need));
+      this.group!.members.push(mailbox(a));
       return;
     }
     if (parent === Kind.Media) {
       if (kind !== Kind.Param) fail('xmime-placement', `<${TAG[kind]}> cannot appear inside <media>`);
-      this.paramName = need('name');
+      this.paramName = a.label!;
       return;
     }
     if (parent !== Kind.Header) fail('xmime-placement', `<${TAG[kind]}> cannot appear inside <${TAG[parent]}>`);
@@ -67,22 +127,28 @@ export class ViewReader {
       case Kind.Mailbox:
       case Kind.Group: {
         const list = v === null ? [] : (v as { list: (Mailbox | Group)[] }).list;
-        if (kind === Kind.Mailbox) list.push(mailbox(attrs, need));
-        else list.push((this.group = { group: need('name'), members: [] }));
+        if (kind === Kind.Mailbox) list.push(mailbox(a));
+        else list.push((this.group = { group: a.label!, members: [] }));
         this.view = { kind: 'addresses', list };
         return;
       }
       case Kind.Media:
-        this.view = { kind: 'media', value: need('value'), params: [] };
+        this.view = { kind: 'media', value: a.value, params: [] };
         return;
       default: // text content follows
         if (v === null) this.view = kind === Kind.Id ? { kind: 'ids', ids: [] } : kind === Kind.Date ? { kind: 'date', iso: '' } : { kind: 'text', text: '' };
     }
   }
 
-  /** The text of a finished `<decoded>`, `<date>`, `<id>` or `<param>`. */
-  close(kind: Kind, text: string): void {
-    const v = this.view!;
+  /** Characters of the open `<decoded>`, `<date>`, `<id>` or `<param>`. */
+  chars(c: string): void {
+    this.text += c;
+  }
+
+  /** A view element ends. */
+  close(kind: Kind): void {
+    const v = this.view, text = this.text;
+    if (v === null) return; // after <raw>
     if (kind === Kind.Group) this.group = null;
     else if (kind === Kind.Decoded && v.kind === 'text') v.text = text;
     else if (kind === Kind.Date && v.kind === 'date') v.iso = text;
@@ -105,7 +171,6 @@ export class ViewReader {
   }
 }
 
-function mailbox(attrs: Map<string, string>, need: (a: string) => string): Mailbox {
-  const name = attrs.get('name');
-  return name === undefined ? { addr: need('addr') } : { name, addr: need('addr') };
+function mailbox(a: Attrs): Mailbox {
+  return a.label === null ? { addr: a.addr } : { name: a.label, addr: a.addr };
 }
