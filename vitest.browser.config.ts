@@ -5,8 +5,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/browser/**/*.browser.ts'],
+    // Node's side registers the CJK charset indexes, as the Node entry does.
+    setupFiles: ['test/support/charset-tables.ts'],
     testTimeout: 60_000,
-    hookTimeout: 180_000,
+    hookTimeout: 400_000,
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

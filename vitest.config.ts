@@ -5,10 +5,11 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // The XMPP end-to-end tests need services: `npm run test:xmpp` runs them.
     exclude: ['test/xmpp/**', 'node_modules/**'],
+    // The CJK charset indexes, as the Node entry registers them (tests import src/ modules directly).
+    setupFiles: ['test/support/charset-tables.ts', './test/support/fc-seed.ts'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
     globalSetup: ['./test/support/fc-seed.global.ts'],
-    setupFiles: ['./test/support/fc-seed.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

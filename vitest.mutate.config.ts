@@ -18,7 +18,7 @@ export default defineConfig({
       'test/core/**/*.test.ts',
     ],
     globalSetup: ['./test/support/fc-seed.global.ts'],
-    setupFiles: ['./test/support/fc-seed.ts'],
+    setupFiles: ['test/support/charset-tables.ts', './test/support/fc-seed.ts'],
     // No corpus (its tests skip) and no CI (so skipping is allowed): mutants are for the focused tests.
     // XMIME_MUTATION: timeRatio() measures nothing (instrumented code on a shared machine has no meaningful times).
     env: { XMIME_CORPUS: '/nonexistent/xmime-mutation-testing-runs-without-the-corpus', CI: '', XMIME_MUTATION: '1', XMIME_FC_SEED: '20261208' },

@@ -6,7 +6,7 @@
  * A plain Uint8Array view of d[s, e). Unlike `subarray`, it does not go
  * through the species constructor, which is slow for Node Buffers.
  */
-export function view(d: Uint8Array, s: number, e: number): Uint8Array {
+export function span(d: Uint8Array, s: number, e: number): Uint8Array {
   return new Uint8Array(d.buffer, d.byteOffset + s, e - s);
 }
 

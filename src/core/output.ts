@@ -4,7 +4,7 @@
  * returns everything.
  * @module
  */
-import { view } from './bytes.js';
+import { span } from './bytes.js';
 
 export class Output {
   buf: Uint8Array;
@@ -52,7 +52,7 @@ export class Output {
     if (len < 24) {
       for (let i = start; i < end; i++) buf[n++] = src[i];
     } else {
-      buf.set(view(src, start, end), n);
+      buf.set(span(src, start, end), n);
       n += len;
     }
     this.n = n;

@@ -16,15 +16,15 @@
  */
 export class WordView {
   private buffer: ArrayBufferLike | null = null;
-  private view: Uint32Array = new Uint32Array(0);
+  private words: Uint32Array = new Uint32Array(0);
 
   of(d: Uint8Array): Uint32Array {
     const b = d.buffer;
-    if (b !== this.buffer || this.view.length !== Math.floor(b.byteLength / 4)) {
+    if (b !== this.buffer || this.words.length !== Math.floor(b.byteLength / 4)) {
       this.buffer = b;
-      this.view = new Uint32Array(b, 0, Math.floor(b.byteLength / 4));
+      this.words = new Uint32Array(b, 0, Math.floor(b.byteLength / 4));
     }
-    return this.view;
+    return this.words;
   }
 }
 

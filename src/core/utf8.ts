@@ -2,7 +2,7 @@
  * UTF-8: validating one sequence, and decoding valid UTF-8 into strings fast.
  * @module
  */
-import { view } from './bytes.js';
+import { span } from './bytes.js';
 
 /**
  * Length of the valid UTF-8 sequence at `i`, 0 if it is cut off by `e`
@@ -50,7 +50,7 @@ export function utf8String(d: Uint8Array): string {
   for (let i = 0; i < d.length; ) {
     let e = Math.min(d.length, i + PIECE);
     for (let k = 0; k < 3 && e < d.length && (d[e] & 0xc0) === 0x80; k++) e--; // back to a character's start
-    s += td.decode(view(d, i, e));
+    s += td.decode(span(d, i, e));
     i = e;
   }
   return s;

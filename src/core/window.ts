@@ -5,7 +5,7 @@
  * input one byte at a time stays linear.
  * @module
  */
-import { view } from './bytes.js';
+import { span } from './bytes.js';
 
 export class InputWindow {
   /** The bytes to read: the tail of earlier input, then the latest chunk. */
@@ -45,7 +45,7 @@ export class InputWindow {
       if (p > 0) this.buf.copyWithin(0, p, this.d.length);
     } else {
       if (this.buf.length < tail) this.buf = new Uint8Array(Math.max(tail * 2, 4096));
-      this.buf.set(view(this.d, p, this.d.length));
+      this.buf.set(span(this.d, p, this.d.length));
     }
     this.base += p;
     this.d = this.buf.subarray(0, tail);

@@ -9,7 +9,7 @@ import { type Attrs, DEFAULT_SEP, type ExternalRef, Kind, MAX_BOUNDARY, NS, defa
 import { Content, isLeaf, isView, kindOf, missingAttribute, placeIn, SCHEMA, TAG } from '../xmime/schema.js';
 import { Eol } from '../core/eol.js';
 import { Output } from '../core/output.js';
-import { view } from '../core/bytes.js';
+import { span } from '../core/bytes.js';
 import { indexAll, indexOfByte, WordView } from '../core/scan.js';
 import { charsetEncoder, charsetName } from '../views/charset.js';
 import { type TextForm } from '../xmime/text-form.js';
@@ -58,7 +58,7 @@ interface Open {
   phase: number;
 }
 
-/** Header names seen (bytes 0x21–0x7E but ":", so the string is its bytes), with their bytes; a few dozen repeat. */
+/** Header names seen (bytes 0x21–0x7E but ":", written as themselves or as byte escapes), with their bytes; a few dozen repeat. */
 const names = new Map<string, Uint8Array>();
 
 /** The bytes of a header `name` attribute, or null if it is not a field name. */
@@ -68,7 +68,8 @@ function nameBytes(v: string): Uint8Array | null {
   if (v.length === 0) return null;
   const b = new Uint8Array(v.length);
   for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
+    let c = v.charCodeAt(i);
+    if (c >= 0xf700 && c <= 0xf7ff) c -= 0xf700; // a byte escape (§7.2), even of a printable byte
     if (c <= 0x20 || c >= 0x7f || c === 0x3a) return null;
     b[i] = c;
   }
@@ -316,6 +317,10 @@ export class XmimeReader implements XmlHandler {
     const eol = seen.get('eol');
     if (eol !== undefined) f.eol = eol === 'crlf' ? Eol.CrLf : eol === 'lf' ? Eol.Lf : bad('eol');
     const flag = (name: string, on: string): boolean => seen.has(name) && (seen.get(name) === on || bad(name));
+    if (flag('direct', 'optional')) {
+      if (charsetName(f.charset) !== 'utf-7') tok.fail('xmime-attribute', '<text> has "direct" only with a UTF-7 charset', at);
+      f.utf7Direct = true;
+    }
     if (f.transfer === 'base64') {
       const line = int('line', 4, 999999999) ?? B64_LINE;
       if (line % 4 !== 0) bad('line');
@@ -433,7 +438,7 @@ export class XmimeReader implements XmlHandler {
   private leafText(d: Uint8Array, s: number, e: number): void {
     const crlf = this.eol === Eol.CrLf, len = e - s;
     this.out = this.sink.direct?.() ?? null;
-    const seg = len >= 64 ? view(d, s, e) : null; // short runs: the byte loop is cheaper
+    const seg = len >= 64 ? span(d, s, e) : null; // short runs: the byte loop is cheaper
     const hint = this.hint !== null && this.hint.d === d ? this.hint : null;
     // No raw bytes (U+F7xx, lead byte EF) in it: ASCII by the tokenizer's word, else looked for.
     if (seg !== null && ((hint !== null && hint.ascii) || indexOfByte(seg, 0xef, 0, this.words) < 0)) {

@@ -11,7 +11,7 @@
 import { cteKind, nameIs, parseContentType } from '../views/content-type.js';
 import { type Attrs, Kind, MAX_BOUNDARY, newAttrs, type Sink } from '../xmime/events.js';
 import { Eol } from '../core/eol.js';
-import { view } from '../core/bytes.js';
+import { span } from '../core/bytes.js';
 import { indexOfByte, WordView } from '../core/scan.js';
 import { InputWindow } from '../core/window.js';
 
@@ -63,7 +63,7 @@ function fieldName(d: Uint8Array, s: number, e: number): number {
 /** Bytes as a string key, one character per byte. */
 function latin1(d: Uint8Array, s: number, e: number): string {
   let out = '';
-  for (let i = s; i < e; i += 8192) out += String.fromCharCode.apply(null, view(d, i, Math.min(e, i + 8192)) as unknown as number[]);
+  for (let i = s; i < e; i += 8192) out += String.fromCharCode.apply(null, span(d, i, Math.min(e, i + 8192)) as unknown as number[]);
   return out;
 }
 
@@ -279,8 +279,8 @@ export class MimeTokenizer {
     a.end = sepKind;
     this.openEl(Kind.Headers);
     for (let i = 0; i < f.length; i += 5) {
-      a.name = view(d, base + f[i], base + f[i + 1]);
-      a.sep = view(d, base + f[i + 1], base + f[i + 2]);
+      a.name = span(d, base + f[i], base + f[i + 1]);
+      a.sep = span(d, base + f[i + 1], base + f[i + 2]);
       a.end = f[i + 4];
       this.openEl(Kind.Header);
       if (f[i + 3] > f[i + 2]) this.sink.text(d, base + f[i + 2], base + f[i + 3]);
@@ -409,7 +409,7 @@ export class MimeTokenizer {
     const d = this.d, a = this.a;
     if (!this.mClose) {
       a.before = before;
-      a.pad = view(d, this.mPadS, this.mPadE);
+      a.pad = span(d, this.mPadS, this.mPadE);
       a.after = this.mAfter;
       this.openEl(Kind.Part);
       this.p = this.mEnd;

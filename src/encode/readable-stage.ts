@@ -138,13 +138,15 @@ export class ReadableStage implements Sink {
       this.sink.text(value, 0, value.length);
       return this.sink.close(Kind.Header);
     }
-    let rendered: string | null = null;
+    let rendered: string;
     try {
       rendered = renderString(this.fieldName, view, this.eol === Eol.CrLf ? '\r\n' : '\n');
     } catch {
-      // No wire form (e.g. a date the view cannot write back): the view stands beside the value.
+      // No rendering: a decoder rejects such a view even beside <raw> (§10.2), so the value stays text.
+      this.sink.text(value, 0, value.length);
+      return this.sink.close(Kind.Header);
     }
-    const inPlace = rendered !== null && utf8Equals(rendered, value);
+    const inPlace = utf8Equals(rendered, value);
     if (st !== null) {
       st.views = (st.views ?? 0) + 1;
       if (inPlace) st.viewsInPlace = (st.viewsInPlace ?? 0) + 1;

@@ -9,7 +9,6 @@ import { concat } from '../core/bytes.js';
 import { B64, b64DecodeString, hexVal } from './transfer.js';
 
 /** Decodes `bytes` in the charset `label` (see {@link decodeLabel}). */
-export const decodeCharset = decodeLabel;
 
 /** `%XX` / `=XX` value at `s[i+1..i+2]`, or -1. */
 export function hexPair(s: string, i: number): number {
@@ -59,8 +58,8 @@ export function decodeWords(s: string): string | null {
   let run: Uint8Array[] = [];
   const flush = (): boolean => {
     if (run.length === 0) return true;
-    const each = run.map((w) => decodeCharset(cs, w));
-    const text = each.includes(null) ? decodeCharset(cs, concat(run)) : each.join('');
+    const each = run.map((w) => decodeLabel(cs, w));
+    const text = each.includes(null) ? decodeLabel(cs, concat(run)) : each.join('');
     run = [];
     if (text === null) return false;
     out += text;
@@ -69,7 +68,7 @@ export function decodeWords(s: string): string | null {
   for (const m of s.matchAll(EW)) {
     const gap = s.slice(last, m.index);
     const star = m[1].indexOf('*'); // RFC 2231 §5 language suffix: =?utf-8*en?q?…?=
-    const charset = (star < 0 ? m[1] : m[1].slice(0, star)).toLowerCase();
+    const charset = (star < 0 ? m[1] : m[1].slice(0, star)).replace(/[A-Z]+/g, (c) => c.toLowerCase()); // ASCII only: U+212A is no "k" (§7.6.2)
     const bytes = m[2] === 'q' || m[2] === 'Q' ? qDecode(m[3]) : b64DecodeString(m[3]);
     if (bytes === null) return null;
     const adjacent = run.length > 0 && /^[ \t]*$/.test(gap);

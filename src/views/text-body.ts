@@ -6,7 +6,7 @@
  * @module
  */
 import type { TextForm } from '../xmime/text-form.js';
-import { ASCII_LABELS, charsetEncoder, charsetName, decodeCharset } from './charset.js';
+import { ASCII_LABELS, charsetEncoder, charsetName, decodeCharset, unimplementedLabel } from './charset.js';
 import { Eol } from '../core/eol.js';
 import { bytesEqual } from '../core/bytes.js';
 import { type B64Params, type QpParams } from '../xmime/text-form.js';
@@ -59,6 +59,7 @@ export type ReadableText = { form: TextForm; text: string; utf8: null } | { form
  */
 function utf8Status(d: Uint8Array): 0 | 1 | 2 {
   const n = d.length;
+  let status: 0 | 2 = 0; // not returned early: an invalid byte further on makes the bytes not UTF-8 (§9.8 step 2)
   for (let i = 0; i < n; ) {
     const c = d[i];
     if (c < 0x80) {
@@ -70,12 +71,12 @@ function utf8Status(d: Uint8Array): 0 | 1 | 2 {
     if (len === 3) {
       const c1 = d[i + 1], c2 = d[i + 2];
       // U+F700–U+F7FF, U+FFFE, U+FFFF, U+2028, U+2029
-      if (c === 0xef && ((c1 >= 0x9c && c1 <= 0x9f) || (c1 === 0xbf && c2 >= 0xbe))) return 2;
-      if (c === 0xe2 && c1 === 0x80 && (c2 === 0xa8 || c2 === 0xa9)) return 2;
+      if (c === 0xef && ((c1 >= 0x9c && c1 <= 0x9f) || (c1 === 0xbf && c2 >= 0xbe))) status = 2;
+      if (c === 0xe2 && c1 === 0x80 && (c2 === 0xa8 || c2 === 0xa9)) status = 2;
     }
     i += len;
   }
-  return 0;
+  return status;
 }
 
 /** The line ending "\n" stands for in the text of bytes `d`: CRLF if it has one, else LF if it has one, else the document's. */
@@ -109,9 +110,11 @@ export function readText(w: Uint8Array, charset: string | null, cte: string | nu
   // UTF-8 when the bytes are UTF-8 and the label allows it; else the declared charset.
   const lower = charset === null ? null : charset.trim().toLowerCase();
   const declared = lower === null ? null : charsetName(lower);
+  // UTF-7, HZ and the like: their ASCII bytes are not ASCII text, so neither UTF-8 nor windows-1252 may show them.
+  if (declared === null && lower !== null && unimplementedLabel(lower)) return null;
   let label = 'utf-8', text: string | null = null, utf8 = false;
-  // ISO-2022-JP (and UTF-16 text below U+0080 per byte) is ASCII bytes too: ASCII alone does not make UTF-8 the better reading.
-  const asciiSuperset = declared !== 'iso-2022-jp' && declared !== 'utf-16le' && declared !== 'utf-16be';
+  // ISO-2022-JP and UTF-7 (and UTF-16 text below U+0080 per byte) are ASCII bytes too: ASCII alone does not make UTF-8 the better reading.
+  const asciiSuperset = declared !== 'iso-2022-jp' && declared !== 'utf-7' && declared !== 'utf-16le' && declared !== 'utf-16be';
   if (declared === null || declared === 'utf-8' || ASCII_LABELS.has(lower!) || (isAscii(d) && asciiSuperset)) {
     // UTF-8 stays bytes (no string): the writer escapes from them what it would escape in the text.
     const st = utf8Status(d);
@@ -133,7 +136,12 @@ export function readText(w: Uint8Array, charset: string | null, cte: string | nu
   // of valid, hence shortest-form, UTF-8 is undone exactly by encoding, so
   // only other charsets are checked) ...
   if (!utf8) {
-    const bytes = encodeChars(text!, label);
+    let bytes = encodeChars(text!, label);
+    // UTF-7 writers differ in RFC 2152's optional direct characters: the second way is direct="optional".
+    if (declared === 'utf-7' && bytes !== null && !bytesEqual(bytes, d)) {
+      bytes = encodeChars(text!, label, true);
+      form = { ...form, utf7Direct: true };
+    }
     if (bytes === null || !bytesEqual(bytes, d)) return null;
   }
   // ... and the transfer encoding, with the first parameter set that fits.
@@ -156,9 +164,9 @@ export function readText(w: Uint8Array, charset: string | null, cte: string | nu
 const scratch = new Output(null, 4096);
 
 /** `text` in the charset `label`, or null. */
-function encodeChars(text: string, label: string): Uint8Array | null {
+function encodeChars(text: string, label: string, utf7Direct = false): Uint8Array | null {
   const name = charsetName(label);
-  const enc = name === null ? null : charsetEncoder(name);
+  const enc = name === null ? null : charsetEncoder(name, utf7Direct);
   const body = enc === null ? null : enc.encode(text);
   if (body === null) return null;
   const tail = enc!.end();
@@ -175,7 +183,7 @@ function encodeChars(text: string, label: string): Uint8Array | null {
  * written into `out` when given (a view, valid until its next use).
  */
 export function writeText(text: string, form: TextForm, docEol: Eol, out?: Output): Uint8Array | null {
-  const d = encodeChars(text, form.charset);
+  const d = encodeChars(text, form.charset, form.utf7Direct === true);
   return d === null ? null : writeEncoded(d, form, docEol, out);
 }
 

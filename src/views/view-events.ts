@@ -161,10 +161,11 @@ export class ViewReader {
    * when `<raw>` gave them.
    */
   finish(eol: '\r\n' | '\n', fail: Fail): Uint8Array | null {
-    if (this.raw) return null;
-    if (this.view === null) return fail('xmime-view', '<header> has neither text, <raw> nor a view');
+    if (this.view === null) return fail('xmime-view', this.raw ? '<raw> needs a view after it' : '<header> has neither text, <raw> nor a view');
     try {
-      return renderHeader(this.name, this.view, eol);
+      // A view beside <raw> is checked as fully as one in place (§10.2): it too must have a rendering.
+      const value = renderHeader(this.name, this.view, eol);
+      return this.raw ? null : value;
     } catch (e) {
       return fail('xmime-view', `the ${this.name} view has no wire form: ${(e as Error).message}`);
     }

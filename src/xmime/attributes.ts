@@ -68,6 +68,7 @@ export function formAttributes(f: TextForm, eol: Eol, out: [string, string][] = 
   if (f.charset !== 'utf-8') out.push(['charset', f.charset]);
   if (f.transfer !== 'identity') out.push(['transfer', f.transfer]);
   if (f.eol !== eol) out.push(['eol', EOL_NAMES[f.eol]]);
+  if (f.utf7Direct === true) out.push(['direct', 'optional']);
   const b = f.b64, q = f.qp;
   if (b !== null) {
     if (b.line !== B64_LINE) out.push(['line', String(b.line)]);

@@ -59,7 +59,7 @@ export const SCHEMA: readonly ElementRule[] = [
   {
     tag: 'text',
     content: Content.Chars,
-    attrs: ['charset', 'transfer', 'eol', 'line', 'end', 'blank', 'hex', 'always', 'start', 'trailing', 'soft-space', 'breaks', 'wrap', 'fill'],
+    attrs: ['charset', 'transfer', 'eol', 'direct', 'line', 'end', 'blank', 'hex', 'always', 'start', 'trailing', 'soft-space', 'breaks', 'wrap', 'fill'],
     model: [],
     view: false,
   },

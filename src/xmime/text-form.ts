@@ -20,6 +20,8 @@ export interface TextForm {
   b64: B64Params | null;
   /** The line ending that "\n" in the text stands for. */
   eol: Eol;
+  /** UTF-7 only: RFC 2152's optional direct characters are written as themselves (`direct="optional"`). */
+  utf7Direct?: boolean;
 }
 
 /** How a quoted-printable body was written (spec §7.4). */

@@ -272,7 +272,8 @@ describe('corpus, out of band', () => {
     }
     expect(failures).toEqual([]);
     console.log(`corpus out of band at 16 KiB: ${moved} bodies moved out, ${whole} of ${files.length} mails moved whole`);
-    // Exact for this corpus (1065 mails) and the fixtures: a change in what moves out shows here.
-    expect([moved, whole, files.length]).toEqual([62, 8, 1133]);
+    // Exact for this corpus (1065 mails) and the fixtures (124): a change in what moves out shows here;
+    // a new fixture changes the numbers too (measured again when one is added).
+    expect([moved, whole, files.length]).toEqual([72, 8, 1189]);
   }, 120_000);
 });

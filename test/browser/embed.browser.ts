@@ -4,14 +4,15 @@
  * mails and a corpus sample. In the page: toElement/fromElement with browser
  * documents and the browser's XMLSerializer/DOMParser, toXml/toMime, Web
  * Streams, toXmlAsync/toMimeAsync over crypto.subtle, and XmimeErrors. Here:
- * the page's toXml must equal Node's, string for string (the readable mode
- * decodes with each platform's TextDecoder, and those differ).
+ * the page's toXml must equal Node's, string for string. Then, for charsets,
+ * the torture suite, the c3-* findings and the whole corpus: the same
+ * document on both sides, and Node's decoded in the page.
  *
  * Run with `npm run test:browser`. Chromium missing fails under CI and skips
  * (loudly) elsewhere.
  */
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
@@ -20,12 +21,13 @@ import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vit
 import { toMime, toXml } from '../../src/api/codec.js';
 import { XmimeError } from '../../src/core/errors.js';
 import { corpusDir, NO_CORPUS, ROOT, STRICT, utf8, walk } from '../support/helpers.js';
-import type { ErrorOut, MailIn, MailOut } from './page.js';
+import type { CrossIn, CrossOut, ErrorOut, MailIn, MailOut } from './page.js';
 
 const CHROMIUM = process.env.XMIME_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 const CORPUS_SAMPLE = 150;
 const BATCH = 25; // mails per page.evaluate: keeps each message to the page small
+const CROSS_BATCH = 40;
 
 interface Mail {
   name: string;
@@ -86,6 +88,22 @@ async function serve(js: string): Promise<Server> {
 }
 
 const input = mails();
+
+const FINDINGS = join(ROOT, '..', 'shared', 'findings', 'cross-implementation');
+
+/** Node against Chromium, for charsets: the torture suite, the c3-* findings and every file of the corpus. */
+function crossMails(): Mail[] {
+  const read = (base: string, f: string, tag: string): Mail => ({ name: `${tag}/${relative(base, f)}`, mime: new Uint8Array(readFileSync(f)) });
+  const out = walk(join(ROOT, 'fixtures', 'charsets')).map((f) => read(join(ROOT, 'fixtures', 'charsets'), f, 'charsets'));
+  if (existsSync(FINDINGS)) out.push(...walk(FINDINGS).filter((f) => /\/c3-[^/]*\.eml$/.test(f)).map((f) => read(FINDINGS, f, 'findings')));
+  else console.warn('c3-* findings skipped: no ../shared/findings/cross-implementation');
+  const dir = corpusDir();
+  if (dir !== null) out.push(...walk(dir).map((f) => read(dir, f, 'corpus')));
+  return out;
+}
+const cross = crossMails();
+let crossResults: CrossOut[] = [];
+let hostIndexes: Record<string, boolean> = {};
 let bundleError: unknown = null;
 let launchError: unknown = null;
 let browser: Browser | null = null;
@@ -94,15 +112,6 @@ let page: Page;
 let results: MailOut[] = [];
 let errors: { toMime: ErrorOut; fromElement: ErrorOut; stream: ErrorOut };
 const started = performance.now();
-
-/**
- * Node-vs-Chromium differences of toXml that are bugs of src/ still open,
- * with the reason. Chromium's ISO-2022-JP TextDecoder keeps its state between
- * two non-streaming decode() calls (against the Encoding Standard): a second
- * decode() that starts with an escape sequence fails under `fatal`. src/views/charset.ts
- * reuses one decoder per charset, so of two adjacent ISO-2022-JP encoded words the
- * second fails, the Subject gets no <decoded> view in Chromium, and Node has one.
- */
 
 const BAD = '<mime xmlns="urn:xmpp:xmime:0">\n  <headers>\n    <bogus/>\n  </headers>\n</mime>';
 
@@ -134,7 +143,12 @@ beforeAll(async () => {
     results.push(...(await page.evaluate(`xmimePage.checkMails(${JSON.stringify(batch)}, ${i + 1})`) as MailOut[]));
   }
   errors = (await page.evaluate(`xmimePage.checkErrors(${JSON.stringify(BAD)})`)) as typeof errors;
-}, 120_000);
+  hostIndexes = (await page.evaluate('xmimePage.hostIndexes()')) as Record<string, boolean>;
+  for (let i = 0; i < cross.length; i += CROSS_BATCH) {
+    const batch: CrossIn[] = cross.slice(i, i + CROSS_BATCH).map((m) => ({ name: m.name, b64: Buffer.from(m.mime).toString('base64'), xml: toXml(m.mime) }));
+    crossResults.push(...((await page.evaluate(`xmimePage.crossCheck(${JSON.stringify(batch)})`)) as CrossOut[]));
+  }
+}, 300_000);
 
 afterAll(async () => {
   if (browser !== null) {
@@ -218,6 +232,30 @@ describe('in Chromium', () => {
   it('toXml in Chromium is the same string as toXml in Node (readable text included)', (ctx) => {
     needsBrowser(ctx);
     expect(nodeDiffers().map((d) => d.how)).toEqual([]);
+  });
+});
+
+describe('Node and Chromium agree on charsets (torture suite, c3-* findings, whole corpus)', () => {
+  it('Chromium\'s decoders pass the self-test for every CJK index, so the page bundle needs none of its own', (ctx) => {
+    needsBrowser(ctx);
+    expect(hostIndexes).toEqual({ jis0208: true, jis0212: true, 'euc-kr': true, big5: true, gb18030: true });
+  });
+
+  it('toXml gives the same document in Chromium as in Node, for every mail', (ctx) => {
+    needsBrowser(ctx);
+    expect(crossResults.map((r) => r.name)).toEqual(cross.map((m) => m.name));
+    expect(cross.length).toBeGreaterThan(process.env.CI || corpusDir() !== null ? 1000 : 50);
+    expect(crossResults.filter((r) => r.xml !== null).map((r) => r.name)).toEqual([]);
+  });
+
+  it('every document made in Node decodes in Chromium to the original bytes, and Chromium\'s (the same) in Node', (ctx) => {
+    needsBrowser(ctx);
+    expect(crossResults.filter((r) => r.failure !== null).map((r) => `${r.name}: ${r.failure}`)).toEqual([]);
+    const bad = crossResults.flatMap((r, k) => {
+      const xml = r.xml ?? toXml(cross[k].mime);
+      return Buffer.compare(Buffer.from(toMime(xml)), Buffer.from(cross[k].mime)) === 0 ? [] : [r.name];
+    });
+    expect(bad).toEqual([]);
   });
 });
 

@@ -11,6 +11,7 @@ import { MimeToXmlStream, XmlToMimeStream } from '../../src/api/streams.js';
 import { NS } from '../../src/xmime/events.js';
 import { toMime, toXml } from '../../src/api/codec.js';
 import { toMimeAsync, toXmlAsync } from '../../src/index.js';
+import { fromHost } from '../../src/views/charset.js';
 
 export interface MailIn {
   name: string;
@@ -226,4 +227,44 @@ export async function checkErrors(bad: string): Promise<{ toMime: ErrorOut; from
   return { toMime: a, fromElement: b, stream: c };
 }
 
-(globalThis as Record<string, unknown>).xmimePage = { checkMails, checkErrors };
+export interface CrossIn {
+  name: string;
+  b64: string;
+  /** Node's toXml of the mail. */
+  xml: string;
+}
+
+export interface CrossOut {
+  name: string;
+  /** The page's toXml, only where it differs from Node's. */
+  xml: string | null;
+  /** What went wrong decoding Node's document in the page, or null. */
+  failure: string | null;
+}
+
+/**
+ * Node against Chromium for charsets: the page's toXml of each mail beside
+ * Node's, and Node's document decoded in the page. The page bundle has no
+ * CJK index of its own: Chromium's decoders serve them after the self-test.
+ */
+export function crossCheck(mails: CrossIn[]): CrossOut[] {
+  return mails.map((m) => {
+    const mime = fromB64(m.b64);
+    const xml = toXml(mime);
+    let failure: string | null = null;
+    try {
+      const d = diff(toMime(m.xml), mime);
+      if (d >= 0) failure = `Node's document decodes in Chromium to other bytes (from byte ${d})`;
+    } catch (e) {
+      failure = `Node's document is refused in Chromium: ${String(e)}`;
+    }
+    return { name: m.name, xml: xml === m.xml ? null : xml, failure };
+  });
+}
+
+/** Which CJK indexes the page takes from Chromium's decoders (each only if equal to the standard's). */
+export function hostIndexes(): Record<string, boolean> {
+  return Object.fromEntries(['jis0208', 'jis0212', 'euc-kr', 'big5', 'gb18030'].map((n) => [n, fromHost(n) !== null]));
+}
+
+(globalThis as Record<string, unknown>).xmimePage = { checkMails, checkErrors, crossCheck, hostIndexes };

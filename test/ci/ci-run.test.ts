@@ -50,8 +50,8 @@ function ciRun(out: Record<string, string | null>, opts: { corpusMails?: number 
 const last = (t: string) => t.trim().split('\n').pop();
 
 describe('.ci/run', () => {
-  it('runs the four suites', () => {
-    expect(Object.keys(MIN)).toEqual(['test', 'fuzz:ci', 'test:browser', 'test:xmpp']);
+  it('runs the seven suites', () => {
+    expect(Object.keys(MIN)).toEqual(['test', 'fuzz:ci', 'conformance', 'conformance:py', 'conformance:py-corpus', 'test:browser', 'test:xmpp']);
   });
 
   it('is green when every suite runs in full', () => {
@@ -78,6 +78,14 @@ describe('.ci/run', () => {
     expect(r.status).toBe(1);
     expect(r.text).toContain('npm run test:browser: 8 skipped: 8 × Chromium did not launch (/bin/false)');
     expect(r.text).toContain(`npm run test:browser passed 0 tests, fewer than the ${MIN['test:browser']} it is recorded to run`);
+  });
+
+  it('stays green on a runner\'s bare "N skipped" (vectors of kinds not asked for), red on a reasoned skip under CI', () => {
+    const kinds = ciRun({ ...GREEN, 'conformance:py': `221 skipped\n${GREEN['conformance:py']}` });
+    expect(kinds.status).toBe(0);
+    const ci = ciRun({ ...GREEN, test: `3 skipped (CI is set: counted as failed): 3 × no corpus\n\n${MIN.test} passed, 3 failed` });
+    expect(ci.status).toBe(1);
+    expect(ci.text).toContain('npm run test: 3 skipped (CI is set: counted as failed): 3 × no corpus');
   });
 
   it('is red when a suite passes fewer tests than recorded', () => {

@@ -192,6 +192,7 @@ function textBytes(e: Element, eol: number[]): Uint8Array {
     charset: a('charset') ?? 'utf-8',
     transfer,
     eol: tEol,
+    utf7Direct: a('direct') === 'optional',
     b64: transfer === 'base64' ? { line: num('line', 76), end: a('end') !== 'none', blank: num('blank', 0) } : null,
     qp:
       transfer === 'quoted-printable'

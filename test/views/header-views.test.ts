@@ -562,7 +562,8 @@ describe('header views in XMIME (spec §7.6)', () => {
     expect(code('<header name="To"><group name="g"><group name="h"/></group></header>')).toBe('xmime-placement');
     expect(code('<header name="Content-Type"><media value="text/plain"><mailbox addr="a@b"/></media></header>')).toBe('xmime-placement');
     expect(code('<header name="Subject"><decoded><id>x</id></decoded></header>')).toBe('xmime-placement');
-    expect(code('<header name="Subject"><raw>x</raw></header>')).toBe('none'); // a raw value alone is still the value
+    expect(code('<header name="Subject"><raw>x</raw></header>')).toBe('xmime-view'); // §10.2(7): raw? then a view, never raw alone
+    expect(code('<header name="Message-ID"><raw>x</raw><id></id></header>')).toBe('xmime-view'); // beside raw, checked as fully
     expect(code('<header name="Subject"><body>x</body></header>')).toBe('xmime-placement');
     expect(code('<header name="To"><mailbox addr="a@b" foo="1"/></header>')).toBe('xmime-attribute');
   });
@@ -579,5 +580,39 @@ describe('header views in XMIME (spec §7.6)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('views that mean what they say (issue 16)', () => {
+  it('an encoded word is never an address (RFC 2047 §5): no view', () => {
+    expect(view('From', '=?koi8-r?B?8sXL0sXB1MnXzs/FIMHHxc7U09TXzw==?=')).toBe(null);
+    expect(view('To', 'A <=?utf-8?q?x?=@example.org>')).toBe(null);
+    expect(view('From', '=?utf-8?q?Andr=C3=A9?= <a@example.org>')).toEqual(addrs({ name: 'André', addr: 'a@example.org' }));
+  });
+
+  it('a display name gets no doubled spaces beside the white space of a quoted word', () => {
+    expect(view('From', 'First" M. "Last <u@example.org>')).toEqual(addrs({ name: 'First M. Last', addr: 'u@example.org' }));
+    expect(view('From', 'First "M." Last <u@example.org>')).toEqual(addrs({ name: 'First M. Last', addr: 'u@example.org' }));
+  });
+
+  it('RFC 2047 in name and filename parameters is decoded wherever an encoded word stands, and in no other parameter', () => {
+    const media = (v: string) => (view('Content-Type', v) as { kind: 'media'; params: MediaParam[] }).params;
+    expect(media('text/plain; name="=?utf-8?q?B?=c.txt"')).toEqual([{ name: 'name', value: 'Bc.txt' }]);
+    expect(media('text/plain; name="a=?utf-8?q?B?=c.txt"')).toEqual([{ name: 'name', value: 'aBc.txt' }]);
+    expect(media('text/plain; x-name="=?utf-8?q?B?="')).toEqual([{ name: 'x-name', value: '=?utf-8?q?B?=' }]);
+  });
+});
+
+describe('rendering as §7.6.1 says (findings c2-17, c2-18, c3-01, c3-11)', () => {
+  it('Q where the Q form of the run is not longer than B, else B', () => {
+    expect(render('Subject', text('Frösck'))).toBe('=?UTF-8?Q?Fr=C3=B6sck?=');
+    expect(render('Subject', text('Grüße aus Köln'))).toBe('=?UTF-8?B?R3LDvMOfZQ==?= aus =?UTF-8?B?S8O2bG4=?=');
+  });
+  it('a line holding an encoded word is at most 76 characters', () => {
+    const lines = render('Subject', text('é'.repeat(40) + ' ' + 'é'.repeat(40))).split('\r\n');
+    expect(lines.length).toBeGreaterThan(1);
+    expect(('Subject: ' + lines[0]).length).toBeLessThanOrEqual(76);
+    for (const l of lines.slice(1)) expect(l.length).toBeLessThanOrEqual(76);
+    expect(Math.max(...lines.map((l, i) => (i === 0 ? 'Subject: ' : '').length + l.length))).toBeGreaterThan(70);
   });
 });

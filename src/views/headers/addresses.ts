@@ -47,15 +47,20 @@ function angleAddr(s: string, i: number): [string, number] {
   return [addr, p + 1];
 }
 
+/** RFC 2047 §5: an encoded word never stands in an addr-spec, so an address holding one is no address. */
+function noWords(addr: string): string {
+  return /=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=/.test(addr) ? fail() : addr;
+}
+
 export function mailbox(s: string, i: number): [Mailbox, number] {
   const [words, j] = phrase(s, i);
   const k = cfws(s, j);
   if (s[k] === '<') {
     const [addr, e] = angleAddr(s, k);
-    return [{ name: words.length ? phraseText(words) : '', addr }, e];
+    return [{ name: words.length ? phraseText(words) : '', addr: noWords(addr) }, e];
   }
   const [addr, e] = addrSpec(s, i);
-  return [{ addr }, e];
+  return [{ addr: noWords(addr) }, e];
 }
 
 export function addressList(s: string): (Mailbox | Group)[] {

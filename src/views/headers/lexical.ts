@@ -72,7 +72,10 @@ export function phrase(s: string, i: number): [string[], number] {
   }
 }
 
+/** The words joined by one space, except beside white space a quoted word already has at that end (no doubled spaces). */
 export function phraseText(words: string[]): string {
-  return decodeWords(words.join(' ')) ?? fail();
+  let out = words[0];
+  for (let k = 1; k < words.length; k++) out += (/[ \t]$/.test(out) || /^[ \t]/.test(words[k]) ? '' : ' ') + words[k];
+  return decodeWords(out) ?? fail();
 }
 

@@ -5,7 +5,8 @@
  * @module
  */
 import { concat } from '../../core/bytes.js';
-import { decodeCharset, decodeWords, type Folder, hexPair, LINE } from '../rfc2047.js';
+import { decodeLabel } from '../charset.js';
+import { decodeWords, type Folder, hexPair, LINE } from '../rfc2047.js';
 import { fail, type MediaParam } from './kinds.js';
 import { cfws, quoted } from './lexical.js';
 
@@ -80,7 +81,7 @@ export function parseMedia(s: string, isType: boolean): { value: string; params:
     if (m[2] === undefined) {
       if (ext) {
         const [bytes, cs] = extBytes(v, true);
-        v = decodeCharset(cs, bytes) ?? fail();
+        v = decodeLabel(cs, bytes) ?? fail();
       } else if (NAME_LIKE.has(name)) v = decodeWords(v) ?? fail();
       params.push({ name, value: v });
       continue;
@@ -108,7 +109,7 @@ export function parseMedia(s: string, isType: boolean): { value: string; params:
         parts.push(bytes);
       }
     }
-    param.value = decodeCharset(cs, concat(parts)) ?? fail();
+    param.value = decodeLabel(cs, concat(parts)) ?? fail();
   }
   return { value, params };
 }
@@ -130,7 +131,7 @@ export function pct(c: string): string {
  * name may use continuations: two sets of sections for one name would merge.
  */
 function paramTokens(p: MediaParam, continued: Set<string>): string[] {
-  const name = p.name.toLowerCase();
+  const name = asciiLower(p.name);
   if (!isToken(name) || name.includes('*')) throw new RangeError(`not a parameter name: ${JSON.stringify(p.name)}`);
   const v = p.value;
   const decodable = NAME_LIKE.has(name) && v.includes('=?'); // would be taken for RFC 2047
@@ -165,8 +166,11 @@ function paramTokens(p: MediaParam, continued: Set<string>): string[] {
   return out;
 }
 
+/** ASCII letters lower-cased, nothing else (toLowerCase would turn U+212A KELVIN SIGN into a token's `k`). */
+const asciiLower = (s: string): string => s.replace(/[A-Z]+/g, (c) => c.toLowerCase());
+
 export function renderMedia(f: Folder, v: { value: string; params: MediaParam[] }, isType: boolean): void {
-  const value = v.value.toLowerCase();
+  const value = asciiLower(v.value);
   const [t, sub, more] = value.split('/');
   if (!isToken(t) || (isType ? sub === undefined || !isToken(sub) || more !== undefined : sub !== undefined))
     throw new RangeError(`not a ${isType ? 'media type' : 'disposition type'}: ${JSON.stringify(v.value)}`);
