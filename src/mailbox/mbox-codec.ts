@@ -94,11 +94,13 @@ export class MboxEncoder {
     this.out.ascii(`<mbox xmlns="${NS}"${v}${this.split.nl === 0x0d ? ' lines="cr"' : ''}>\n`);
   }
 
+  /** Feeds the next bytes of the mbox file. */
   push(mbox: Uint8Array): void {
     this.split.push(mbox);
     this.out.flush(FLUSH_AT);
   }
 
+  /** The file is complete: writes the rest of the document. */
   end(): void {
     this.split.end();
     this.out.flush();
@@ -458,6 +460,7 @@ const OUT_FLUSH = 16384;
 export class MailboxDecoder {
   private readonly out: Output;
   private readonly tok: XmlTokenizer;
+  /** @internal The reader behind the decoder (what kind of document it read). */
   readonly reader: MailboxReader;
   private hi = '';
 
@@ -468,6 +471,7 @@ export class MailboxDecoder {
     this.reader = reader!;
   }
 
+  /** Feeds the next piece of the document (UTF-8 bytes or a string). */
   push(xml: Uint8Array | string): void {
     if (typeof xml === 'string') {
       // A surrogate pair split between strings waits for its second half.
@@ -484,6 +488,7 @@ export class MailboxDecoder {
     this.out.flush(OUT_FLUSH);
   }
 
+  /** The document is complete: checks that it ended and writes the rest. */
   end(): void {
     if (this.hi !== '') this.tok.push(enc.encode(this.hi));
     this.tok.end();

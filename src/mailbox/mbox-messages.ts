@@ -179,6 +179,7 @@ export class MboxWriter {
     out.flush(16384);
   }
 
+  /** Hands on what is still buffered. */
   end(): void {
     this.out.flush();
   }

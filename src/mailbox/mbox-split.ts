@@ -9,6 +9,7 @@
 
 /** The split and quoting rules (spec §18.2). */
 export type MboxVariant = 'auto' | 'mboxo' | 'mboxrd';
+/** The variants `--variant` and the `variant` option accept. */
 export const MBOX_VARIANTS: readonly MboxVariant[] = ['auto', 'mboxo', 'mboxrd'];
 
 /** What the splitter reports, in input order. */
