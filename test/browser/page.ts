@@ -11,7 +11,7 @@ import { MimeToXmlStream, XmlToMimeStream } from '../../src/api/streams.js';
 import { NS } from '../../src/xmime/events.js';
 import { toMime, toXml } from '../../src/api/codec.js';
 import { toMimeAsync, toXmlAsync } from '../../src/index.js';
-import { fromHost } from '../../src/views/charset.js';
+import { fromHost } from '../../src/views/charset-multibyte.js';
 
 export interface MailIn {
   name: string;
