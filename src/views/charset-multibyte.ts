@@ -68,13 +68,13 @@ const HOST: Record<string, [string, (p: number) => number[]]> = {
  * index exactly (its hash). Exported for tests.
  * @internal
  */
-export function fromHost(name: string): Int32Array | null {
+export function fromHost(name: string, decoder?: { decode(b: Uint8Array): string }): Int32Array | null {
   const size = INDEX_SIZE[name], [enc, seq] = HOST[name];
   let s: string;
   try {
     const bytes: number[] = [];
     for (let p = 0; p < size; p++) bytes.push(...seq(p), 0x0a);
-    s = new TextDecoder(enc, { ignoreBOM: true }).decode(Uint8Array.from(bytes));
+    s = (decoder ?? new TextDecoder(enc, { ignoreBOM: true })).decode(Uint8Array.from(bytes));
   } catch {
     return null;
   }
