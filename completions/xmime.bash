@@ -7,15 +7,17 @@ _xmime() {
   case $prev in
     -o|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --schemes) COMPREPLY=($(compgen -W "https http https,http cid" -- "$cur")); return ;;
+    --variant) COMPREPLY=($(compgen -W "auto mboxo mboxrd" -- "$cur")); return ;;
   esac
   local opts
   case $cmd in
-    '') COMPREPLY=($(compgen -W "encode decode verify compose help --help --version" -- "$cur")); return ;;
-    encode) opts="--output --wire --debug --help" ;;
+    '') COMPREPLY=($(compgen -W "encode decode verify compose extract help --help --version" -- "$cur")); return ;;
+    encode) opts="--output --wire --mbox --tree --variant --debug --help" ;;
     decode) opts="--output --fetch --schemes --debug --help" ;;
-    verify) opts="--wire --stats --debug --help" ;;
+    verify) opts="--wire --stats --mbox --tree --variant --debug --help" ;;
     compose) opts="--output --debug --help" ;;
-    help) COMPREPLY=($(compgen -W "encode decode verify compose help" -- "$cur")); return ;;
+    extract) opts="--output --index --message-id --debug --help" ;;
+    help) COMPREPLY=($(compgen -W "encode decode verify compose extract help" -- "$cur")); return ;;
   esac
   if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$opts" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
 }

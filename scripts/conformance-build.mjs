@@ -213,6 +213,12 @@ const ELSEWHERE = {
   '14': 'XMPP embedding: test/api/embed.test.ts, test/xmpp/',
   '14.1': 'XMPP embedding: test/api/embed.test.ts', '14.2': 'XMPP example: test/api/embed.test.ts', '14.3': 'XMPP: test/xmpp/', '14.4': 'XMPP: test/api/embed.test.ts',
   '14.5': 'XMPP: test/api/embed.test.ts', '14.6': 'XMPP: test/api/embed.test.ts',
+  '18': 'mailboxes (encode --mbox/--tree, not the single-message interface): fixtures/mbox, fixtures/tree',
+  '18.1': 'mbox documents: fixtures/mbox/*/*.mbox ⇄ .xml, test/mailbox/mbox.test.ts',
+  '18.2': 'the split rule: fixtures/mbox/*, test/mailbox/mbox.test.ts (counts, property tests)',
+  '18.3': 'messages one by one (library API, extract): test/mailbox/mbox.test.ts, test/node/mailbox-cli.test.ts',
+  '18.4': 'tree documents: fixtures/tree/*.xml, test/node/tree-fs.test.ts',
+  '18.5': 'safe tree decoding: test/node/tree-fs.test.ts (hostile trees)',
 };
 const covered = new Map();
 for (const v of vectors) for (const s of v.sections) covered.set(s, (covered.get(s) ?? 0) + 1);

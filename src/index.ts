@@ -38,3 +38,19 @@ export { compose, type ComposeOptions } from './api/compose.js';
 export { headerView, renderHeader, viewKind, type HeaderView, type Mailbox, type Group, type MediaParam } from './views/header-views.js';
 export type { ReadableStats } from './encode/readable-stage.js';
 export { parse, XmimeMessage, XmimeEntity, XmimeHeaders, type Attachment } from './api/message.js';
+export {
+  MboxEncoder,
+  MailboxDecoder,
+  mboxToXml,
+  xmlToMbox,
+  readMbox,
+  MboxWriter,
+  separatorLine,
+  parseMailbox,
+  MBOX_VARIANTS,
+  type MboxEncodeOptions,
+  type MboxMessage,
+  type ReadMboxOptions,
+  type MboxVariant,
+} from './mailbox/index.js';
+export { MboxToXmlStream, XmlToMailboxStream } from './mailbox/streams.js';

@@ -19,8 +19,9 @@ export const MAY_IMPORT: Record<string, readonly string[]> = {
   decode: ['core', 'xmime', 'views'],
   tree: ['core', 'xmime', 'views', 'decode'],
   api: ['core', 'xmime', 'views', 'encode', 'decode', 'tree'],
-  node: ['core', 'xmime', 'views', 'encode', 'decode', 'tree', 'api', '.'],
-  '.': ['core', 'xmime', 'views', 'encode', 'decode', 'tree', 'api', 'node/host.ts'],
+  mailbox: ['core', 'xmime', 'views', 'encode', 'decode', 'tree', 'api'],
+  node: ['core', 'xmime', 'views', 'encode', 'decode', 'tree', 'api', 'mailbox', '.'],
+  '.': ['core', 'xmime', 'views', 'encode', 'decode', 'tree', 'api', 'mailbox', 'node/host.ts'],
 };
 
 function sources(dir: string, out: string[] = []): string[] {

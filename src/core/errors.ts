@@ -79,6 +79,10 @@ export const ERROR_CODES = {
   'external-hash': 'the bytes of an <external> body do not have its SHA-256',
   /** An <external> body larger than the maxExternalBytes limit. */
   'limit-external': 'an <external> body larger than the maxExternalBytes limit',
+  'tree-name': 'a tree document names a file that may not be created: empty, ".", "..", with "/" or NUL, or too long',
+  'tree-duplicate': 'a name given twice in one directory of a tree document, or two names that are one file on the target (case, Unicode normalisation)',
+  'tree-target': 'the target of a tree is not a new or empty directory (or is a symbolic link)',
+  'tree-symlink': 'a symbolic link, or a file that is not a regular file or directory, in a tree to encode',
 } as const;
 
 /**

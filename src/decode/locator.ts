@@ -15,13 +15,16 @@ export class Locator {
   private counted = 0;
   private line = 1;
   private col = 0;
-  private readonly words = new WordView();
   /** The last text run's span (absolute offsets) and its LF count, so counting lines need not scan it again. */
   runFrom = 0;
   runTo = 0;
   runLfs = 0;
 
-  constructor(private readonly w: InputWindow) {}
+  /** @param words the tokenizer's word view of the same buffers (one view, not one each). */
+  constructor(
+    private readonly w: InputWindow,
+    private readonly words: WordView,
+  ) {}
 
   /** Counts lines and columns up to absolute offset `to` (within the window, at or after what it still holds). */
   advance(to: number): void {

@@ -22,19 +22,28 @@ import { ViewReader } from '../views/view-events.js';
 import type { Reporter } from './reporter.js';
 
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+/**
+ * Buffers where quoted-printable bodies are encoded (each is handed on at
+ * once, so a stage reuses one). A stage that reaches the end of its document
+ * passes its buffer on to the next stage, so decoding many small documents
+ * allocates none; live stages never share one (a sink may run another
+ * decoder from inside its callback).
+ */
+const spareQp: Output[] = [];
 const te = new TextEncoder();
 
 export class WireStage implements Sink {
+  private qpOut: Output | null = null;
   private eol = Eol.CrLf;
   /** The open `<text>`: its form, where its start tag was, and its characters so far. */
   private form: TextForm | null = null;
   private textAt = 0;
   private chunk: string | Uint8Array | null = null;
-  private readonly textBuf = new Output(null, 1024);
-  /** Where a quoted-printable body is encoded (handed on at once, so reused). */
-  private readonly qpOut = new Output(null, 1024);
+  private textBuf: Output | null = null; // made at the first <text> that comes in pieces: most documents need none
   /** The open `<header>`'s view, and the kinds open inside it. */
   private readonly views = new ViewReader();
+  /** The open `<header>`'s name. */
+  private name: Uint8Array | null = null;
   private readonly inHeader: Kind[] = [];
   /** The open `<header>` has elements (raw or a view), not a value. */
   private viewed = false;
@@ -56,12 +65,13 @@ export class WireStage implements Sink {
   open(kind: Kind, a: Attrs): void {
     if (kind === Kind.Mime) this.eol = a.eol;
     if (kind === Kind.Header) {
-      this.views.begin(asciiString(a.name!, 0, a.name!.length));
+      this.name = a.name!; // its string only once a view needs it
       this.inHeader.length = 0;
       this.inHeader.push(Kind.Header);
       this.viewed = false;
     } else if (kind === Kind.Raw || isView(kind)) {
       const at = this.report.here();
+      if (!this.viewed) this.views.begin(asciiString(this.name!, 0, this.name!.length));
       this.viewed = true;
       this.views.open(kind, this.inHeader[this.inHeader.length - 1], a, (code, detail) => this.report.fail(code, detail, at));
       this.inHeader.push(kind);
@@ -70,7 +80,7 @@ export class WireStage implements Sink {
       this.form = a.form;
       this.textAt = this.report.here();
       this.chunk = null;
-      this.textBuf.n = 0;
+      if (this.textBuf !== null) this.textBuf.n = 0;
     }
     this.sink.open(kind, a);
   }
@@ -81,7 +91,7 @@ export class WireStage implements Sink {
 
   chars(c: string | Uint8Array): void {
     if (this.form === null) return this.views.chars(typeof c === 'string' ? c : utf8.decode(c));
-    if (this.chunk === null && this.textBuf.n === 0) {
+    if (this.chunk === null && (this.textBuf === null || this.textBuf.n === 0)) {
       this.chunk = c; // usually the only one: kept without a copy
       return;
     }
@@ -106,11 +116,15 @@ export class WireStage implements Sink {
       this.viewed = false;
     }
     this.sink.close(kind);
+    if (kind === Kind.Mime && this.qpOut !== null && this.qpOut.buf.length <= 65536 && spareQp.length < 4) {
+      spareQp.push(this.qpOut); // nothing of it is used after the root closes
+      this.qpOut = null;
+    }
   }
 
   /** Characters of a `<text>` that came in more than one call, as UTF-8. */
   private keep(c: string | Uint8Array): void {
-    const o = this.textBuf;
+    const o = (this.textBuf ??= new Output(null, 1024));
     if (typeof c !== 'string') return o.bytes(c);
     o.ensure(3 * c.length);
     o.n += te.encodeInto(c, o.buf.subarray(o.n)).written;
@@ -118,18 +132,19 @@ export class WireStage implements Sink {
 
   /** The bytes of a finished `<text>`: its characters in its charset, then its transfer encoding. */
   private endText(): void {
-    const f = this.form!, c = this.chunk ?? this.textBuf.buf.subarray(0, this.textBuf.n);
+    const f = this.form!, c = this.chunk ?? this.textBuf!.buf.subarray(0, this.textBuf!.n);
+    const qp = (this.qpOut ??= spareQp.pop() ?? new Output(null, 1024));
     this.form = this.chunk = null;
     let bytes: Uint8Array | null;
     try {
-      if (typeof c !== 'string' && charsetName(f.charset) === 'utf-8') bytes = writeEncoded(c, f, this.eol, this.qpOut);
-      else bytes = writeText(typeof c === 'string' ? c : utf8.decode(c), f, this.eol, this.qpOut);
+      if (typeof c !== 'string' && charsetName(f.charset) === 'utf-8') bytes = writeEncoded(c, f, this.eol, qp);
+      else bytes = writeText(typeof c === 'string' ? c : utf8.decode(c), f, this.eol, qp);
     } catch {
       return this.fail('xmime-attribute-value', 'breaks="…" names an offset that is not inside a line of the decoded text');
     }
     if (bytes === null) this.fail('xmime-charset', `<text> holds a character that charset "${f.charset}" cannot encode`);
     this.sink.text(bytes, 0, bytes.length);
-    if (this.textBuf.buf.length > 65536) this.textBuf.buf = new Uint8Array(1024); // a big one is not kept
+    if (this.textBuf !== null && this.textBuf.buf.length > 65536) this.textBuf = null; // a big one is not kept
   }
 
   private fail(code: ErrorCode, detail: string): never {

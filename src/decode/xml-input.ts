@@ -42,8 +42,8 @@ export abstract class XmlInput implements Reporter {
   /** Offset of the tag being handled (for {@link here}). */
   protected tagAt = 0;
   /** Lines and columns, for errors. */
-  protected readonly loc = new Locator(this.w);
   protected readonly words = new WordView();
+  protected readonly loc = new Locator(this.w, this.words);
   private readonly scratch: number[] = [];
   /** The UTF-8 of the last reference read, and its length. */
   protected readonly refBytes = new Uint8Array(4);

@@ -20,6 +20,7 @@ import { convertFile, createDecodeStream, createEncodeStream, OutputError } from
 import { MimeToXmlStream, XmlToMimeStream } from '../api/streams.js';
 import { compose } from '../api/compose.js';
 import { toMimeAsync } from '../api/external.js';
+import { mailboxCommand } from './mailbox-commands.js';
 
 /** The parsed options (every option of every command; each command checks its own). */
 interface Values {
@@ -31,6 +32,11 @@ interface Values {
   debug?: boolean;
   help?: boolean;
   version?: boolean;
+  mbox?: boolean;
+  tree?: boolean;
+  variant?: string;
+  index?: string;
+  'message-id'?: string;
 }
 type OptionName = keyof Values;
 
@@ -52,6 +58,11 @@ const OPTIONS: Record<OptionName, OptionSpec> = {
   debug: { type: 'boolean', help: 'show stack traces' },
   help: { type: 'boolean', short: 'h', help: 'show help' },
   version: { type: 'boolean', short: 'v', help: 'show the version' },
+  mbox: { type: 'boolean', help: 'the input is an mbox file (one document for the whole mailbox); a FILE named *.mbox or *.mbx selects --mbox by itself' },
+  tree: { type: 'boolean', help: 'the input is a directory (Maildir, Maildir++, a folder of mbox or .eml files): one document for the tree' },
+  variant: { type: 'string', value: 'V', help: 'how an mbox is split and whether >From quoting is undone: auto (default), mboxo, mboxrd' },
+  index: { type: 'string', value: 'N', help: 'the message with this number (from 1)' },
+  'message-id': { type: 'string', value: 'ID', help: 'the message with this Message-ID (with or without <>)' },
 };
 
 interface Command {
@@ -74,8 +85,8 @@ const COMMANDS: Record<string, Command> = {
   encode: {
     args: '[FILE|-] [-o OUT]',
     summary: 'MIME (.eml) to XMIME',
-    about: 'Converts a message (MIME bytes) to XMIME, streaming in constant memory. Reads FILE, or standard input if FILE is "-" or missing. Every input round-trips; a warning says when it does not look like mail (empty, binary, or no header field at the start).',
-    options: ['output', 'wire'],
+    about: 'Converts a message (MIME bytes) to XMIME, streaming in constant memory. Reads FILE, or standard input if FILE is "-" or missing. Every input round-trips; a warning says when it does not look like mail (empty, binary, or no header field at the start). With --mbox FILE|- (or a FILE named *.mbox or *.mbx), a whole mbox file becomes one <mbox> document; with --tree DIR, a directory becomes one <tree> document (spec §18).',
+    options: ['output', 'wire', 'mbox', 'tree', 'variant'],
     run: (args, o) => convertCommand('encode', args, o, () => createEncodeStream({ readable: !o.wire })),
   },
   decode: {
@@ -83,13 +94,14 @@ const COMMANDS: Record<string, Command> = {
     summary: 'XMIME to MIME',
     about: 'Converts an XMIME document back to the exact bytes of its message, streaming. Bad XMIME is reported as FILE:LINE:COL: CODE: message. Minimal XMIME (for a new message) is the input of compose.',
     options: ['output', 'fetch', 'schemes'],
+    // A mailbox document (<mbox>) decodes to its mbox file, a <tree> to the directory -o names: see mailbox-commands.ts.
     run: (args, o) => convertCommand('decode', args, o, () => (o.fetch ? fetchingDecodeStream(o.schemes?.split(',') ?? ['https']) : createDecodeStream())),
   },
   verify: {
     args: 'PATH...',
     summary: 'round-trip files and directories (recursively)',
     about: 'Converts every file both ways, once one-shot and once streaming in varied chunks, checks that both agree and that the bytes come back exactly, and ends with "N ok, M failed". Directories are walked recursively; symbolic links inside them are skipped (and counted), a named one is followed.',
-    options: ['wire', 'stats'],
+    options: ['wire', 'stats', 'mbox', 'tree', 'variant'],
     run: (args, o) => verifyCommand(args, o),
   },
   compose: {
@@ -98,6 +110,16 @@ const COMMANDS: Record<string, Command> = {
     about: 'Turns minimal XMIME (header views, text, attachments, parts; no wire details) into a new standard message: folded and encoded headers, Date, Message-ID, MIME-Version, transfer encodings, boundaries. The output of encode is full XMIME: decode turns it back.',
     options: ['output'],
     run: (args, o) => convertCommand('compose', args, o, composeStream),
+  },
+  extract: {
+    args: 'DOC --index N|--message-id ID',
+    summary: 'one message of a mailbox document, as .eml',
+    about: 'Writes one message of an <mbox> document (N counts from 1) as it was before the mbox writer quoted it, without its separator line, streaming the document and holding one message.',
+    options: ['output', 'index', 'message-id'],
+    run: async (args, o) =>
+      (await mailboxCommand('extract', args, o, (m) => {
+        throw new Usage(m, 'extract');
+      })) ?? 2,
   },
   help: {
     args: '[COMMAND]',
@@ -474,6 +496,11 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   if (o.schemes !== undefined && !o.fetch) throw new Usage('--schemes needs --fetch', cmd);
+  // Mailboxes (--mbox, --tree, *.mbox/*.mbx, <mbox> and <tree> documents, extract): spec §18.
+  const mailbox = await mailboxCommand(cmd, rest, o, (m) => {
+    throw new Usage(m, cmd);
+  });
+  if (mailbox !== null) return mailbox;
   return c.run(rest, o);
 }
 

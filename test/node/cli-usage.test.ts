@@ -111,7 +111,7 @@ describe('help', () => {
     for (const c of COMMANDS) expect(g.out).toContain(`xmime ${c} `);
     expect(run(['--help']).out).toBe(g.out);
     expect(run(['help', 'nope']).code).toBe(2);
-    expect(helpOptions('encode')).toEqual(['--output', '--wire', '--debug', '--help']);
+    expect(helpOptions('encode')).toEqual(['--output', '--wire', '--mbox', '--tree', '--variant', '--debug', '--help']);
     expect(helpOptions('decode')).toEqual(['--output', '--fetch', '--schemes', '--debug', '--help']);
   });
   it('help lines fit in 80 columns', () => {
@@ -212,7 +212,7 @@ describe('the man page and the shell completions list every command and option',
       spawnSync('bash', ['-c', `source "${join(ROOT, 'completions', 'xmime.bash')}"; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _xmime; echo "\${COMPREPLY[*]}"`], { encoding: 'utf8' }).stdout.trim();
     expect(complete(['xmime', 'ver'])).toBe('verify');
     expect(complete(['xmime', 'decode', '--s'])).toBe('--schemes');
-    expect(complete(['xmime', 'verify', '--'])).toBe('--wire --stats --debug --help');
+    expect(complete(['xmime', 'verify', '--'])).toBe('--wire --stats --mbox --tree --variant --debug --help');
   });
   it('package.json installs the man page and ships the completions', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
