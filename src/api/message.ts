@@ -224,7 +224,12 @@ export class XmimeEntity {
     if (!this.type.startsWith('text/') || this.parts.length > 0) return undefined;
     if (b === undefined) return ''; // an empty body has no element
     if (b.name !== 'text' && b.name !== 'body') return undefined;
-    if (b.name === 'text') return b.text.replace(/[\uf700-\uf7ff]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xf700)).replace(/\r\n?/g, '\n');
+    if (b.name === 'text') {
+      // Back to the characters first (a line feed is the text's line ending, U+F7xx a control), then
+      // line breaks as for <body>: a bare CR before CR LF is a line break of its own there too.
+      const eol = b.attrs.get('eol') === 'lf' ? '\n' : b.attrs.get('eol') === 'crlf' ? '\r\n' : this.eol;
+      return b.text.replace(/[\n\uf700-\uf7ff]/g, (c) => (c === '\n' ? eol : String.fromCharCode(c.charCodeAt(0) - 0xf700))).replace(/\r\n?/g, '\n');
+    }
     const v = this.headers.view('content-type');
     const label = (v?.kind === 'media' ? v.params.find((p) => p.name === 'charset')?.value : undefined) ?? 'utf-8';
     const d = this.content();

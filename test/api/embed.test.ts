@@ -25,7 +25,7 @@ import { ERROR_CODES, XmimeError } from '../../src/core/errors.js';
 import { NS } from '../../src/xmime/events.js';
 import { toMime, toXml } from '../../src/api/codec.js';
 import { toMimeAsync } from '../../src/index.js';
-import { corpusDir, firstDiff, randomSizes, ROOT, utf8, walk } from '../support/helpers.js';
+import { corpusDir, firstDiff, needs, NO_CORPUS, randomSizes, ROOT, utf8, walk } from '../support/helpers.js';
 
 // ---------------------------------------------------------------------------
 // Inputs
@@ -61,7 +61,6 @@ function corpusSample(): Mail[] {
   return files.filter((_, i) => i % step === 0).map((f) => ({ name: relative(dir, f), mime: new Uint8Array(readFileSync(f)) }));
 }
 const corpus = corpusSample();
-if (corpus.length === 0) console.warn('embed corpus tests skipped: no corpus at ../shared/corpus and XMIME_CORPUS is not set');
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -415,7 +414,8 @@ describe('ltx embedding (@xmpp/xml)', () => {
   });
 });
 
-describe.skipIf(corpus.length === 0)(`corpus sample (${corpus.length} mails)`, () => {
+describe(`corpus sample (${corpus.length} mails)`, () => {
+  needs(corpus.length > 0, NO_CORPUS);
   it('round-trips through xmldom stanzas', () => {
     expect(corpus.flatMap((m) => viaXmldom(m))).toEqual([]);
   });

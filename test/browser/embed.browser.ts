@@ -20,7 +20,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { toMime, toXml } from '../../src/api/codec.js';
 import { XmimeError } from '../../src/core/errors.js';
-import { corpusDir, ROOT, utf8, walk } from '../support/helpers.js';
+import { corpusDir, NO_CORPUS, ROOT, STRICT, utf8, walk } from '../support/helpers.js';
 import type { CrossIn, CrossOut, ErrorOut, MailIn, MailOut } from './page.js';
 
 const CHROMIUM = process.env.XMIME_CHROMIUM ?? '/usr/bin/chromium';
@@ -51,7 +51,8 @@ function mails(): Mail[] {
   out.push(...tricky.map(([name, s]) => ({ name, mime: utf8(s) })));
   out.push({ name: 'tricky/bytes', mime: Uint8Array.from([0x53, 0x3a, 0xff, 0x0a, 0x0a, 0x00, 0x0d, 0xc3, 0x28, 0xed, 0xa0, 0x80]) });
   const dir = corpusDir();
-  if (dir === null) console.warn('browser corpus sample skipped: no corpus at ../shared/corpus and XMIME_CORPUS is not set');
+  if (dir === null && STRICT) throw new Error(`${NO_CORPUS} (CI is set: the browser corpus sample may not be left out)`);
+  if (dir === null) console.warn(`browser corpus sample left out: ${NO_CORPUS}`);
   else {
     // Only whole messages are read as bytes; nothing in the corpus is opened or extracted.
     const files = walk(dir).filter((f) => /\.(eml|mbox)$/.test(f));

@@ -87,7 +87,7 @@ describe('(b) large inputs in large chunks (output buffers fill and are handed o
       const b = utf8(head + body + '--zz--\r\n');
       const xml = toXml(b);
       for (const size of [1 << 20, 65536, 8191]) expect(text(encodeChunks(split(b, [size]))) === xml).toBe(true);
-      expect(decodeChunks(split(utf8(xml), [1 << 20])).length).toBe(b.length);
+      for (const size of [1 << 20, 65536, 8191]) expect(firstDiff(decodeChunks(split(utf8(xml), [size])), b)).toBe(-1);
     }
   });
 });

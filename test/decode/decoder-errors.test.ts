@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Decoder, toMime, toXml } from '../../src/api/codec.js';
 import { XmimeError, type ErrorCode } from '../../src/core/errors.js';
-import { decodeChunks, split, text, utf8 } from '../support/helpers.js';
+import { decodeChunks, firstDiff, split, text, utf8 } from '../support/helpers.js';
 
 const M = (inner: string, attrs = '') => `<mime xmlns="urn:xmpp:xmime:0"${attrs}>${inner}</mime>`;
 
@@ -31,6 +31,9 @@ const cases: [string, string | Uint8Array, ErrorCode][] = [
   ['&#0;', M('<body>&#0;</body>'), 'xml-char-ref'],
   ['&#xD800;', M('<body>&#xD800;</body>'), 'xml-char-ref'],
   ['&#xFFFE;', M('<body>&#xFFFE;</body>'), 'xml-char-ref'],
+  ['&#1;', M('<body>&#1;</body>'), 'xml-char-ref'],
+  ['&#x1F;', M('<body>&#x1F;</body>'), 'xml-char-ref'],
+  ['&#x0B;', M('<body>&#x0B;</body>'), 'xml-char-ref'],
   ['raw control character', M('<body>\x01</body>'), 'xml-char'],
   ['no namespace', '<mime><body/></mime>', 'xmime-namespace'],
   ['wrong namespace', '<mime xmlns="urn:example"/>', 'xmime-namespace'],
@@ -75,15 +78,45 @@ const cases: [string, string | Uint8Array, ErrorCode][] = [
   ['prefixed attribute in the XMIME namespace', '<mime xmlns="urn:xmpp:xmime:0" xmlns:x="urn:xmpp:xmime:0" x:eol="lf"/>', 'xmime-attribute'],
 ];
 
+/**
+ * Where each case's error is, as the text it starts at ('last:' the last such
+ * text, '' the end of input): the offending construct itself, the start tag of
+ * an element that is wrong where it is, or the reference, byte or attribute.
+ */
+const AT: Record<string, string> = {
+  DTD: '<!DOCTYPE', 'billion laughs': '<!DOCTYPE', 'external entity': '<!DOCTYPE', comment: '<!--', 'processing instruction': '<?php',
+  'late XML declaration': '<?xml', 'undeclared entity': '&nbsp;', '&#0;': '&#0;', '&#xD800;': '&#xD800;', '&#xFFFE;': '&#xFFFE;',
+  '&#1;': '&#1;', '&#x1F;': '&#x1F;', '&#x0B;': '&#x0B;',
+  'raw control character': '\x01', 'no namespace': '<mime', 'wrong namespace': '<mime', 'unknown element': '<attachment',
+  'unknown attribute': '<mime', 'bad eol value': '<mime', 'part outside a multipart': '<part', 'two bodies': 'last:<body',
+  'headers after body': '<headers', 'element inside text': '<part', 'root not mime': '<body', 'header without name': '<header>',
+  'header name with a space': '<header name', 'multipart without boundary': '<multipart', 'text in a structural element': 'oops',
+  'mismatched tags': '</headers>', 'unclosed root': '', 'empty document': '', 'second root': 'last:<mime', 'text after root': 'junk',
+  'duplicate attribute': 'last:eol=', 'unbound prefix': '<x:mime', 'invalid UTF-8': '\xff', 'UTF-16 BOM': '\xff\xfe',
+  'encoding declaration': '<?xml', 'XML 1.1': '<?xml', ']]> in text': ']]>', '< in attribute': '<"', 'unquoted attribute': 'urn:',
+  'escape with bad hex': '&#x', 'escape with no digits': '&#x', 'escape without semicolon': '&#x', 'escape of a surrogate': '&#x',
+  'escape beyond Unicode': '&#x', 'padding that is not white space': '<part', 'sep without a colon': '<header name',
+  'boundary longer than 16 KiB': '<multipart', 'element in a foreign namespace': '<x:note', 'prefixed attribute in the XMIME namespace': '<mime',
+};
+
+/** [line, column, offset] of `at` in `xml`, counted here from the bytes (all the cases are ASCII before the error). */
+function position(xml: string | Uint8Array, at: string): [number, number, number] {
+  const s = Buffer.from(typeof xml === 'string' ? utf8(xml) : xml).toString('latin1');
+  const offset = at === '' ? s.length : at.startsWith('last:') ? s.lastIndexOf(at.slice(5)) : s.indexOf(at);
+  if (offset < 0) throw new Error(`${at} is not in the input`);
+  const before = s.slice(0, offset).split('\n');
+  return [before.length, before[before.length - 1].length + 1, offset];
+}
+
 describe('decoder errors carry a code and a position', () => {
   for (const [name, xml, code] of cases) {
     it(`${name} → ${code}`, () => {
       const e = errorOf(xml);
       expect(e.code).toBe(code);
-      expect(e.line).toBeGreaterThanOrEqual(1);
-      expect(e.column).toBeGreaterThanOrEqual(1);
-      expect(e.offset).toBeGreaterThanOrEqual(0);
+      expect(AT[name], `the position of "${name}" is known`).toBeDefined();
+      expect([e.line, e.column, e.offset]).toEqual(position(xml, AT[name]));
       expect(e.message).toContain(code);
+      expect(e.message).toContain(`${e.line}:${e.column}`);
     });
   }
 
@@ -172,17 +205,22 @@ describe('decoder errors carry a code and a position', () => {
     const mime = utf8('From a@b\r\nSubject: x\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\npre\r\n--b\r\n\r\nbody \u00e9\x00\r\n--b--\r\nepi');
     const xml = utf8(toXml(mime));
     for (let cut = 0; cut < xml.length; cut++) {
-      const e = (() => {
-        try {
-          toMime(xml.subarray(0, cut));
-          return null;
-        } catch (err) {
-          return err;
-        }
-      })();
+      let out: Uint8Array | null = null, e: unknown = null;
+      try {
+        out = toMime(xml.subarray(0, cut));
+      } catch (err) {
+        e = err;
+      }
       // A cut inside the trailing newline after </mime> still decodes, to the same bytes.
-      if (e === null) expect(text(xml.subarray(cut)).trim()).toBe('');
-      else expect(e).toBeInstanceOf(XmimeError);
+      if (e === null) {
+        expect(text(xml.subarray(cut)).trim()).toBe('');
+        expect(firstDiff(out!, mime)).toBe(-1);
+      } else {
+        expect(e).toBeInstanceOf(XmimeError);
+        // A cut inside a UTF-8 sequence leaves invalid UTF-8, one inside a reference an '&' without ';'; any other, a document not ended.
+        const want = cut < xml.length && (xml[cut] & 0xc0) === 0x80 ? 'xml-utf8' : /&[#\w]*$/.test(text(xml.subarray(0, cut))) ? 'xml-syntax' : 'xml-truncated';
+        expect((e as XmimeError).code, `cut at ${cut}`).toBe(want);
+      }
     }
   });
 

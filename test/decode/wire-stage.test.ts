@@ -89,3 +89,10 @@ describe('readable stage ⇄ wire stage', () => {
     expect(() => wire(rec)).toThrow(expect.objectContaining({ code: 'xmime-charset' }));
   });
 });
+
+describe('the MIME writer alone', () => {
+  it('refuses characters: only the wire stage turns them into bytes', () => {
+    // A guard against wiring the writer without the wire stage in front (mutation testing found it untested).
+    expect(() => new MimeWriter(new Output(null)).chars()).toThrow('MimeWriter takes bytes: put the wire stage in front of it');
+  });
+});

@@ -72,6 +72,7 @@ LABELS = {  # a subset of the Encoding Standard's labels -> a name
     'gbk': ['chinese', 'csgb2312', 'csiso58gb231280', 'gb2312', 'gb_2312', 'gb_2312-80', 'gbk', 'iso-ir-58', 'x-gbk'],
     'gb18030': ['gb18030'],
     'big5': ['big5', 'big5-hkscs', 'cn-big5', 'csbig5', 'x-x-big5'],
+    'utf-7': ['utf-7', 'unicode-1-1-utf-7', 'unicode-2-0-utf-7', 'x-unicode-2-0-utf-7', 'csunicode11utf7'],  # §7.4.3
 }
 NAME_OF = {label: name for name, labels in LABELS.items() for label in labels}
 PY_CODEC = {'iso-8859-2': 'iso8859_2', 'iso-8859-15': 'iso8859_15', 'windows-1251': 'cp1251', 'windows-1250': 'cp1250',
@@ -84,7 +85,41 @@ def charset_name(label):
     return NAME_OF.get(label)
 
 
-def encode_chars(t, label):
+# §7.4.3 UTF-7: Set D, SP, TAB, CR and LF direct; Set O direct only with direct="optional".
+UTF7_D = set(b'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789\'(),-./:? \t\r\n')
+UTF7_O = set(b'!"#$%&*;<=>@[]^_{|}`')
+B64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+
+
+def utf7_encode(t, optional):
+    direct = UTF7_D | (UTF7_O if optional else set())
+    out = bytearray()
+    run = []
+
+    def flush():
+        if not run:
+            return
+        units = ''.join(run).encode('utf-16-be')
+        bits = ''.join(f'{b:08b}' for b in units)
+        bits += '0' * (-len(bits) % 6)  # zero bits complete the last character
+        out.extend(b'+' + ''.join(B64_ALPHABET[int(bits[i:i + 6], 2)] for i in range(0, len(bits), 6)).encode() + b'-')
+        run.clear()
+
+    for ch in t:
+        c = ord(ch)
+        if c < 0x80 and c in direct:
+            flush()
+            out.append(c)
+        elif ch == '+':
+            flush()
+            out.extend(b'+-')
+        else:
+            run.append(ch)
+    flush()
+    return bytes(out)
+
+
+def encode_chars(t, label, direct=None):
     name = charset_name(label)
     if name is None:
         raise Reject('xmime-attribute-value', f'charset {label!r}')
@@ -95,6 +130,8 @@ def encode_chars(t, label):
             return t.encode(name.replace('utf-16', 'utf-16-'))
         if name == 'windows-1252':
             return bytes(W1252[ch] for ch in t)
+        if name == 'utf-7':
+            return utf7_encode(t, direct == 'optional')
         return t.encode(PY_CODEC[name])  # Python's tables: not always the Encoding Standard's (a known gap)
     except (KeyError, UnicodeEncodeError):
         raise Reject('xmime-charset', f'not encodable in {label}')
@@ -204,7 +241,7 @@ def text_bytes(content, a, doc_eol):
             t.append(chr(c - 0xF700))
         else:
             t.append(ch)
-    d = encode_chars(''.join(t), a.get('charset', 'utf-8'))
+    d = encode_chars(''.join(t), a.get('charset', 'utf-8'), a.get('direct'))
     tr = a.get('transfer')
     if tr == 'quoted-printable':
         return qp_encode(d, a, doc_eol)

@@ -4,16 +4,42 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { beforeEach } from 'vitest';
 import { Decoder, Encoder } from '../../src/api/codec.js';
 import { concat } from '../../src/core/bytes.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SCHEMA = join(ROOT, 'spec', 'xmime.rng');
 
-/** The shared corpus directory, or null (tests then skip with a message). */
+/** The shared corpus directory, or null (tests then skip with a message, or fail under CI: see {@link needs}). */
 export function corpusDir(): string | null {
   const dir = process.env.XMIME_CORPUS ?? join(ROOT, '..', 'shared', 'corpus');
   return existsSync(dir) && statSync(dir).isDirectory() ? dir : null;
+}
+
+export const NO_CORPUS = process.env.XMIME_CORPUS
+  ? `no corpus at XMIME_CORPUS=${process.env.XMIME_CORPUS}`
+  : 'no corpus at ../shared/corpus and XMIME_CORPUS is not set';
+
+/** The number of mails (.eml, .mbox) the shared corpus holds: a smaller corpus is a broken checkout. */
+export const CORPUS_MAILS = 1065;
+
+/** True under CI (.ci/run sets CI): nothing a suite needs may be missing there. */
+export const STRICT = !!process.env.CI;
+
+/**
+ * Call inside a describe whose tests need something a machine may lack (the
+ * corpus, python3, a browser). Without it, each test skips with `reason`,
+ * which the summary reporter prints; under CI each test fails with it
+ * instead, because CI must never pass by skipping.
+ */
+export function needs(have: boolean, reason: string): void {
+  if (have) return;
+  if (STRICT) {
+    beforeEach(() => {
+      throw new Error(`${reason} (CI is set: a missing prerequisite fails the run, it is never skipped)`);
+    });
+  } else beforeEach((ctx) => ctx.skip(reason));
 }
 
 export function walk(dir: string): string[] {
@@ -130,6 +156,8 @@ export function firstDiff(a: Uint8Array, b: Uint8Array): number {
  * every measurement).
  */
 export function timeRatio(small: () => void, big: () => void, limit: number): number {
+  // Under StrykerJS every statement is instrumented and the run is loaded: times mean nothing there.
+  if (process.env.XMIME_MUTATION) return 0;
   let ratio = Infinity;
   for (let attempt = 0; attempt < 3 && ratio >= limit; attempt++) {
     let ts = Infinity, tb = Infinity;

@@ -7,8 +7,22 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { hexVal, lineEnd, qpDecode, qpDecodeLearn } from '../../src/views/transfer.js';
-import { QP_LINE } from '../../src/xmime/text-form.js';
+import { qpDecode, qpDecodeLearn } from '../../src/views/transfer.js';
+
+// The reference shares no code with src/: its own line search and hex digits (RFC 2045 §6.7),
+// written another way (a regular expression, a string search), so one bug cannot be in both.
+/** RFC 2045 §6.7: lines are at most 76 characters. */
+const QP_LINE = 76;
+/** The index of the next line ending (CRLF, or with `crlf` false any LF) at or after `i`, or the length. */
+function lineEnd(w: Uint8Array, i: number, crlf: boolean): number {
+  const s = Buffer.from(w.buffer, w.byteOffset, w.length).toString('latin1');
+  const m = (crlf ? /\r\n/g : /\n/g);
+  m.lastIndex = i;
+  const hit = m.exec(s);
+  return hit === null ? w.length : hit.index;
+}
+/** The value of a hex digit of either case, or -1. */
+const hexVal = (c: number): number => '0123456789abcdef'.indexOf(String.fromCharCode(c).toLowerCase());
 
 const EQ = 0x3d, SP = 0x20, TAB = 0x09;
 const isHexLower = (c: number): boolean => c >= 0x61 && c <= 0x66;

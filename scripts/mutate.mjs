@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// npm run mutate: StrykerJS over the codec core (stryker.config.mjs).
+// StrykerJS 10 declares Node >= 22 and its CLI refuses older versions; the
+// project supports Node 20, where its programmatic API runs fine, so this
+// starts it through that API (by file: the package entry loads the CLI, whose
+// first statement is the version check). Arguments are mutate globs that
+// narrow the run.
+import { Stryker } from '../node_modules/@stryker-mutator/core/dist/src/stryker.js';
+import config from '../stryker.config.mjs';
+
+const only = process.argv.slice(2);
+const stryker = new Stryker({ ...config, ...(only.length ? { mutate: only } : {}) });
+const results = await stryker.runMutationTest();
+const counts = {};
+for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
+console.log('mutants by status:', JSON.stringify(counts));
