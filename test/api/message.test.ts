@@ -151,7 +151,7 @@ describe('parse: writing back unchanged', () => {
     }
     expect(bad).toEqual([]);
     // Measured: 1,399 <text> parts compared with the corpus, 96 with the fixtures alone.
-    expect(compared).toBeGreaterThanOrEqual(dir === null ? 96 : 1399);
+    expect(compared).toBeGreaterThanOrEqual(dir === null ? 96 : 1398); // one UTF-7 body (ascii_in_utf7) stays bytes since issue 16
   });
 });
 

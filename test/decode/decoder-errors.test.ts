@@ -87,6 +87,8 @@ const AT: Record<string, string> = {
   DTD: '<!DOCTYPE', 'billion laughs': '<!DOCTYPE', 'external entity': '<!DOCTYPE', comment: '<!--', 'processing instruction': '<?php',
   'late XML declaration': '<?xml', 'undeclared entity': '&nbsp;', '&#0;': '&#0;', '&#xD800;': '&#xD800;', '&#xFFFE;': '&#xFFFE;',
   '&#1;': '&#1;', '&#x1F;': '&#x1F;', '&#x0B;': '&#x0B;',
+  'a body and a text body': '<text', 'body pieces that are not adjacent': '<text', 'an epilogue piece with attributes': 'last:<epilogue',
+  'a preamble piece after a part': 'last:<preamble',
   'raw control character': '\x01', 'no namespace': '<mime', 'wrong namespace': '<mime', 'unknown element': '<attachment',
   'unknown attribute': '<mime', 'bad eol value': '<mime', 'part outside a multipart': '<part', 'two bodies': 'last:<body',
   'headers after body': '<headers', 'element inside text': '<part', 'root not mime': '<body', 'header without name': '<header>',
