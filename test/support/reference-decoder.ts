@@ -115,9 +115,10 @@ export function referenceDecode(xml: string): Uint8Array {
           const b = bytesAttr(c, 'boundary', '');
           if (b.length === 0) throw new ReferenceError('empty boundary');
           boundaries.push(b);
-          let first = true;
+          let first = true, prev = '';
           for (const p of children(c)) {
-            if (p.localName === 'preamble') leaf(p);
+            // Consecutive preambles or epilogues are pieces of one (spec §9.7.1): their texts are joined.
+            if (p.localName === 'preamble' || (p.localName === 'epilogue' && prev === 'epilogue')) leaf(p);
             else if (p.localName === 'part' || p.localName === 'epilogue') {
               out.push(...eolBytes(attr(p, 'before'), first ? [] : eol), 45, 45, ...b);
               if (p.localName === 'epilogue') out.push(45, 45);
@@ -126,6 +127,7 @@ export function referenceDecode(xml: string): Uint8Array {
               else leaf(p);
             } else throw new ReferenceError(`<${p.localName}> in multipart`);
             first = false;
+            prev = p.localName;
           }
           boundaries.pop();
           break;
