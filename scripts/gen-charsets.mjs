@@ -92,17 +92,22 @@ const labelLines = [];
 for (const g of groups) for (const e of g.encodings) labelLines.push(`  ${lit(e.name.toLowerCase())}: ${lit(e.labels.join(' '))},`);
 
 const single = [];
+const singleHashes = [];
 for (const g of groups) {
   if (g.heading !== 'Legacy single-byte encodings') continue;
   for (const e of g.encodings) {
     const idx = parseIndex(read(`index-${e.name.toLowerCase().replace(/-i$/, '')}.txt`)); // ISO-8859-8-I uses ISO-8859-8's index
     let s = '';
+    const arr = Array.from({ length: 256 }, (_, b) => (b < 0x80 ? b : -1));
     for (let p = 0; p < 128; p++) {
       const cp = idx.get(p);
       if (cp === 0xfffd) throw new Error('U+FFFD in a single-byte index');
+      if (cp > 0xffff) throw new Error('a single-byte index above the BMP');
       s += cp === undefined ? '\ufffd' : String.fromCodePoint(cp);
+      if (cp !== undefined) arr[0x80 + p] = cp;
     }
     single.push(`  ${lit(e.name.toLowerCase())}: ${lit(s)},`);
+    singleHashes.push(`  ${lit(e.name.toLowerCase())}: 0x${hash(arr).toString(16).padStart(8, '0')},`);
   }
 }
 
@@ -130,19 +135,40 @@ export default ${lit(compact(arr))};
   );
 }
 
+// What the core needs up front (labels, and the hashes a host decoder is checked against) apart
+// from the tables themselves, which the core takes from a verified host decoder or from a registration.
 files.set(
   'tables.ts',
-  `${HEADER('encodings.json, single-byte indexes and index-gb18030-ranges.txt')}
+  `${HEADER('encodings.json and index files')}
 /** Each encoding's name (lower case) and its labels, space-separated. */
 export const LABELS: Record<string, string> = {
 ${labelLines.join('\n')}
 };
 
+/**
+ * FNV-1a of each single-byte encoding's table, bytes 0x00..0xFF (code point + 1,
+ * 0: no character), to test a host decoder against (scripts/gen-charsets.mjs).
+ */
+export const SINGLE_HASH: Record<string, number> = {
+${singleHashes.join('\n')}
+};
+`,
+);
+
+files.set(
+  'single-byte.ts',
+  `${HEADER('single-byte indexes')}
 /** Single-byte encodings: the characters of bytes 0x80..0xFF, U+FFFD where the byte has none. */
-export const SINGLE_BYTE: Record<string, string> = {
+const SINGLE_BYTE: Record<string, string> = {
 ${single.join('\n')}
 };
+export default SINGLE_BYTE;
+`,
+);
 
+files.set(
+  'multi-byte.ts',
+  `${HEADER('index-gb18030-ranges.txt and multi-byte indexes')}
 /** index gb18030 ranges as pointer, code point, pointer, code point, … */
 export const GB18030_RANGES: readonly number[] = [${ranges.flat().join(',')}];
 

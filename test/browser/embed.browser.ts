@@ -104,6 +104,7 @@ function crossMails(): Mail[] {
 const cross = crossMails();
 let crossResults: CrossOut[] = [];
 let hostIndexes: Record<string, boolean> = {};
+let hostSingleByte: Record<string, boolean> = {};
 let bundleError: unknown = null;
 let launchError: unknown = null;
 let browser: Browser | null = null;
@@ -144,6 +145,7 @@ beforeAll(async () => {
   }
   errors = (await page.evaluate(`xmimePage.checkErrors(${JSON.stringify(BAD)})`)) as typeof errors;
   hostIndexes = (await page.evaluate('xmimePage.hostIndexes()')) as Record<string, boolean>;
+  hostSingleByte = (await page.evaluate('xmimePage.hostSingleByte()')) as Record<string, boolean>;
   for (let i = 0; i < cross.length; i += CROSS_BATCH) {
     const batch: CrossIn[] = cross.slice(i, i + CROSS_BATCH).map((m) => ({ name: m.name, b64: Buffer.from(m.mime).toString('base64'), xml: toXml(m.mime) }));
     crossResults.push(...((await page.evaluate(`xmimePage.crossCheck(${JSON.stringify(batch)})`)) as CrossOut[]));
@@ -239,6 +241,12 @@ describe('Node and Chromium agree on charsets (torture suite, c3-* findings, who
   it('Chromium\'s decoders pass the self-test for every CJK index, so the page bundle needs none of its own', (ctx) => {
     needsBrowser(ctx);
     expect(hostIndexes).toEqual({ jis0208: true, jis0212: true, 'euc-kr': true, big5: true, gb18030: true });
+  });
+
+  it('Chromium\'s decoders pass the self-test for all 28 single-byte tables, so the page bundle needs none of its own', (ctx) => {
+    needsBrowser(ctx);
+    expect(Object.keys(hostSingleByte)).toHaveLength(28);
+    expect(Object.entries(hostSingleByte).filter(([, ok]) => !ok).map(([n]) => n)).toEqual([]);
   });
 
   it('toXml gives the same document in Chromium as in Node, for every mail', (ctx) => {

@@ -11,7 +11,10 @@ import { MimeToXmlStream, XmlToMimeStream } from '../../src/api/streams.js';
 import { NS } from '../../src/xmime/events.js';
 import { toMime, toXml } from '../../src/api/codec.js';
 import { toMimeAsync, toXmlAsync } from '../../src/index.js';
-import { fromHost } from '../../src/views/charset.js';
+// The multi-byte encodings, with no index of their own: Chromium's decoders must serve them (hostIndexes).
+import { fromHost } from '../../src/views/charset-multibyte.js';
+import { singleFromHost } from '../../src/views/charset.js';
+import { SINGLE_HASH } from '../../src/views/charsets/tables.js';
 
 export interface MailIn {
   name: string;
@@ -267,4 +270,9 @@ export function hostIndexes(): Record<string, boolean> {
   return Object.fromEntries(['jis0208', 'jis0212', 'euc-kr', 'big5', 'gb18030'].map((n) => [n, fromHost(n) !== null]));
 }
 
-(globalThis as Record<string, unknown>).xmimePage = { checkMails, checkErrors, crossCheck, hostIndexes };
+/** Which single-byte tables the page takes from Chromium's decoders (each only if equal to the standard's). */
+export function hostSingleByte(): Record<string, boolean> {
+  return Object.fromEntries(Object.keys(SINGLE_HASH).map((n) => [n, singleFromHost(n) !== null]));
+}
+
+(globalThis as Record<string, unknown>).xmimePage = { checkMails, checkErrors, crossCheck, hostIndexes, hostSingleByte };

@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toMime, toXml } from '../../src/api/codec.js';
 import { XmimeError } from '../../src/core/errors.js';
-import { charsetEncoder, charsetName, decodeCharset, fromHost } from '../../src/views/charset.js';
+import { charsetEncoder, charsetName, decodeCharset } from '../../src/views/charset.js';
+import { fromHost } from '../../src/views/charset-multibyte.js';
 // @ts-expect-error: plain JavaScript module
 import { decodeRef, encodeRef, index, lowest, MULTI, sequences, SINGLE } from '../../scripts/charset-reference.mjs';
 // @ts-expect-error: plain JavaScript module

@@ -149,8 +149,14 @@ describe('bundle sizes (esbuild, minified, browser)', () => {
   it('toXml + toMime alone stay within 89 KB minified, 32 KB gzipped; the whole API is reported', async () => {
     const core = await size(`import { toXml, toMime } from 'xmime'; globalThis.x = [toXml, toMime];`);
     const all = await size(`import * as all from 'xmime'; globalThis.x = all;`);
+    const multi = await size(`import 'xmime/charsets/multibyte'; import { toXml, toMime } from 'xmime'; globalThis.x = [toXml, toMime];`);
+    const tables = await size(`import 'xmime/charsets'; import { toXml, toMime } from 'xmime'; globalThis.x = [toXml, toMime];`);
     const kb = (n: number) => `${(n / 1000).toFixed(1)} KB`;
-    console.log(`bundle sizes: toXml + toMime ${kb(core.min)} minified, ${kb(core.gz)} gzipped; whole API ${kb(all.min)} / ${kb(all.gz)}`);
+    console.log(`bundle sizes: toXml + toMime ${kb(core.min)} minified, ${kb(core.gz)} gzipped; whole API ${kb(all.min)} / ${kb(all.gz)}; ` +
+      `with xmime/charsets/multibyte ${kb(multi.min)} / ${kb(multi.gz)}; with xmime/charsets ${kb(tables.min)} / ${kb(tables.gz)}`);
+    // The side-effect imports are kept (package.json sideEffects), and the tables are not in the core.
+    expect(multi.min - core.min).toBeGreaterThan(5_000);
+    expect(tables.min - multi.min).toBeGreaterThan(300_000);
     expect(core.min).toBeLessThanOrEqual(89_000);
     expect(core.gz).toBeLessThanOrEqual(32_000);
     // The whole API is bigger: the codec alone must not pull it in.
