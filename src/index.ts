@@ -14,6 +14,10 @@
  * ```
  * @module xmime
  */
+// The multi-byte charsets (their code; their indexes come from a host decoder that passes the
+// standard's hash, else from 'xmime/charsets'): a document from any platform decodes here too.
+import './views/charset-multibyte.js';
+
 export { toXml, toMime, Encoder, Decoder, type EncodeOptions, type DecodeOptions } from './api/codec.js';
 export { MimeToXmlStream, XmlToMimeStream } from './api/streams.js';
 export { XmimeError, ERROR_CODES, type ErrorCode } from './core/errors.js';
