@@ -11,39 +11,14 @@
  * ```
  * @module xmime/node
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { type FileHandle, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Decoder, type DecodeOptions, Encoder, type EncodeOptions } from '../api/codec.js';
 import './host.js';
-
-function transform(make: (push: (c: Uint8Array) => void) => { push(c: Uint8Array | string): void; end(): void }): Transform {
-  let codec: ReturnType<typeof make>;
-  return new Transform({
-    construct(cb) {
-      codec = make((c) => this.push(c));
-      cb();
-    },
-    transform(chunk: Buffer, _enc, cb) {
-      try {
-        codec.push(chunk);
-        cb();
-      } catch (e) {
-        cb(e as Error);
-      }
-    },
-    flush(cb) {
-      try {
-        codec.end();
-        cb();
-      } catch (e) {
-        cb(e as Error);
-      }
-    },
-  });
-}
+import { transform } from './transform.js';
 
 /**
  * A Node `Transform`: MIME bytes in, XMIME out.

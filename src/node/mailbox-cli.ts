@@ -7,36 +7,11 @@ import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { convertFile } from './index.js';
+import { transform } from './transform.js';
 import { MailboxDecoder, MailboxReader, MboxEncoder, type MboxEncodeOptions } from '../mailbox/mbox-codec.js';
 import { Output } from '../core/output.js';
 import { XmlTokenizer } from '../decode/xml-tokenizer.js';
 import type { MboxVariant } from '../mailbox/mbox-split.js';
-
-function transform(make: (push: (c: Uint8Array) => void) => { push(c: Uint8Array): void; end(): void }): Transform {
-  let codec: ReturnType<typeof make>;
-  return new Transform({
-    construct(cb) {
-      codec = make((c) => this.push(c));
-      cb();
-    },
-    transform(chunk: Buffer, _enc, cb) {
-      try {
-        codec.push(chunk);
-        cb();
-      } catch (e) {
-        cb(e as Error);
-      }
-    },
-    flush(cb) {
-      try {
-        codec.end();
-        cb();
-      } catch (e) {
-        cb(e as Error);
-      }
-    },
-  });
-}
 
 /** A Node `Transform`: mbox bytes in, an `<mbox>` document out. */
 export function createMboxEncodeStream(options: MboxEncodeOptions = {}): Transform {
