@@ -44,7 +44,9 @@ export class WireStage implements Sink {
   private readonly views = new ViewReader();
   /** The open `<header>`'s name. */
   private name: Uint8Array | null = null;
-  private readonly inHeader: Kind[] = [];
+  /** The kinds open inside the open `<header>` (the header itself first), and how many: 0 outside a header. */
+  private readonly inHeader: Kind[] = [Kind.Header, Kind.Header, Kind.Header, Kind.Header];
+  private depth = 0;
   /** The open `<header>` has elements (raw or a view), not a value. */
   private viewed = false;
 
@@ -59,22 +61,22 @@ export class WireStage implements Sink {
    * on unchanged to a writer that only appends them.
    */
   direct(): Output | null {
-    return this.inHeader.length > 1 || this.form !== null ? null : (this.sink.direct?.() ?? null);
+    return this.depth > 1 || this.form !== null ? null : (this.sink.direct?.() ?? null);
   }
 
   open(kind: Kind, a: Attrs): void {
     if (kind === Kind.Mime) this.eol = a.eol;
     if (kind === Kind.Header) {
       this.name = a.name!; // its string only once a view needs it
-      this.inHeader.length = 0;
-      this.inHeader.push(Kind.Header);
+      this.inHeader[0] = Kind.Header;
+      this.depth = 1; // (no Array length writes here: V8's length setter showed in profiles)
       this.viewed = false;
     } else if (kind === Kind.Raw || isView(kind)) {
       const at = this.report.here();
       if (!this.viewed) this.views.begin(asciiString(this.name!, 0, this.name!.length));
       this.viewed = true;
-      this.views.open(kind, this.inHeader[this.inHeader.length - 1], a, (code, detail) => this.report.fail(code, detail, at));
-      this.inHeader.push(kind);
+      this.views.open(kind, this.inHeader[this.depth - 1], a, (code, detail) => this.report.fail(code, detail, at));
+      this.inHeader[this.depth++] = kind;
       if (kind !== Kind.Raw) return; // a view's elements have no bytes of their own
     } else if (kind === Kind.Text) {
       this.form = a.form;
@@ -103,16 +105,16 @@ export class WireStage implements Sink {
   close(kind: Kind): void {
     if (isView(kind)) {
       this.views.close(kind);
-      this.inHeader.pop();
+      this.depth--;
       return;
     }
-    if (kind === Kind.Raw) this.inHeader.pop();
+    if (kind === Kind.Raw) this.depth--;
     else if (kind === Kind.Text) this.endText();
     else if (kind === Kind.Header) {
       const at = this.report.here();
       const bytes = !this.viewed ? null : this.views.finish(this.eol === Eol.CrLf ? '\r\n' : '\n', (code, detail) => this.report.fail(code, detail, at));
       if (bytes !== null) this.sink.text(bytes, 0, bytes.length);
-      this.inHeader.length = 0;
+      this.depth = 0;
       this.viewed = false;
     }
     this.sink.close(kind);
