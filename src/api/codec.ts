@@ -187,8 +187,9 @@ export class Decoder {
  * the next chunk. A lone surrogate is an error, never a silent U+FFFD: the
  * text before it is returned and `lone` is set, so the caller can feed that
  * text and then fail at the surrogate's exact offset.
+ * @internal
  */
-class StringEncoder {
+export class StringEncoder {
   private readonly te = new TextEncoder();
   private hi = '';
   lone = false;
@@ -227,8 +228,12 @@ class StringEncoder {
   }
 }
 
-/** Feeds a string to `tok`; returns the number of bytes fed. */
-function pushString(tok: XmlTokenizer, se: StringEncoder, s: string, last: boolean, offset: number, into: Output | null = null): number {
+/**
+ * Feeds a string to `tok`; returns the number of bytes fed. A lone surrogate
+ * fails at its offset (`offset` is where this string starts in the input).
+ * @internal
+ */
+export function pushString(tok: XmlTokenizer, se: StringEncoder, s: string, last: boolean, offset: number, into: Output | null = null): number {
   const bytes = se.encode(s, last, into);
   tok.push(bytes);
   if (se.lone) tok.fail('xml-char', 'a lone surrogate is not a character', offset + bytes.length);

@@ -19,14 +19,14 @@ function kind(v: unknown): string {
  * MIME input: a `Uint8Array` (a Node `Buffer` is one). An `ArrayBuffer` is
  * taken as its bytes; anything else, a string above all, is a TypeError.
  */
-export function mimeBytes(fn: string, v: unknown): Uint8Array {
+export function mimeBytes(fn: string, v: unknown, what = "the message's bytes"): Uint8Array {
   if (v instanceof Uint8Array) return v;
   if (v instanceof ArrayBuffer) return new Uint8Array(v);
   const hint =
     typeof v === 'string'
       ? ': a string is not bytes. Pass new TextEncoder().encode(text), or read the file without an encoding (readFileSync(path), not readFileSync(path, "utf8"))'
       : '';
-  throw new TypeError(`${fn} takes the message's bytes as a Uint8Array, not ${kind(v)}${hint}`);
+  throw new TypeError(`${fn} takes ${what} as a Uint8Array, not ${kind(v)}${hint}`);
 }
 
 /** XMIME input: a string or UTF-8 bytes (`Uint8Array`; an `ArrayBuffer` is taken as its bytes). */
@@ -37,10 +37,10 @@ export function xmlInput(fn: string, v: unknown): string | Uint8Array {
 }
 
 /** A stream chunk of MIME: bytes only. */
-export function mimeChunk(fn: string, v: unknown): Uint8Array {
+export function mimeChunk(fn: string, v: unknown, what = "the message's bytes"): Uint8Array {
   if (v instanceof Uint8Array) return v;
   if (v instanceof ArrayBuffer) return new Uint8Array(v);
-  throw new TypeError(`${fn} takes chunks of the message's bytes (Uint8Array), not ${kind(v)}`);
+  throw new TypeError(`${fn} takes chunks of ${what} (Uint8Array), not ${kind(v)}`);
 }
 
 /** An options argument: an object (undefined is replaced by the default `{}` before this runs). */
@@ -56,4 +56,22 @@ export function fnArg(fn: string, name: string, v: unknown): void {
 /** An element argument (DOM or ltx): an object. */
 export function objectArg(fn: string, name: string, v: unknown): void {
   if (typeof v !== 'object' || v === null) throw new TypeError(`${fn}: ${name} must be ${name === 'doc' ? 'a DOM Document' : 'an element'}, not ${kind(v)}`);
+}
+
+/**
+ * A string is an XMIME document, bytes are MIME (or an mbox file). A string
+ * that cannot be XML (its first character other than white space is not
+ * `<`) is almost surely a message read as text, so it is a TypeError that
+ * says to pass its bytes.
+ */
+export function documentOrBytes(fn: string, v: unknown, what: string, bytes = "the message's bytes"): Uint8Array | string {
+  if (typeof v === 'string') {
+    const m = /^[\ufeff \t\r\n]*(.)/s.exec(v);
+    if (m !== null && m[1] !== '<')
+      throw new TypeError(
+        `${fn}(string) reads an XMIME document, and this string does not start with "<". For ${what}, pass its bytes: readFileSync(path) without an encoding, or new TextEncoder().encode(text)`,
+      );
+    return v;
+  }
+  return mimeBytes(`${fn}(input)`, v, bytes);
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { decoderInto, feedAll, toMime, toTree, type EncodeOptions } from './codec.js';
-import { mimeBytes, optionsArg } from './guard.js';
+import { documentOrBytes, optionsArg } from './guard.js';
 import { concat } from '../core/bytes.js';
 import { Output } from '../core/output.js';
 import { readView } from '../tree/read-view.js';
@@ -35,29 +35,12 @@ import { parseTree, serializeTree, type XNode } from '../tree/xml-tree.js';
  * @category Message tree
  */
 export function parse(input: Uint8Array | string, options: EncodeOptions = {}): XmimeMessage {
-  input = parseInput(input);
+  input = documentOrBytes('parse', input, 'a message (MIME)');
   optionsArg('parse', options);
   // A document from elsewhere is checked by the decoder first (out-of-band bodies are not fetched), so
   // the tree is XMIME and its errors are XmimeErrors with a position.
   if (typeof input === 'string') feedAll(decoderInto(new Output(() => {}, 65536, false), {}, () => {}), input);
   return new XmimeMessage(typeof input === 'string' ? parseTree(input).root : toTree(input, options));
-}
-
-/**
- * A string is XMIME, bytes are MIME. A string that cannot be XML (its first
- * character other than white space is not `<`) is almost surely a message
- * read as text, so it is a TypeError that says to pass its bytes.
- */
-function parseInput(input: unknown): Uint8Array | string {
-  if (typeof input === 'string') {
-    const m = /^[\ufeff \t\r\n]*(.)/s.exec(input);
-    if (m !== null && m[1] !== '<')
-      throw new TypeError(
-        'parse(string) reads an XMIME document, and this string does not start with "<". For a message (MIME), pass its bytes: readFileSync(path) without an encoding, or new TextEncoder().encode(text)',
-      );
-    return input;
-  }
-  return mimeBytes('parse(input)', input);
 }
 
 /**

@@ -5,7 +5,8 @@
  * each `<mime>` to a single-message reader.
  * @module
  */
-import { encoderInto, type DecodeOptions, type EncodeOptions } from '../api/codec.js';
+import { encoderInto, type DecodeOptions, type EncodeOptions, pushString, StringEncoder } from '../api/codec.js';
+import { mimeBytes, mimeChunk, xmlInput } from '../api/guard.js';
 import type { MimeTokenizer } from '../encode/mime-tokenizer.js';
 import { Output } from '../core/output.js';
 import { NS } from '../xmime/events.js';
@@ -96,7 +97,7 @@ export class MboxEncoder {
 
   /** Feeds the next bytes of the mbox file. */
   push(mbox: Uint8Array): void {
-    this.split.push(mbox);
+    this.split.push(mimeChunk('MboxEncoder.push', mbox, 'an mbox file'));
     this.out.flush(FLUSH_AT);
   }
 
@@ -462,7 +463,9 @@ export class MailboxDecoder {
   private readonly tok: XmlTokenizer;
   /** @internal The reader behind the decoder (what kind of document it read). */
   readonly reader: MailboxReader;
-  private hi = '';
+  /** Strings to UTF-8, as the message decoder takes them: a split surrogate pair waits, a lone one fails. */
+  private readonly se = new StringEncoder();
+  private bytesIn = 0;
 
   constructor(onChunk: (bytes: Uint8Array) => void, options: DecodeOptions = {}) {
     this.out = new Output(onChunk);
@@ -473,24 +476,18 @@ export class MailboxDecoder {
 
   /** Feeds the next piece of the document (UTF-8 bytes or a string). */
   push(xml: Uint8Array | string): void {
-    if (typeof xml === 'string') {
-      // A surrogate pair split between strings waits for its second half.
-      xml = this.hi + xml;
-      this.hi = '';
-      const c = xml.charCodeAt(xml.length - 1);
-      if (c >= 0xd800 && c <= 0xdbff) {
-        this.hi = xml.slice(-1);
-        xml = xml.slice(0, -1);
-      }
-      xml = enc.encode(xml);
+    xml = xmlInput('MailboxDecoder.push', xml);
+    if (typeof xml === 'string') this.bytesIn += pushString(this.tok, this.se, xml, false, this.bytesIn);
+    else {
+      this.bytesIn += xml.length;
+      this.tok.push(xml);
     }
-    this.tok.push(xml);
     this.out.flush(OUT_FLUSH);
   }
 
   /** The document is complete: checks that it ended and writes the rest. */
   end(): void {
-    if (this.hi !== '') this.tok.push(enc.encode(this.hi));
+    if (this.se.pending) this.tok.fail('xml-char', 'the text ends with half a surrogate pair', this.bytesIn);
     this.tok.end();
     this.out.flush();
   }
@@ -508,7 +505,7 @@ export class MailboxDecoder {
 export function mboxToXml(mbox: Uint8Array, options: MboxEncodeOptions = {}): string {
   const parts: Uint8Array[] = [];
   const e = new MboxEncoder((c) => parts.push(c), options);
-  e.push(mbox);
+  e.push(mimeBytes('mboxToXml', mbox, "the mbox file's bytes"));
   e.end();
   return new TextDecoder().decode(concatBytes(parts));
 }
@@ -524,7 +521,7 @@ export function mboxToXml(mbox: Uint8Array, options: MboxEncodeOptions = {}): st
 export function xmlToMbox(xml: string | Uint8Array, options: DecodeOptions = {}): Uint8Array {
   const parts: Uint8Array[] = [];
   const d = new MailboxDecoder((c) => parts.push(c), options);
-  d.push(xml);
+  d.push(xmlInput('xmlToMbox', xml));
   d.end();
   return concatBytes(parts);
 }

@@ -3,6 +3,7 @@
  * {@link XmimeMessage} a single message gives.
  * @module
  */
+import { documentOrBytes } from '../api/guard.js';
 import { XmimeMessage } from '../api/message.js';
 import { parseTree } from '../tree/xml-tree.js';
 import { mboxToXml, type MboxEncodeOptions, xmlToMbox } from './mbox-codec.js';
@@ -19,6 +20,7 @@ import { mboxToXml, type MboxEncodeOptions, xmlToMbox } from './mbox-codec.js';
  * ```
  */
 export function parseMailbox(input: Uint8Array | string, options: MboxEncodeOptions = {}): XmimeMessage[] {
+  input = documentOrBytes('parseMailbox', input, 'an mbox file', "the mbox file's bytes");
   // A document from elsewhere is checked by the decoder first, so its errors are XmimeErrors with a position.
   if (typeof input === 'string') xmlToMbox(input);
   const xml = typeof input === 'string' ? input : mboxToXml(input, options);

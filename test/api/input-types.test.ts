@@ -19,7 +19,14 @@ import {
   toXml,
   toXmlAsync,
   XmlToMimeStream,
+  MailboxDecoder,
+  MboxEncoder,
+  MboxToXmlStream,
+  mboxToXml,
+  parseMailbox,
+  xmlToMbox,
 } from '../../src/index.js';
+import { concat } from '../../src/core/bytes.js';
 import { createDecodeStream, createEncodeStream } from '../../src/node/index.js';
 import { ROOT } from '../support/helpers.js';
 
@@ -98,5 +105,43 @@ describe('parse: bytes are MIME, a string is XMIME', () => {
     expect(parse(DOC).headers.get('subject')).toBe('hi');
     expect(parse(`\ufeff\n ${DOC}`).headers.get('subject')).toBe('hi');
     expect(parse(MIME).headers.get('subject')).toBe('hi');
+  });
+});
+
+describe('the mailbox entry points check their input the same way', () => {
+  const MBOX = new TextEncoder().encode('From a@b Mon Jan  1 00:00:00 2024\nSubject: hi\n\nHello\n');
+
+  it('mboxToXml, MboxEncoder.push, MboxToXmlStream: a string is a TypeError, never NUL bytes', async () => {
+    expect(() => mboxToXml('From a\nx\n' as never)).toThrow(TypeError);
+    expect(() => mboxToXml('From a\nx\n' as never)).toThrow(BYTES_HINT);
+    expect(() => new MboxEncoder(() => {}).push('x' as never)).toThrow(/MboxEncoder\.push takes chunks of an mbox file/);
+    const s = new Response('From a\nx\n').body!.pipeThrough(new TextDecoderStream()).pipeThrough(new MboxToXmlStream() as never);
+    await expect(drain(s as ReadableStream<Uint8Array>)).rejects.toThrow(TypeError);
+    expect(xmlToMbox(mboxToXml(MBOX.buffer as never))).toEqual(MBOX); // an ArrayBuffer is its bytes
+  });
+
+  it('xmlToMbox, MailboxDecoder.push: not a string or bytes is a TypeError; a lone surrogate an XmimeError, not U+FFFD', () => {
+    expect(() => xmlToMbox(42 as never)).toThrow(/xmlToMbox takes an XMIME document as a string or as UTF-8 bytes/);
+    expect(() => new MailboxDecoder(() => {}).push({} as never)).toThrow(TypeError);
+    const doc = mboxToXml(MBOX);
+    expect(() => xmlToMbox(doc.replace('Hello', 'He\ud800llo'))).toThrow(expect.objectContaining({ code: 'xml-char' }));
+    const half = new MailboxDecoder(() => {});
+    half.push(doc);
+    half.push('\ud83d'); // waits for its second half, which never comes
+    expect(() => half.end()).toThrow(expect.objectContaining({ code: 'xml-char' }));
+    // A pair split between two strings is one character.
+    const [a, b] = doc.replace('Hello', 'He\u{1F600}llo').split('\udE00');
+    const parts: Uint8Array[] = [];
+    const d = new MailboxDecoder((c) => parts.push(c));
+    d.push(a);
+    d.push('\ude00' + b);
+    d.end();
+    expect(new TextDecoder().decode(concat(parts))).toContain('He\u{1F600}llo');
+  });
+
+  it('parseMailbox: an mbox file read as text is a TypeError that says to pass its bytes', () => {
+    expect(() => parseMailbox('From a@b\nSubject: hi\n\nx\n')).toThrow(/parseMailbox\(string\) reads an XMIME document.*an mbox file, pass its bytes/);
+    expect(() => parseMailbox(7 as never)).toThrow(/parseMailbox\(input\) takes the mbox file's bytes as a Uint8Array, not /);
+    expect(parseMailbox(MBOX)).toHaveLength(1);
   });
 });
