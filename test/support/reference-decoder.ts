@@ -1,19 +1,17 @@
 /**
  * A second, deliberately naive XMIME decoder written from the spec over a DOM
- * (@xmldom/xmldom), sharing no code with src/ but the charset and transfer
- * encoders of `<text>` (spec §7.4) and the header renderer (§7.6). Used as a differential oracle:
+ * (@xmldom/xmldom), sharing no code with src/: its `<text>` encoders (spec
+ * §7.4, test/support/reference-text.ts) and header-view renderer (§7.6.8,
+ * test/support/reference-header.ts) are its own. Used as a differential oracle:
  * whatever the streaming decoder accepts must decode to the same bytes here.
  */
-import { Eol } from '../../src/core/eol.js';
-import { type TextForm } from '../../src/xmime/text-form.js';
-import { writeText } from '../../src/views/text-body.js';
-import { type HeaderView, type Mailbox } from '../../src/views/headers/kinds.js';
-import { renderHeader } from '../../src/views/header-views.js';
 import { DOMParser, type Element, type Node } from '@xmldom/xmldom';
+import { type Box, renderView, type View } from './reference-header.js';
+import { base64Lines, encodeCharset, quotedPrintable, ReferenceError, resolveLabel, utf8Bytes } from './reference-text.js';
+
+export { ReferenceError };
 
 const NS = 'urn:xmpp:xmime:0';
-
-export class ReferenceError extends Error {}
 
 function eolBytes(v: string | null, dflt: number[]): number[] {
   if (v === null) return dflt;
@@ -146,17 +144,15 @@ function hasElements(e: Element): boolean {
   return false;
 }
 
-/**
- * The value of a `<header>` with a view (spec §7.6): `<raw>` when present,
- * else the view read here and rendered by the library's renderer (the spec
- * defines the rendering by it).
- */
+/** The value of a `<header>` with a view (spec §7.6): `<raw>` when present, else the view rendered (§7.6.8). */
 function fieldValue(h: Element, eol: number[], out: number[]): void {
   const kids = children(h);
   if (kids[0]?.localName === 'raw') return charsToBytes(textOf(kids[0]), eol, out);
-  const name = attr(h, 'name')!;
-  const mailbox = (m: Element): Mailbox => (attr(m, 'name') === null ? { addr: attr(m, 'addr')! } : { name: attr(m, 'name')!, addr: attr(m, 'addr')! });
-  let view: HeaderView;
+  const nameBytes: number[] = [];
+  charsToBytes(attr(h, 'name')!, null, nameBytes);
+  const name = String.fromCharCode(...nameBytes);
+  const box = (m: Element): Box => (attr(m, 'name') === null ? { addr: attr(m, 'addr')! } : { name: attr(m, 'name')!, addr: attr(m, 'addr')! });
+  let view: View;
   switch (kids[0]?.localName) {
     case 'decoded':
       view = { kind: 'text', text: textOf(kids[0]) };
@@ -172,51 +168,58 @@ function fieldValue(h: Element, eol: number[], out: number[]): void {
       break;
     case 'mailbox':
     case 'group':
-      view = { kind: 'addresses', list: kids.map((k) => (k.localName === 'group' ? { group: attr(k, 'name')!, members: children(k).map(mailbox) } : mailbox(k))) };
+      view = { kind: 'addresses', list: kids.map((k) => (k.localName === 'group' ? { group: attr(k, 'name')!, members: children(k).map(box) } : box(k))) };
       break;
     default:
       throw new ReferenceError(`<${kids[0]?.localName}> in a header`);
   }
-  for (const b of renderHeader(name, view, eol.length === 2 ? '\r\n' : '\n')) out.push(b);
+  out.push(...utf8Bytes(renderView(name, view, eol.length === 2 ? '\r\n' : '\n')));
 }
 
-/**
- * A `<text>` element's bytes. The attributes are read here independently; the
- * charset and transfer encoders are the library's (spec §7.4 defines them).
- */
-function textBytes(e: Element, eol: number[]): Uint8Array {
-  const docEol = eol.length === 2 ? Eol.CrLf : Eol.Lf;
+/** A `<text>` element's bytes (spec §7.4): content → *T* → charset → *D* → transfer → *W*. */
+function textBytes(e: Element, eol: number[]): number[] {
   const a = (n: string) => attr(e, n);
-  const transfer = (a('transfer') ?? 'identity') as TextForm['transfer'];
-  const tEol = a('eol') === null ? docEol : a('eol') === 'lf' ? Eol.Lf : Eol.CrLf;
-  const num = (n: string, d: number) => (a(n) === null ? d : Number(a(n)));
-  const form: TextForm = {
-    charset: a('charset') ?? 'utf-8',
-    transfer,
-    eol: tEol,
-    utf7Direct: a('direct') === 'optional',
-    b64: transfer === 'base64' ? { line: num('line', 76), end: a('end') !== 'none', blank: num('blank', 0) } : null,
-    qp:
-      transfer === 'quoted-printable'
-        ? {
-            line: num('line', 76),
-            lower: a('hex') === 'lower',
-            always: [...(a('always') ?? '')].map((ch) => String.fromCharCode(ch.codePointAt(0)! & 0xff)).join(''),
-            start: [...(a('start') ?? '')].map((ch) => String.fromCharCode(ch.codePointAt(0)! & 0xff)).join(''),
-            rawTrailing: a('trailing') === 'raw',
-            softSpace: a('soft-space') === 'encoded',
-            word: a('wrap') === 'word',
-            fill: a('fill') !== 'no',
-            breaks: a('breaks') === null ? null : a('breaks')!.split(' ').map(Number),
-          }
-        : null,
+  const bytes = (n: string) => {
+    const b: number[] = [];
+    charsToBytes(a(n) ?? '', null, b);
+    return new Set(b);
   };
-  let text = '';
+  const num = (n: string, d: number) => {
+    const v = a(n);
+    if (v !== null && !/^[0-9]+$/.test(v)) throw new ReferenceError(`bad ${n}`);
+    return v === null ? d : Number(v);
+  };
+  const tEol = a('eol') === null ? (eol.length === 2 ? '\r\n' : '\n') : a('eol') === 'lf' ? '\n' : '\r\n';
+  let t = '';
   for (const ch of textOf(e)) {
     const cp = ch.codePointAt(0)!;
-    text += cp === 10 ? (tEol === Eol.CrLf ? '\r\n' : '\n') : cp >= 0xf700 && cp <= 0xf7ff ? String.fromCharCode(cp - 0xf700) : ch;
+    t += cp === 10 ? tEol : cp >= 0xf700 && cp <= 0xf7ff ? String.fromCharCode(cp - 0xf700) : ch;
   }
-  const bytes = writeText(text, form, docEol);
-  if (bytes === null) throw new ReferenceError('text not encodable');
-  return bytes;
+  const enc = resolveLabel(a('charset') ?? 'utf-8');
+  if (enc === null) throw new ReferenceError(`unknown charset ${a('charset')}`);
+  const d = encodeCharset(t, enc, a('direct') === 'optional');
+  switch (a('transfer')) {
+    case null:
+      return d;
+    case 'base64':
+      return base64Lines(d, num('line', 76), a('end') !== 'none', num('blank', 0), eol);
+    case 'quoted-printable':
+      return quotedPrintable(
+        d,
+        {
+          line: num('line', 76),
+          lower: a('hex') === 'lower',
+          always: bytes('always'),
+          start: bytes('start'),
+          rawTrailing: a('trailing') === 'raw',
+          softSpace: a('soft-space') === 'encoded',
+          word: a('wrap') === 'word',
+          fill: a('fill') !== 'no',
+          breaks: a('breaks') === null ? null : a('breaks')!.split(' ').map(Number),
+        },
+        eol,
+      );
+    default:
+      throw new ReferenceError(`transfer ${a('transfer')}`);
+  }
 }
