@@ -9,7 +9,19 @@ import { Stryker } from '../node_modules/@stryker-mutator/core/dist/src/stryker.
 import config from '../stryker.config.mjs';
 
 const only = process.argv.slice(2);
-const stryker = new Stryker({ ...config, ...(only.length ? { mutate: only } : {}) });
+// A narrowed run keeps its own incremental file and JSON report (named after its arguments), so
+// narrowed runs of different files do not overwrite each other's results; scripts/mutation-table.mjs
+// merges every report in reports/mutation/.
+const name = only.map((a) => a.replace(/^src\//, '').replace(/[^A-Za-z0-9.-]+/g, '_')).join('+');
+const named = only.length
+  ? {
+      mutate: only,
+      incrementalFile: `reports/incremental/${name}.json`,
+      jsonReporter: { fileName: `reports/mutation/${name}.json` },
+      htmlReporter: { fileName: `reports/mutation/${name}.html` },
+    }
+  : {};
+const stryker = new Stryker({ ...config, ...named });
 const results = await stryker.runMutationTest();
 const counts = {};
 for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
