@@ -5,7 +5,7 @@
  * untouched signed part still verifies.
  * @module
  */
-import { decoderInto, feedAll, toMime, toTree, type EncodeOptions } from './codec.js';
+import { decoderInto, feedAll, toTree, treeToMime, type EncodeOptions } from './codec.js';
 import { documentOrBytes, optionsArg } from './guard.js';
 import { concat } from '../core/bytes.js';
 import { Output } from '../core/output.js';
@@ -186,7 +186,7 @@ export class XmimeEntity {
     const b = this.body;
     if (b === undefined) return new Uint8Array();
     const doc: XNode = { name: 'mime', attrs: new Map(this.eol === '\n' ? [['eol', 'lf']] : []), kids: [b], text: '', at: 0 };
-    return toMime(serializeTree(doc));
+    return treeToMime(doc);
   }
 
   /** The body's content: transfer encoding removed (base64 and quoted-printable, read leniently). */
@@ -320,7 +320,7 @@ export class XmimeMessage extends XmimeEntity {
 
   /** The message as MIME bytes. */
   toMime(): Uint8Array {
-    return toMime(this.toXml());
+    return treeToMime(this.node);
   }
 }
 
