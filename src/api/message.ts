@@ -306,10 +306,14 @@ export class XmimeMessage extends XmimeEntity {
     return this.leaves().find((e) => e.type === 'text/html' && !isAttachment(e))?.bodyText();
   }
 
-  /** Leaves that are attachments: marked so, or not text. */
+  /**
+   * Leaves that are attachments: marked so, or not text. A message that is
+   * one such leaf (a single-part PDF, a text marked as an attachment) is its
+   * own attachment, if it has a body.
+   */
   attachments(): Attachment[] {
     return this.leaves()
-      .filter((e) => e !== (this as XmimeEntity) && (isAttachment(e) || !e.type.startsWith('text/')))
+      .filter((e) => (e !== (this as XmimeEntity) || e.bodyBytes().length > 0) && (isAttachment(e) || !e.type.startsWith('text/')))
       .map((e) => ({ filename: e.filename, type: e.type, bytes: e.content(), part: e }));
   }
 
