@@ -21,6 +21,12 @@ const named = only.length
       htmlReporter: { fileName: `reports/mutation/${name}.html` },
     }
   : {};
+// The tests each mutant meets (vitest.mutate.config.ts): the side of the pipeline the files are on.
+if (process.env.XMIME_MUTATE_TESTS === undefined && only.length) {
+  const sides = new Set(only.map((a) => (a.startsWith('src/decode/') ? 'decode' : a.startsWith('src/views/') ? 'views' : a.startsWith('src/encode/') ? 'encode' : 'all')));
+  process.env.XMIME_MUTATE_TESTS = sides.size === 1 ? [...sides][0] : 'all';
+}
+console.log(`tests: ${process.env.XMIME_MUTATE_TESTS ?? 'all'} (vitest.mutate.config.ts)`);
 const stryker = new Stryker({ ...config, ...named });
 const results = await stryker.runMutationTest();
 const counts = {};
