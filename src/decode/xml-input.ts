@@ -128,7 +128,9 @@ export abstract class XmlInput implements Reporter {
     const d = this.d;
     let semi = i + 1;
     // References may carry any number of leading zeros; MAX_REF bounds what is carried between chunks.
-    while (semi < e && semi < i + MAX_REF && d[semi] !== C.SEMI) semi++;
+    // The ';' may stand at most at i + MAX_REF - 1, whole or in chunks (a 1025-byte reference once
+    // decoded whole but failed when a chunk ended after its first 1024 bytes).
+    while (semi < e && semi < i + MAX_REF - 1 && d[semi] !== C.SEMI) semi++;
     if (semi >= e || d[semi] !== C.SEMI) {
       if (semi >= e && e - i < MAX_REF && out === null && !this.eof) return -1;
       this.fail('xml-syntax', "'&' must start a reference ending in ';'", this.w.base + i);
