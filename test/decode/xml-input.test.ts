@@ -51,6 +51,18 @@ describe('attribute values (XML 1.0 §3.3.3)', () => {
     for (const [v, want] of cases) expect(boundary(v), JSON.stringify(v)).toBe(want);
   });
 
+  it('the first character of a value is checked and normalized like any other', () => {
+    for (const [v, want] of [['\tb', ' b'], ['\nb', ' b'], ['\r\nb', ' b'], [' b', ' b'], ['\t', ' ']]) expect(boundary(v), JSON.stringify(v)).toBe(want);
+    for (const c of ['\x01', '\x1f']) expect(boundary(`${c}a`)).toBe(`error xml-char @${at(`${c}a`, c)}: control character U+00${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    // A lone continuation byte 0x80 first, and after a reference.
+    for (const pre of ['', '&amp;']) {
+      const xml = enc.encode(B(`${pre}~a`));
+      const i = xml.indexOf(0x7e);
+      xml[i] = 0x80;
+      expect(boundary(xml), pre).toBe(`error xml-utf8 @${i}: invalid UTF-8`);
+    }
+  });
+
   it('character references to TAB, LF and CR are kept as those characters (not normalized)', () => {
     expect(boundary('a&#9;b&#xA;c&#13;d')).toBe('a\tb\nc\rd');
   });
@@ -143,6 +155,11 @@ describe('character and entity references (XML 1.0 §4.1)', () => {
 });
 
 describe('names outside ASCII', () => {
+  it('an undeclared entity is named as written', () => {
+    const xml = M('<body>&\u00e9t\u00e9;</body>');
+    expect(run(xml)).toBe(`error xml-entity @${xml.indexOf('&')}: undeclared entity &\u00e9t\u00e9;`);
+  });
+
   it('are read as UTF-8, so an error names them as written', () => {
     const xml = M('<é/>');
     expect(run(xml)).toBe(`error xmime-element @${enc.encode(xml.slice(0, xml.indexOf('<é'))).length}: XMIME has no element <é>`);
