@@ -35,7 +35,9 @@ for (const [file, { mutants: byKey, source }] of [...files].sort()) {
   const lines = source.split('\n');
   for (const m of mutants.filter((x) => x.status === 'Survived' || x.status === 'NoCoverage').sort((a, b) => a.location.start.line - b.location.start.line)) {
     const l = m.location.start.line;
-    survivors.push(`- ${file}:${l} ${m.status} ${m.mutatorName}: \`${lines[l - 1].trim().slice(0, 110)}\` → \`${(m.replacement ?? '').replace(/\s+/g, ' ').slice(0, 80)}\``);
+    const { start, end } = m.location;
+    const original = start.line === end.line ? lines[l - 1].slice(start.column - 1, end.column - 1) : lines[l - 1].trim();
+    survivors.push(`- ${file}:${l} ${m.status} ${m.mutatorName}: \`${original.replace(/\s+/g, ' ').slice(0, 110)}\` → \`${(m.replacement ?? '').replace(/\s+/g, ' ').slice(0, 80)}\``);
   }
 }
 console.log('\nSurvivors:\n' + (survivors.join('\n') || '(none)'));
