@@ -16,6 +16,7 @@ const SUITES: Record<string, string[]> = {
   vectors: ['test/conformance/conformance.test.ts', 'test/conformance/spec-examples.test.ts'],
   decode: ['test/decode/**/*.test.ts'],
   encode: ['test/encode/**/*.test.ts'],
+  writer: ['test/encode/xml-writer.test.ts'], // the XML writer's own, without the megabyte-sized pieces tests
   views: ['test/views/**/*.test.ts'],
   // Only in a whole run: properties over both directions and the core's scans.
   more: ['test/conformance/roundtrip.property.test.ts', 'test/core/**/*.test.ts'],
