@@ -79,6 +79,8 @@ export class MboxEncoder {
   /** The start tag of the current message's `<mime>`, until it is complete. */
   private head: Uint8Array[] | null = null;
   private gapAttr = '';
+  /** mboxcl2: how the boundary before the current message was found, as an attribute (none: by Content-Length). */
+  private splitAttr = '';
   /** Messages seen so far. */
   count = 0;
 
@@ -123,9 +125,9 @@ export class MboxEncoder {
           this.begin();
           this.prefix(d, s, e, false);
         },
-        start: (_at, gap) => {
+        start: (_at, gap, _line, by) => {
           this.begin();
-          this.start(gap);
+          this.start(gap, by === 'auto' ? ' split="auto"' : by === 'lf' ? ' split="lf"' : '');
         },
         content: (d, s, e) => {
           this.msg!.push(d.subarray(s, e));
@@ -183,11 +185,11 @@ export class MboxEncoder {
    * no longer fits or is too large to hold, unless the part is empty.
    */
   private place(done: boolean): void {
-    const size = this.heldTag.length + 11 + this.heldBytes;
+    const size = this.heldTag.length + 11 + this.splitAttr.length + this.heldBytes;
     if (!done && size <= this.room() && this.heldBytes <= this.hold) return;
     const move = !done && this.partFull;
     if (move) this.nextPart(this.gapBytes);
-    this.out.bytes(enc.encode(move ? this.heldTag : this.withGap(this.heldTag)));
+    this.out.bytes(enc.encode(move ? this.heldTag + this.splitAttr : this.withGap(this.heldTag)));
     for (const h of this.held!) this.out.bytes(h);
     this.held = null;
     this.heldBytes = 0;
@@ -242,9 +244,10 @@ export class MboxEncoder {
     if (this.held !== null) this.place(true);
   }
 
-  private start(gap: Uint8Array | null): void {
+  private start(gap: Uint8Array | null, split = ''): void {
     this.closePrefix();
     this.endMessage();
+    this.splitAttr = split;
     // The blank line before the separator: default, one with the message's own line ending (spec §18.3).
     // In a CR-only file the gap is a CR, or none.
     this.gapAttr = this.count === 0 ? '' : gap === null ? 'none' : this.split.nl === 0x0d ? '' : gap.length === 1 ? 'lf' : 'crlf';
@@ -263,7 +266,7 @@ export class MboxEncoder {
     const lf = tag.includes(' eol="lf"');
     let g = this.gapAttr;
     if ((g === 'lf' && lf) || (g === 'crlf' && !lf)) g = ''; // the default: the message's own line ending
-    return g === '' ? tag : `${tag} gap="${g}"`;
+    return (g === '' ? tag : `${tag} gap="${g}"`) + this.splitAttr;
   }
 
   /** Message XML: the start tag gets the mailbox attributes, the rest is copied. */
@@ -565,7 +568,11 @@ export class MailboxReader implements XmlHandler {
     let eol = 'crlf';
     this.attrs.length = 0;
     for (const a of attrs) {
-      if (a.ns === null && a.local === 'gap') {
+      if (a.ns === null && a.local === 'split') {
+        // mboxcl2: how the encoder found this boundary (spec §18.2); no byte depends on it.
+        if (a.value !== 'auto' && a.value !== 'lf') tok.fail('xmime-attribute-value', `split="${a.value}" is not allowed on <mime> (auto or lf)`, at);
+        if (this.variant !== 'mboxcl2') tok.fail('xmime-attribute', 'split is an attribute of a message of a variant="mboxcl2" mailbox', at);
+      } else if (a.ns === null && a.local === 'gap') {
         if (this.crLines ? a.value !== 'none' : a.value !== 'crlf' && a.value !== 'lf' && a.value !== 'none')
           tok.fail('xmime-attribute-value', `gap="${a.value}" is not allowed on <mime>${this.crLines ? ' in a lines="cr" mailbox (only "none")' : ''}`, at);
         if (this.messages === 0) tok.fail('xmime-attribute', 'the first <mime> of a mailbox has no gap (bytes before it are its <prefix>)', at);
