@@ -9,7 +9,8 @@ import { encoderInto, type DecodeOptions, type EncodeOptions, pushString, String
 import { mimeBytes, mimeChunk, xmlInput } from '../api/guard.js';
 import type { MimeTokenizer } from '../encode/mime-tokenizer.js';
 import { Output } from '../core/output.js';
-import { NS } from '../xmime/events.js';
+import { type ExternalRef, NS, type Sink } from '../xmime/events.js';
+import type { XmimeError } from '../core/errors.js';
 import { MimeWriter } from '../decode/mime-writer.js';
 import { XmimeReader } from '../decode/xmime-reader.js';
 import { XmlTokenizer } from '../decode/xml-tokenizer.js';
@@ -23,6 +24,10 @@ import { readLeaf, writeLeaf } from './leaf.js';
 export interface MboxEncodeOptions extends EncodeOptions {
   /** How the file is split and whether `>From` quoting is undone (spec §18.2). Default `auto`. */
   variant?: MboxVariant;
+  /** @internal A stage in front of each message's encoder (archive conversion: manifest facts, attachment store); `offset` is its separator's. */
+  front?: (next: Sink, offset: number) => Sink;
+  /** @internal Receives the offset of each `From ` line that was not taken as a separator. */
+  onKept?: (offset: number) => void;
 }
 
 const FLUSH_AT = 16384;
@@ -66,9 +71,9 @@ export class MboxEncoder {
           this.begin();
           this.prefix(d, s, e, false);
         },
-        start: (_at, gap) => {
+        start: (at, gap) => {
           this.begin();
-          this.start(gap);
+          this.start(gap, at);
         },
         content: (d, s, e) => {
           this.msg!.push(d.subarray(s, e));
@@ -78,6 +83,7 @@ export class MboxEncoder {
           this.begin();
           this.finish(tail);
         },
+        kept: options.onKept,
       },
       variant,
     );
@@ -141,7 +147,7 @@ export class MboxEncoder {
     this.msg = null;
   }
 
-  private start(gap: Uint8Array | null): void {
+  private start(gap: Uint8Array | null, at: number): void {
     this.closePrefix();
     this.endMessage();
     // The blank line before the separator: default, one with the message's own line ending (spec §18.3).
@@ -149,7 +155,8 @@ export class MboxEncoder {
     this.gapAttr = this.count === 0 ? '' : gap === null ? 'none' : this.split.nl === 0x0d ? '' : gap.length === 1 ? 'lf' : 'crlf';
     this.count++;
     this.head = [];
-    this.msg = encoderInto(this.msgOut, this.options);
+    const front = this.options.front;
+    this.msg = encoderInto(this.msgOut, this.options, front === undefined ? undefined : (next) => front(next, at));
   }
 
   /** Message XML: the start tag gets the mailbox attributes, the rest is copied. */
@@ -190,6 +197,15 @@ function concatBytes(parts: Uint8Array[]): Uint8Array {
     n += p.length;
   }
   return r;
+}
+
+/** Options of the mailbox reader: the decoder's, and what writes `<external>` bodies. */
+export interface MailboxDecodeOptions extends DecodeOptions {
+  /**
+   * @internal Writes the bytes of an `<external>` body into `out` (where the body goes), or
+   * throws (an XmimeError at `where`). Without it an `<external>` is `external-unresolved`.
+   */
+  external?: (ref: ExternalRef, where: XmimeError, out: Output) => void;
 }
 
 /** Where the reader is in a mailbox document. */
@@ -294,7 +310,7 @@ export class MailboxReader implements XmlHandler {
   constructor(
     private readonly tok: Reporter,
     private readonly out: Output,
-    private readonly options: DecodeOptions = {},
+    private readonly options: MailboxDecodeOptions = {},
     private readonly collect: { begin(index: number): Output; end(index: number): void } | null = null,
   ) {
     this.requote = new Requoter(out);
@@ -314,7 +330,8 @@ export class MailboxReader implements XmlHandler {
   isMailbox = false;
 
   private newInner(out: Output): XmimeReader {
-    return new XmimeReader(new WireStage(new MimeWriter(out), this.tok), this.tok, this.options.maxTextBytes);
+    const ext = this.options.external;
+    return new XmimeReader(new WireStage(new MimeWriter(out), this.tok), this.tok, this.options.maxTextBytes, ext === undefined ? null : (ref, where) => ext(ref, where, out));
   }
 
   start(ns: string | null, local: string, attrs: XmlAttr[], at: number): void {
@@ -467,7 +484,7 @@ export class MailboxDecoder {
   private readonly se = new StringEncoder();
   private bytesIn = 0;
 
-  constructor(onChunk: (bytes: Uint8Array) => void, options: DecodeOptions = {}) {
+  constructor(onChunk: (bytes: Uint8Array) => void, options: MailboxDecodeOptions = {}) {
     this.out = new Output(onChunk);
     let reader: MailboxReader;
     this.tok = new XmlTokenizer((report) => (reader = new MailboxReader(report, this.out, options)), options);

@@ -1,0 +1,334 @@
+/**
+ * One conversion job of `xmime convert`: one input file (a message, an mbox,
+ * a Maildir directory, or a document to decode) to one output, in a worker
+ * thread. The output is written to a temporary name in its own directory,
+ * fsynced, renamed into place and the directory fsynced, so after a crash an
+ * output is either whole or absent; its SHA-256 is then read back from disk
+ * for the journal.
+ * @module
+ */
+import { closeSync, createReadStream, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, lstatSync, writeSync, constants, readSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { encoderInto } from '../../api/codec.js';
+import { Output } from '../../core/output.js';
+import { XmimeError } from '../../core/errors.js';
+import { Kind, type Sink } from '../../xmime/events.js';
+import type { ReadableStats } from '../../encode/readable-stage.js';
+import { MailboxDecoder, MboxEncoder } from '../../mailbox/mbox-codec.js';
+import type { MboxVariant } from '../../mailbox/mbox-split.js';
+import { blankFacts, FactsSink, type MessageFacts, type RunningHash } from '../../archive/facts.js';
+import { StoreSink } from '../../archive/store.js';
+import { FsStore, storeReader } from './store-fs.js';
+import { decodeTree, encodeTree } from '../tree-fs.js';
+import { rootName } from '../mailbox-cli.js';
+import { notMail } from '../not-mail.js';
+
+/** What a job converts. */
+export type JobKind = 'file' | 'tree' | 'document';
+
+export interface Job {
+  /** Its place in the plan (input order). */
+  n: number;
+  kind: JobKind;
+  /** The input's path, and its path relative to the inputs (as the manifest names it). */
+  src: string;
+  rel: string;
+  /** The output's path, and relative to OUTDIR. */
+  out: string;
+  outRel: string;
+}
+
+export interface JobOptions {
+  readable: boolean;
+  variant: MboxVariant;
+  /** The attachment store, and the size over which bodies go there. */
+  attachments?: string;
+  attachmentSize: number;
+  /** Test hook: wait this long (ms) after each chunk written, so kill tests land during real work. */
+  slow?: number;
+}
+
+export interface JobResult {
+  n: number;
+  ok: boolean;
+  /** The error code (the spec's) and the message, for a job that failed. */
+  code?: string;
+  error?: string;
+  warnings: string[];
+  rows: MessageFacts[];
+  /** The output's SHA-256 as read back (a directory's: see {@link dirDigest}). */
+  sha256: string;
+  inBytes: number;
+  outBytes: number;
+  /** Attachment store: bodies referenced by this job, their bytes, and those newly stored. */
+  refs: number;
+  refBytes: number;
+}
+
+/** The marker in temporary names: anything in OUTDIR whose name contains it is left over from a killed run. */
+export const TMP = '.xmime-tmp-';
+
+const newHash = (alg: 'sha256' | 'sha1'): RunningHash => {
+  const h = createHash(alg);
+  return { update: (d) => h.update(d), digest: () => h.digest('hex') };
+};
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** A file written through a descriptor, with an optional pause per write (test hook). */
+class FileOut {
+  readonly fd: number;
+  bytes = 0;
+  constructor(
+    readonly path: string,
+    private readonly slow: number,
+  ) {
+    this.fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+  }
+  write = (c: Uint8Array): void => {
+    for (let o = 0; o < c.length; ) o += writeSync(this.fd, c, o, c.length - o);
+    this.bytes += c.length;
+    if (this.slow > 0) sleepSync(this.slow);
+  };
+  close(): void {
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+  }
+}
+
+function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** SHA-256 of a file, read back from disk. */
+export function fileDigest(path: string): string {
+  const h = createHash('sha256');
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (let k = readSync(fd, buf, 0, buf.length, null); k > 0; k = readSync(fd, buf, 0, buf.length, null)) h.update(buf.subarray(0, k));
+  } finally {
+    closeSync(fd);
+  }
+  return h.digest('hex');
+}
+
+/** SHA-256 over a directory: each entry in name order, its kind, name, and contents' hash. */
+export function dirDigest(path: string): string {
+  const h = createHash('sha256');
+  const walk = (p: string): void => {
+    for (const name of (readdirSync(p, { encoding: 'buffer' }) as Buffer[]).sort(Buffer.compare)) {
+      const q = Buffer.concat([Buffer.from(p), Buffer.from('/'), name]);
+      const st = lstatSync(q);
+      h.update(st.isDirectory() ? 'd' : 'f');
+      h.update(name);
+      h.update('\0');
+      if (st.isDirectory()) {
+        walk(q.toString());
+        h.update('\0u');
+      } else h.update(fileDigest(q.toString()));
+    }
+  };
+  walk(path);
+  return h.digest('hex');
+}
+
+/** Reads a file in 64 KiB chunks; errors are the input's (`input-read`). */
+async function* chunksOf(path: string): AsyncGenerator<Uint8Array> {
+  const rs = createReadStream(path, { highWaterMark: 1 << 16 });
+  try {
+    for await (const c of rs) yield c as Uint8Array;
+  } catch (e) {
+    throw new InputError(e as Error);
+  }
+}
+
+/** An input that could not be read. */
+class InputError extends Error {
+  constructor(readonly reason: Error) {
+    super(reason.message);
+  }
+}
+
+function describe(e: unknown): { code: string; error: string } {
+  if (e instanceof XmimeError) return { code: e.code, error: `${e.line}:${e.column}: ${e.code}: ${e.detail}` };
+  if (e instanceof InputError) return { code: 'input-read', error: `input-read: cannot read: ${systemText(e.reason)}` };
+  const err = e as NodeJS.ErrnoException;
+  return { code: 'output-write', error: `output-write: ${systemText(err)}` };
+}
+
+function systemText(e: NodeJS.ErrnoException): string {
+  return /^[A-Z]+: ([^,]+)/.exec(e.message ?? '')?.[1] ?? String(e.message ?? e);
+}
+
+/** Runs one job; never throws (a failure is the result). */
+export async function runJob(job: Job, o: JobOptions, progress: (bytes: number) => void): Promise<JobResult> {
+  const r: JobResult = { n: job.n, ok: false, warnings: [], rows: [], sha256: '', inBytes: 0, outBytes: 0, refs: 0, refBytes: 0 };
+  const tmp = `${dirname(job.out)}/${TMP}${process.pid}-${job.n}-${job.out.slice(dirname(job.out).length + 1)}`;
+  try {
+    mkdirSync(dirname(job.out), { recursive: true });
+  } catch (e) {
+    Object.assign(r, { code: 'output-write', error: `output-write: cannot create ${dirname(job.out)}: ${systemText(e as Error)}` });
+    return r;
+  }
+  try {
+    if (job.kind === 'document') await decodeJob(job, o, tmp, r, progress);
+    else await encodeJob(job, o, tmp, r, progress);
+    if (job.kind === 'document' && r.sha256 === 'dir') {
+      rmSync(job.out, { recursive: true, force: true }); // a directory left by a run killed after its rename, before its journal line
+      renameSync(tmp, job.out);
+      r.sha256 = dirDigest(job.out);
+    } else {
+      r.sha256 = fileDigest(tmp);
+      renameSync(tmp, job.out);
+    }
+    fsyncDir(dirname(job.out));
+    r.ok = true;
+  } catch (e) {
+    Object.assign(r, describe(e));
+    r.rows = r.rows.length > 0 ? r.rows : [blankFacts(job.rel, 0, job.outRel)];
+    for (const row of r.rows) row.errors.push(r.error!);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return r;
+}
+
+async function encodeJob(job: Job, o: JobOptions, tmp: string, r: JobResult, progress: (bytes: number) => void): Promise<void> {
+  const stats: ReadableStats = { textParts: 0, readableParts: 0 };
+  const store = o.attachments === undefined ? null : new FsStore(o.attachments, o.attachmentSize);
+  let current: MessageFacts | null = null;
+  let source = job.rel;
+  let index = 0;
+  const front = (next: Sink, offset: number): Sink => {
+    let inner = next;
+    if (store !== null) {
+      const s = new StoreSink(next, store);
+      inner = s;
+      const close = s.close.bind(s);
+      s.close = (k) => {
+        close(k);
+        if (k === Kind.Mime) {
+          r.refs += s.stored.bodies;
+          r.refBytes += s.stored.bytes;
+        }
+      };
+    }
+    const f = blankFacts(source, ++index, job.outRel);
+    f.offset = offset;
+    current = f;
+    return new FactsSink(inner, f, newHash, stats, (done) => r.rows.push(done));
+  };
+  const onKept = (): void => {
+    const c = current as MessageFacts | null;
+    if (c !== null && !c.anomalies.includes('doubtful-split')) c.anomalies.push('doubtful-split');
+  };
+  const options = { readable: o.readable, variant: o.variant, stats, front, onKept };
+  if (job.kind === 'tree') {
+    const st = { n: 0 };
+    await encodeTree(job.src, tmp, {
+      ...options,
+      onFile: (names, _kind, size) => {
+        source = [job.rel, ...names.map((n) => Buffer.from(n).toString())].join('/');
+        index = 0;
+        r.inBytes += size;
+        st.n += size;
+        progress(size);
+      },
+    });
+    // encodeTree renames its own temporary file to `tmp`; make it durable before the final rename.
+    const fd = openSync(tmp, 'r');
+    fsyncSync(fd);
+    closeSync(fd);
+    r.outBytes = lstatSync(tmp).size;
+    return;
+  }
+  const chunks = chunksOf(job.src);
+  const first = await chunks.next();
+  const head = first.done ? new Uint8Array(0) : first.value.subarray(0, 4096);
+  const name = job.src.toLowerCase();
+  // As in a tree (spec §18.4): *.eml is a message, *.mbox and *.mbx an mbox, else an mbox if it begins "From ".
+  const mbox = /\.(mbox|mbx)$/.test(name) || (!name.endsWith('.eml') && head.length >= 5 && Buffer.from(head.subarray(0, 5)).toString('latin1') === 'From ');
+  const file = new FileOut(tmp, o.slow ?? 0);
+  try {
+    let push: (c: Uint8Array) => void, end: () => void;
+    if (mbox) {
+      const e = new MboxEncoder(file.write, options);
+      push = (c) => e.push(c);
+      end = () => e.end();
+    } else {
+      const out = new Output(file.write, 1 << 16);
+      const tok = encoderInto(out, options, (next) => front(next, 0));
+      push = (c) => {
+        tok.push(c);
+        out.flush(1 << 16);
+      };
+      end = () => {
+        tok.end();
+        out.flush();
+      };
+    }
+    const feed = (c: Uint8Array): void => {
+      r.inBytes += c.length;
+      push(c);
+      progress(c.length);
+    };
+    if (!first.done) feed(first.value);
+    for await (const c of chunks) feed(c);
+    end();
+    const why = notMail(head, r.inBytes);
+    if (why !== null) {
+      r.warnings.push(`${why}; converted all the same (every input round-trips), but is it mail?`);
+      for (const row of r.rows) row.anomalies.push('not-mail');
+    }
+    r.outBytes = file.bytes;
+  } finally {
+    file.close();
+  }
+}
+
+async function decodeJob(job: Job, o: JobOptions, tmp: string, r: JobResult, progress: (bytes: number) => void): Promise<void> {
+  const external = o.attachments === undefined ? undefined : storeReader(o.attachments);
+  let root: string;
+  try {
+    root = await rootName(job.src);
+  } catch (e) {
+    throw new InputError(e as Error);
+  }
+  const row = blankFacts(job.rel, 1, job.outRel);
+  if (root === 'tree') {
+    r.inBytes = lstatSync(job.src).size;
+    await decodeTree(job.src, tmp, { external });
+    progress(r.inBytes);
+    r.sha256 = 'dir';
+    r.rows.push(row);
+    return;
+  }
+  const file = new FileOut(tmp, o.slow ?? 0);
+  const h = createHash('sha256');
+  try {
+    const d = new MailboxDecoder((c) => {
+      h.update(c);
+      file.write(c);
+    }, external === undefined ? {} : { external });
+    for await (const c of chunksOf(job.src)) {
+      r.inBytes += c.length;
+      d.push(c);
+      progress(c.length);
+    }
+    d.end();
+    r.outBytes = file.bytes;
+  } finally {
+    file.close();
+  }
+  row.length = r.outBytes;
+  row.sha256 = h.digest('hex');
+  r.rows.push(row);
+}
