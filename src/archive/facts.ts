@@ -76,9 +76,16 @@ export const ANOMALIES: Record<string, string> = {
  */
 export const COLUMNS = ['source', 'index', 'offset', 'length', 'sha256', 'sha1', 'message_id', 'date', 'from', 'to', 'cc', 'subject', 'parts', 'attachments', 'text_parts', 'readable_parts', 'anomalies', 'errors', 'first_error', 'output'] as const;
 
+const ORDER = Object.keys(ANOMALIES);
+
+/** Anomalies in the order of {@link ANOMALIES}, whatever order they were seen in. */
+function sorted(a: readonly string[]): string[] {
+  return [...a].sort((x, y) => ORDER.indexOf(x) - ORDER.indexOf(y));
+}
+
 /** A row's values, in column order. */
 export function rowValues(f: MessageFacts): (string | number)[] {
-  return [f.source, f.index, f.offset, f.length, f.sha256, f.sha1, f.messageId, f.date, f.from, f.to, f.cc, f.subject, f.parts, f.attachments, f.textParts, f.readableParts, f.anomalies.join(' '), f.errors.length, f.errors[0] ?? '', f.output];
+  return [f.source, f.index, f.offset, f.length, f.sha256, f.sha1, f.messageId, f.date, f.from, f.to, f.cc, f.subject, f.parts, f.attachments, f.textParts, f.readableParts, sorted(f.anomalies).join(' '), f.errors.length, f.errors[0] ?? '', f.output];
 }
 
 /** One CSV record (RFC 4180: quoted when needed, CRLF). */
@@ -91,7 +98,7 @@ export function jsonRow(f: MessageFacts): string {
   const v = rowValues(f);
   const o: Record<string, unknown> = {};
   COLUMNS.forEach((c, i) => (o[c] = v[i]));
-  o.anomalies = f.anomalies;
+  o.anomalies = sorted(f.anomalies);
   o.errors = f.errors;
   delete o.first_error;
   return `${JSON.stringify(o)}\n`;
