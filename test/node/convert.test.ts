@@ -221,6 +221,20 @@ describe('xmime convert: killed at random points, then --resume', () => {
   });
 });
 
+describe('xmime convert: progress', () => {
+  it('on a terminal, a live line with files, messages, bytes, MB/s and time left, then the summary', () => {
+    const src = join(work, 'kill', 'mail');
+    const r = spawnSync('script', ['-qec', `"${process.execPath}" "${CLI}" convert "${src}" -o "${join(work, 'p-out')}" -j 1`, '/dev/null'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, XMIME_TEST_SLOW_WRITE_MS: '20' } });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/\r\x1b\[Kxmime convert: \d+\/9 files, \d+ messages, [\d.]+ [kM]?B of [\d.]+ [kM]?B, [\d.]+ MB\/s, (\d+[hms]\S*|\?) left/);
+    expect(r.stdout).toMatch(/xmime convert: 9 ok, 0 failed; 14 messages; /);
+  });
+  it('not on a terminal: nothing but errors and the summary', () => {
+    const r = run(['convert', join(work, 'kill', 'mail'), '-o', 'p-out2']);
+    expect(r.err.trim().split('\n')).toEqual([expect.stringMatching(/^xmime convert: 9 ok, 0 failed; 14 messages; /)]);
+  });
+});
+
 describe('xmime convert: usage', () => {
   it('needs SRC and -o OUTDIR; checks its numbers; --max-size is refused until it exists', () => {
     expect(run(['convert', '-o', 'x']).code).toBe(2);
