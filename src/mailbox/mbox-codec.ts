@@ -28,6 +28,13 @@ export interface MboxEncodeOptions extends EncodeOptions {
   front?: (next: Sink, offset: number) => Sink;
   /** @internal Receives the offset of each `From ` line that was not taken as a separator. */
   onKept?: (offset: number) => void;
+  /**
+   * @internal A byte range of a larger mbox that begins at a separator (archive conversion
+   * encodes ranges in parallel): `head` false writes no root start tag and takes `gap` (the
+   * blank line before the range) as its first message's gap; `foot` false writes no tail and
+   * no end tag, and leaves the final blank line in {@link MboxEncoder.rangeTail}.
+   */
+  range?: { head: boolean; foot: boolean; gap: Uint8Array | null };
 }
 
 const FLUSH_AT = 16384;
@@ -97,6 +104,7 @@ export class MboxEncoder {
   private begin(): void {
     if (this.begun) return;
     this.begun = true;
+    if (this.options.range?.head === false) return;
     const v = this.variant === 'auto' ? '' : ` variant="${this.variant}"`;
     this.out.ascii(`<mbox xmlns="${NS}"${v}${this.split.nl === 0x0d ? ' lines="cr"' : ''}>\n`);
   }
@@ -152,6 +160,11 @@ export class MboxEncoder {
     this.endMessage();
     // The blank line before the separator: default, one with the message's own line ending (spec §18.3).
     // In a CR-only file the gap is a CR, or none.
+    const range = this.options.range;
+    if (this.count === 0 && range !== undefined && !range.head) {
+      gap = range.gap; // the range continues a mailbox: its first message is not the first
+      this.count = 1;
+    }
     this.gapAttr = this.count === 0 ? '' : gap === null ? 'none' : this.split.nl === 0x0d ? '' : gap.length === 1 ? 'lf' : 'crlf';
     this.count++;
     this.head = [];
@@ -175,9 +188,16 @@ export class MboxEncoder {
     this.out.bytes(c, gt);
   }
 
+  /** With `range.foot` false: the blank line at the end of the range (the next range's first gap). */
+  rangeTail: Uint8Array | null = null;
+
   private finish(tail: Uint8Array | null): void {
     this.closePrefix();
     this.endMessage();
+    if (this.options.range?.foot === false) {
+      this.rangeTail = tail;
+      return;
+    }
     if (tail !== null) {
       this.out.ascii('<tail>');
       writeLeaf(this.out, tail, 0, tail.length, true, { b1: 0, b2: 0 });
