@@ -517,6 +517,7 @@ async function convertArchive(srcs: string[], o: Values): Promise<number> {
     readable: !o.wire,
     variant: (o.variant ?? 'auto') as MboxVariant,
     slow: slow === undefined ? undefined : Number(slow),
+    rangeBytes: process.env.XMIME_TEST_RANGE_BYTES === undefined ? undefined : Number(process.env.XMIME_TEST_RANGE_BYTES), // test hook: ranges of a small mbox
   });
 }
 

@@ -37,6 +37,24 @@ export interface Job {
   /** The output's path, and relative to OUTDIR. */
   out: string;
   outRel: string;
+  /** Where the job's manifest rows go (JSON Lines): the final path, or a part's. */
+  rows: string;
+  /** One byte range of a large mbox (encoded apart, concatenated by the pool). */
+  part?: JobPart;
+}
+
+export interface JobPart {
+  i: number;
+  start: number;
+  end: number;
+  /** The blank line before the range; null for the first. */
+  gap: number[] | null;
+  head: boolean;
+  foot: boolean;
+  /** The next range's gap, which this range must end with. */
+  nextGap: number[] | null;
+  /** The fragment's file (a temporary name in the output's directory). */
+  file: string;
 }
 
 export interface JobOptions {
@@ -56,7 +74,8 @@ export interface JobResult {
   code?: string;
   error?: string;
   warnings: string[];
-  rows: MessageFacts[];
+  /** Manifest rows written. */
+  rows: number;
   /** The output's SHA-256 as read back (a directory's: see {@link dirDigest}). */
   sha256: string;
   inBytes: number;
@@ -68,6 +87,30 @@ export interface JobResult {
 
 /** The marker in temporary names: anything in OUTDIR whose name contains it is left over from a killed run. */
 export const TMP = '.xmime-tmp-';
+
+/** Manifest rows, one JSON line each, written as messages complete (a Maildir of 100,000 holds none in memory). */
+class RowsOut {
+  private readonly fd: number;
+  private buf = '';
+  n = 0;
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'w');
+  }
+  add(f: MessageFacts): void {
+    this.buf += `${JSON.stringify(f)}\n`;
+    this.n++;
+    if (this.buf.length > 1 << 16) this.flush();
+  }
+  flush(): void {
+    if (this.buf !== '') writeSync(this.fd, this.buf);
+    this.buf = '';
+  }
+  close(): void {
+    this.flush();
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+  }
+}
 
 const newHash = (alg: 'sha256' | 'sha1'): RunningHash => {
   const h = createHash(alg);
@@ -142,13 +185,19 @@ export function dirDigest(path: string): string {
 }
 
 /** Reads a file in 64 KiB chunks; errors are the input's (`input-read`). */
-async function* chunksOf(path: string): AsyncGenerator<Uint8Array> {
-  const rs = createReadStream(path, { highWaterMark: 1 << 16 });
+async function* chunksOf(path: string, start = 0, end = Infinity): AsyncGenerator<Uint8Array> {
+  const rs = createReadStream(path, { highWaterMark: 1 << 16, start, end: end === Infinity ? undefined : end - 1 });
   try {
     for await (const c of rs) yield c as Uint8Array;
   } catch (e) {
     throw new InputError(e as Error);
   }
+}
+
+/** As in a tree (spec §18.4): *.eml is a message, *.mbox and *.mbx an mbox, else an mbox if it begins "From ". */
+export function isMbox(name: string, head: Uint8Array): boolean {
+  name = name.toLowerCase();
+  return /\.(mbox|mbx)$/.test(name) || (!name.endsWith('.eml') && head.length >= 5 && head[0] === 0x46 && head[1] === 0x72 && head[2] === 0x6f && head[3] === 0x6d && head[4] === 0x20);
 }
 
 /** An input that could not be read. */
@@ -171,17 +220,28 @@ function systemText(e: NodeJS.ErrnoException): string {
 
 /** Runs one job; never throws (a failure is the result). */
 export async function runJob(job: Job, o: JobOptions, progress: (bytes: number) => void): Promise<JobResult> {
-  const r: JobResult = { n: job.n, ok: false, warnings: [], rows: [], sha256: '', inBytes: 0, outBytes: 0, refs: 0, refBytes: 0 };
-  const tmp = `${dirname(job.out)}/${TMP}${process.pid}-${job.n}-${job.out.slice(dirname(job.out).length + 1)}`;
+  const r: JobResult = { n: job.n, ok: false, warnings: [], rows: 0, sha256: '', inBytes: 0, outBytes: 0, refs: 0, refBytes: 0 };
+  const tmp = job.part?.file ?? `${dirname(job.out)}/${TMP}${process.pid}-${job.n}-${job.out.slice(dirname(job.out).length + 1)}`;
+  const rowsTmp = job.part === undefined ? `${job.rows}.tmp-${process.pid}` : job.rows;
+  let rows: RowsOut | null = null;
   try {
     mkdirSync(dirname(job.out), { recursive: true });
+    mkdirSync(dirname(job.rows), { recursive: true });
+    rows = new RowsOut(rowsTmp);
   } catch (e) {
     Object.assign(r, { code: 'output-write', error: `output-write: cannot create ${dirname(job.out)}: ${systemText(e as Error)}` });
     return r;
   }
   try {
-    if (job.kind === 'document') await decodeJob(job, o, tmp, r, progress);
-    else await encodeJob(job, o, tmp, r, progress);
+    if (job.kind === 'document') await decodeJob(job, o, tmp, r, rows, progress);
+    else await encodeJob(job, o, tmp, r, rows, progress);
+    rows.close();
+    r.rows = rows.n;
+    if (job.part !== undefined) {
+      r.ok = true;
+      return r; // the pool concatenates the parts
+    }
+    renameSync(rowsTmp, job.rows); // the rows first: an output that exists has its rows
     if (job.kind === 'document' && r.sha256 === 'dir') {
       rmSync(job.out, { recursive: true, force: true }); // a directory left by a run killed after its rename, before its journal line
       renameSync(tmp, job.out);
@@ -194,17 +254,22 @@ export async function runJob(job: Job, o: JobOptions, progress: (bytes: number) 
     r.ok = true;
   } catch (e) {
     Object.assign(r, describe(e));
-    r.rows = r.rows.length > 0 ? r.rows : [blankFacts(job.rel, 0, job.outRel)];
-    for (const row of r.rows) row.errors.push(r.error!);
+    try {
+      rows.close();
+    } catch {
+      // already closed
+    }
+    rmSync(rowsTmp, { force: true });
     rmSync(tmp, { recursive: true, force: true });
   }
   return r;
 }
 
-async function encodeJob(job: Job, o: JobOptions, tmp: string, r: JobResult, progress: (bytes: number) => void): Promise<void> {
+async function encodeJob(job: Job, o: JobOptions, tmp: string, r: JobResult, rows: RowsOut, progress: (bytes: number) => void): Promise<void> {
   const stats: ReadableStats = { textParts: 0, readableParts: 0 };
   const store = o.attachments === undefined ? null : new FsStore(o.attachments, o.attachmentSize);
   let current: MessageFacts | null = null;
+  let pendingRow: MessageFacts | null = null;
   let source = job.rel;
   let index = 0;
   const front = (next: Sink, offset: number): Sink => {
@@ -222,9 +287,12 @@ async function encodeJob(job: Job, o: JobOptions, tmp: string, r: JobResult, pro
       };
     }
     const f = blankFacts(source, ++index, job.outRel);
-    f.offset = offset;
+    f.offset = offset + (job.part?.start ?? 0);
     current = f;
-    return new FactsSink(inner, f, newHash, stats, (done) => r.rows.push(done));
+    return new FactsSink(inner, f, newHash, stats, (done) => {
+      if (pendingRow !== null) rows.add(pendingRow);
+      pendingRow = done; // held one message: "not-mail" and "doubtful-split" may still be added to it
+    });
   };
   const onKept = (): void => {
     const c = current as MessageFacts | null;
@@ -243,6 +311,7 @@ async function encodeJob(job: Job, o: JobOptions, tmp: string, r: JobResult, pro
         progress(size);
       },
     });
+    if (pendingRow !== null) rows.add(pendingRow);
     // encodeTree renames its own temporary file to `tmp`; make it durable before the final rename.
     const fd = openSync(tmp, 'r');
     fsyncSync(fd);
@@ -250,19 +319,23 @@ async function encodeJob(job: Job, o: JobOptions, tmp: string, r: JobResult, pro
     r.outBytes = lstatSync(tmp).size;
     return;
   }
-  const chunks = chunksOf(job.src);
+  const chunks = chunksOf(job.src, job.part?.start, job.part?.end);
   const first = await chunks.next();
   const head = first.done ? new Uint8Array(0) : first.value.subarray(0, 4096);
-  const name = job.src.toLowerCase();
-  // As in a tree (spec §18.4): *.eml is a message, *.mbox and *.mbx an mbox, else an mbox if it begins "From ".
-  const mbox = /\.(mbox|mbx)$/.test(name) || (!name.endsWith('.eml') && head.length >= 5 && Buffer.from(head.subarray(0, 5)).toString('latin1') === 'From ');
+  const name = job.src;
+  const mbox = job.part !== undefined || isMbox(name, head);
   const file = new FileOut(tmp, o.slow ?? 0);
   try {
     let push: (c: Uint8Array) => void, end: () => void;
     if (mbox) {
-      const e = new MboxEncoder(file.write, options);
+      const p = job.part;
+      const e = new MboxEncoder(file.write, p === undefined ? options : { ...options, range: { head: p.head, foot: p.foot, gap: p.gap === null ? null : new Uint8Array(p.gap) } });
       push = (c) => e.push(c);
-      end = () => e.end();
+      end = () => {
+        e.end();
+        // A range must end with the blank line the next range starts after; else the cut was wrong: fail, never write a wrong document.
+        if (p !== undefined && !p.foot && Buffer.compare(Buffer.from(e.rangeTail ?? []), Buffer.from(p.nextGap ?? [])) !== 0) throw new Error(`internal error: the mbox range ${p.start}-${p.end} does not end with the next range's gap`);
+      };
     } else {
       const out = new Output(file.write, 1 << 16);
       const tok = encoderInto(out, options, (next) => front(next, 0));
@@ -283,18 +356,19 @@ async function encodeJob(job: Job, o: JobOptions, tmp: string, r: JobResult, pro
     if (!first.done) feed(first.value);
     for await (const c of chunks) feed(c);
     end();
-    const why = notMail(head, r.inBytes);
+    const why = job.part === undefined ? notMail(head, r.inBytes) : null;
     if (why !== null) {
       r.warnings.push(`${why}; converted all the same (every input round-trips), but is it mail?`);
-      for (const row of r.rows) row.anomalies.push('not-mail');
+      if (pendingRow !== null) (pendingRow as MessageFacts).anomalies.push('not-mail');
     }
+    if (pendingRow !== null) rows.add(pendingRow);
     r.outBytes = file.bytes;
   } finally {
     file.close();
   }
 }
 
-async function decodeJob(job: Job, o: JobOptions, tmp: string, r: JobResult, progress: (bytes: number) => void): Promise<void> {
+async function decodeJob(job: Job, o: JobOptions, tmp: string, r: JobResult, rows: RowsOut, progress: (bytes: number) => void): Promise<void> {
   const external = o.attachments === undefined ? undefined : storeReader(o.attachments);
   let root: string;
   try {
@@ -308,7 +382,7 @@ async function decodeJob(job: Job, o: JobOptions, tmp: string, r: JobResult, pro
     await decodeTree(job.src, tmp, { external });
     progress(r.inBytes);
     r.sha256 = 'dir';
-    r.rows.push(row);
+    rows.add(row);
     return;
   }
   const file = new FileOut(tmp, o.slow ?? 0);
@@ -330,5 +404,5 @@ async function decodeJob(job: Job, o: JobOptions, tmp: string, r: JobResult, pro
   }
   row.length = r.outBytes;
   row.sha256 = h.digest('hex');
-  r.rows.push(row);
+  rows.add(row);
 }

@@ -47,7 +47,7 @@ export function plan(srcs: readonly string[], outdir: string, decode: boolean): 
   const add = (src: string, rel: string, kind: Job['kind']): void => {
     if (decode && !rel.endsWith('.xml')) return problem(rel, 'input-read', 'input-read: not an XMIME document (its name does not end in .xml)');
     const outRel = decode ? rel.slice(0, -4) : `${rel}.xml`;
-    jobs.push({ n: n++, kind, src, rel, out: join(outdir, outRel), outRel });
+    jobs.push({ n: n++, kind, src, rel, out: join(outdir, outRel), outRel, rows: '' });
   };
   const walk = (path: string, rel: string, named: boolean): void => {
     let st;

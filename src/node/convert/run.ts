@@ -4,12 +4,14 @@
  * the summary.
  * @module
  */
-import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { COLUMNS, csvRow, jsonRow, rowValues, blankFacts, type MessageFacts } from '../../archive/facts.js';
-import { dirDigest, fileDigest, TMP, type Job, type JobOptions, type JobResult } from './job.js';
+import { dirDigest, fileDigest, isMbox, TMP, type Job, type JobOptions, type JobResult } from './job.js';
+import { mboxRanges } from './ranges.js';
 import { inShard, JOURNAL, plan, type Problem } from './plan.js';
 
 export interface ConvertOptions extends JobOptions {
@@ -22,6 +24,8 @@ export interface ConvertOptions extends JobOptions {
   quiet: boolean;
   /** Progress on this stream when it is a terminal (stderr). */
   tty: boolean;
+  /** Size over which an mbox is cut into ranges; default {@link RANGE_BYTES} (tests lower it). */
+  rangeBytes?: number;
 }
 
 /** A journal line: one job done, its output verified by SHA-256. */
@@ -33,7 +37,8 @@ interface Entry {
   opts: string;
   sha256: string;
   dir: boolean;
-  rows: MessageFacts[];
+  /** Manifest rows, in the job's rows file. */
+  rows: number;
   warnings: string[];
   inBytes: number;
   refs: number;
@@ -67,7 +72,7 @@ function cleanStale(jobs: readonly Job[]): void {
       const m = /^\d+-\d+-(.*)$/.exec(name.slice(i + TMP.length));
       if (m === null) continue;
       const rest = m[1];
-      if ([...bases].some((b) => rest === b || (rest.startsWith(`${b}.`) && /^\.\d+\.[0-9a-z]+\.tmp$/.test(rest.slice(b.length))))) rmSync(join(d, name), { recursive: true, force: true });
+      if ([...bases].some((b) => rest === b || (rest.startsWith(`${b}.`) && /^\.(\d+\.[0-9a-z]+\.tmp|part\d+)$/.test(rest.slice(b.length))))) rmSync(join(d, name), { recursive: true, force: true });
     }
   }
 }
@@ -95,6 +100,26 @@ function sizeOf(path: string): number {
   }
 }
 
+/** An mbox larger than this is cut into ranges of about this size, encoded by several workers (whatever -j is, so outputs do not depend on it). */
+export const RANGE_BYTES = 16 << 20;
+
+/** A unit of work for a worker: a whole job, or one range of a large mbox. */
+interface Unit {
+  job: Job;
+  parts: Job[] | null;
+}
+
+function head(path: string): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(8);
+    const n = readSync(fd, b, 0, 8, 0);
+    return new Uint8Array(b.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Runs `xmime convert`; returns the exit status (0, or 1 if any input failed). */
 export async function convert(srcs: readonly string[], o: ConvertOptions): Promise<number> {
   mkdirSync(o.outdir, { recursive: true });
@@ -106,8 +131,13 @@ export async function convert(srcs: readonly string[], o: ConvertOptions): Promi
     jobs = jobs.filter((j) => inShard(j.rel, k, n));
     problems = problems.filter((q) => inShard(q.rel, k, n));
   }
-  const journalPath = join(o.outdir, `${JOURNAL}${o.shard === undefined ? '' : `.${o.shard.k}-of-${o.shard.n}`}.journal`);
+  const base = `${JOURNAL}${o.shard === undefined ? '' : `.${o.shard.k}-of-${o.shard.n}`}`;
+  const journalPath = join(o.outdir, `${base}.journal`);
+  const rowsDir = join(o.outdir, `${base}.rows`);
+  mkdirSync(rowsDir, { recursive: true });
+  for (const j of jobs) j.rows = join(rowsDir, `${createHash('sha1').update(j.outRel).digest('hex')}.jsonl`);
   cleanStale(jobs);
+  for (const name of readdirSync(rowsDir)) if (/\.(tmp-\d+|part\d+)$/.test(name)) rmSync(join(rowsDir, name), { force: true });
   const fp = fingerprint(o);
   const done = new Map<number, Entry>();
   if (o.resume && existsSync(journalPath)) {
@@ -122,7 +152,7 @@ export async function convert(srcs: readonly string[], o: ConvertOptions): Promi
     }
     for (const j of jobs) {
       const e = entries.get(j.outRel);
-      if (e === undefined || e.opts !== fp || e.src !== j.rel) continue;
+      if (e === undefined || e.opts !== fp || e.src !== j.rel || !existsSync(j.rows)) continue;
       try {
         const st = statSync(j.src);
         if (st.size !== e.size || st.mtimeMs !== e.mtimeMs) continue;
@@ -132,17 +162,42 @@ export async function convert(srcs: readonly string[], o: ConvertOptions): Promi
       }
       done.set(j.n, e);
     }
-  } else writeFileSync(journalPath, '');
-  // Done entries go into the rewritten journal first; new ones are appended as they finish.
-  if (o.resume) writeFileSync(journalPath, [...done.values()].map((e) => `${JSON.stringify(e)}\n`).join(''));
+  }
+  // The journal is rewritten with what is done; new entries are appended as jobs finish.
+  writeFileSync(journalPath, [...done.values()].map((e) => `${JSON.stringify(e)}\n`).join(''));
 
   const results = new Map<number, JobResult>();
   const todo = jobs.filter((j) => !done.has(j.n));
+  // Large mboxes in ranges (the decision depends on the file alone, never on -j).
+  const units: Unit[] = [];
+  for (const j of todo) {
+    let parts: Job[] | null = null;
+    if (j.kind === 'file') {
+      try {
+        const size = statSync(j.src).size;
+        const target = o.rangeBytes ?? RANGE_BYTES;
+        if (size > target && isMbox(j.src, head(j.src))) {
+          const ranges = mboxRanges(j.src, size, o.variant, target);
+          if (ranges.length > 1) {
+            const dir = dirname(j.out), name = basename(j.out);
+            parts = ranges.map((r, i) => ({
+              ...j,
+              rows: `${j.rows}.part${i}`,
+              part: { i, start: r.start, end: r.end, gap: r.gap === null ? null : [...r.gap], head: i === 0, foot: i === ranges.length - 1, nextGap: i + 1 < ranges.length ? [...ranges[i + 1].gap!] : null, file: join(dir, `${TMP}${process.pid}-${j.n}-${name}.part${i}`) },
+            }));
+          }
+        }
+      } catch {
+        // unreadable: the worker reports it
+      }
+    }
+    units.push({ job: j, parts });
+  }
   const totalBytes = o.tty && !o.quiet ? todo.reduce((a, j) => a + sizeOf(j.src), 0) : 0;
   let bytesDone = 0;
   let filesDone = 0;
   let messages = 0;
-  for (const e of done.values()) messages += e.rows.length;
+  for (const e of done.values()) messages += e.rows;
   let failed = problems.length;
   const started = Date.now();
   const say = (line: string): void => {
@@ -164,7 +219,7 @@ export async function convert(srcs: readonly string[], o: ConvertOptions): Promi
   const finish = (j: Job, r: JobResult): void => {
     results.set(j.n, r);
     filesDone++;
-    messages += r.rows.length;
+    messages += r.rows;
     if (!o.quiet) for (const w of r.warnings) say(`xmime: warning: ${j.rel}: ${w}`);
     if (!r.ok) {
       failed++;
@@ -182,6 +237,15 @@ export async function convert(srcs: readonly string[], o: ConvertOptions): Promi
       closeSync(fd);
     }
   };
+  // Parts of a large mbox: when all are done, concatenated in order into the output.
+  const partResults = new Map<number, JobResult[]>();
+  const partDone = (u: Unit, part: Job, r: JobResult): void => {
+    const list = partResults.get(u.job.n) ?? [];
+    list[part.part!.i] = r;
+    partResults.set(u.job.n, list);
+    if (list.filter((x) => x !== undefined).length < u.parts!.length) return;
+    finish(u.job, assemble(u.job, u.parts!, list));
+  };
 
   const workers: Worker[] = [];
   const stop = (): void => {
@@ -197,17 +261,18 @@ export async function convert(srcs: readonly string[], o: ConvertOptions): Promi
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  const queue: { unit: Unit; job: Job }[] = units.flatMap((u) => (u.parts === null ? [{ unit: u, job: u.job }] : u.parts.map((p) => ({ unit: u, job: p }))));
   try {
     let next = 0;
-    const n = Math.max(1, Math.min(o.jobs, todo.length));
+    const n = Math.max(1, Math.min(o.jobs, queue.length));
     await Promise.all(
       Array.from({ length: n }, async () => {
-        if (next >= todo.length) return;
+        if (next >= queue.length) return;
         const w = new Worker(new URL('./worker.js', import.meta.url));
         workers.push(w);
         try {
-          while (next < todo.length) {
-            const j = todo[next++];
+          while (next < queue.length) {
+            const { unit, job } = queue[next++];
             const r = await new Promise<JobResult>((resolve, reject) => {
               const onMsg = (m: { type: string; bytes?: number; result?: JobResult }): void => {
                 if (m.type === 'progress') bytesDone += m.bytes!;
@@ -219,9 +284,10 @@ export async function convert(srcs: readonly string[], o: ConvertOptions): Promi
               };
               w.on('message', onMsg);
               w.once('error', reject);
-              w.postMessage({ job: j, options: jobOptions });
+              w.postMessage({ job, options: jobOptions });
             });
-            finish(j, r);
+            if (unit.parts === null) finish(job, r);
+            else partDone(unit, job, r);
           }
         } finally {
           await w.terminate();
@@ -236,17 +302,34 @@ export async function convert(srcs: readonly string[], o: ConvertOptions): Promi
   }
 
   // The manifest: every input in plan order, its messages in file order.
-  const rows: MessageFacts[] = [];
-  const all: { n: number; rows: MessageFacts[] }[] = [
-    ...jobs.map((j) => ({ n: j.n, rows: done.get(j.n)?.rows ?? results.get(j.n)?.rows ?? [] })),
-    ...problems.map((q) => {
-      const f = blankFacts(q.rel, 0, '');
-      f.errors.push(q.error);
-      return { n: q.n, rows: [f] };
-    }),
-  ].sort((a, b) => a.n - b.n);
-  for (const a of all) rows.push(...a.rows);
-  if (o.manifest !== undefined) writeManifest(o.manifest, rows);
+  const order: ({ job: Job } | { problem: Problem })[] = [...jobs.map((job) => ({ job })), ...problems.map((problem) => ({ problem }))].sort(
+    (a, b) => ('job' in a ? a.job.n : a.problem.n) - ('job' in b ? b.job.n : b.problem.n),
+  );
+  let okRows = 0;
+  const rowsOf = function* (): Generator<MessageFacts> {
+    for (const x of order) {
+      if ('problem' in x) {
+        const f = blankFacts(x.problem.rel, 0, '');
+        f.errors.push(x.problem.error);
+        yield f;
+        continue;
+      }
+      const j = x.job;
+      const r = results.get(j.n);
+      if (r !== undefined && !r.ok) {
+        const f = blankFacts(j.rel, 0, j.outRel);
+        f.errors.push(r.error!);
+        yield f;
+        continue;
+      }
+      for (const f of readRows(j.rows)) {
+        okRows++;
+        yield f;
+      }
+    }
+  };
+  if (o.manifest !== undefined) writeManifest(o.manifest, rowsOf());
+  else for (const _ of rowsOf());
 
   let refs = 0, refBytes = 0;
   for (const j of jobs) {
@@ -258,13 +341,118 @@ export async function convert(srcs: readonly string[], o: ConvertOptions): Promi
     const t = (Date.now() - started) / 1000;
     const skipped = done.size > 0 ? `, ${done.size} already done` : '';
     const store = o.attachments !== undefined && !o.decode ? `, ${refs} bodies (${human(refBytes)}) in the attachment store` : '';
-    say(`xmime convert: ${jobs.length + problems.length - failed} ok, ${failed} failed${skipped}; ${rows.filter((r) => r.errors.length === 0).length} messages${store}; ${human(bytesDone)} in ${t.toFixed(1)} s (${(bytesDone / 1e6 / Math.max(t, 0.001)).toFixed(1)} MB/s)`);
+    say(`xmime convert: ${jobs.length + problems.length - failed} ok, ${failed} failed${skipped}; ${okRows} messages${store}; ${human(bytesDone)} in ${t.toFixed(1)} s (${(bytesDone / 1e6 / Math.max(t, 0.001)).toFixed(1)} MB/s)`);
   }
   return failed > 0 ? 1 : 0;
 }
 
+/** The rows of a rows file, one JSON line each, read in 1 MiB pieces (split at LF bytes, then decoded: a piece may end inside a character). */
+function* readRows(path: string): Generator<MessageFacts> {
+  const fd = openSync(path, 'r');
+  try {
+    let rest: Buffer = Buffer.alloc(0);
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (let k = readSync(fd, buf, 0, buf.length, null); k > 0; k = readSync(fd, buf, 0, buf.length, null)) {
+      const b: Buffer = rest.length === 0 ? buf.subarray(0, k) : Buffer.concat([rest, buf.subarray(0, k)]);
+      const last = b.lastIndexOf(0x0a);
+      if (last < 0) {
+        rest = Buffer.from(b);
+        continue;
+      }
+      for (const l of b.toString('utf8', 0, last).split('\n')) if (l !== '') yield JSON.parse(l) as MessageFacts;
+      rest = Buffer.from(b.subarray(last + 1));
+    }
+    if (rest.length > 0) yield JSON.parse(rest.toString('utf8')) as MessageFacts;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The parts of a large mbox, concatenated in order into the output (temporary
+ * name, fsync, rename), their rows into the job's rows file with the messages
+ * numbered through; the first failed part fails the job.
+ */
+function assemble(job: Job, parts: Job[], results: JobResult[]): JobResult {
+  const r: JobResult = { n: job.n, ok: false, warnings: [], rows: 0, sha256: '', inBytes: 0, outBytes: 0, refs: 0, refBytes: 0 };
+  const bad = results.find((x) => !x.ok);
+  const tmp = join(dirname(job.out), `${TMP}${process.pid}-${job.n}-${basename(job.out)}`);
+  const rowsTmp = `${job.rows}.tmp-${process.pid}`;
+  try {
+    if (bad !== undefined) {
+      Object.assign(r, { code: bad.code, error: bad.error });
+      return r;
+    }
+    const h = createHash('sha256');
+    const out = openSync(tmp, 'wx');
+    try {
+      const buf = Buffer.allocUnsafe(1 << 20);
+      for (const p of parts) {
+        const fd = openSync(p.part!.file, 'r');
+        try {
+          for (let k = readSync(fd, buf, 0, buf.length, null); k > 0; k = readSync(fd, buf, 0, buf.length, null)) {
+            h.update(buf.subarray(0, k));
+            for (let o = 0; o < k; ) o += writeSync(out, buf, o, k - o);
+            r.outBytes += k;
+          }
+        } finally {
+          closeSync(fd);
+        }
+      }
+      fsyncSync(out);
+    } finally {
+      closeSync(out);
+    }
+    let index = 0, text = '';
+    const rows = openSync(rowsTmp, 'w');
+    try {
+      for (const p of parts) {
+        for (const f of readRows(p.rows)) {
+          f.index = ++index;
+          text += `${JSON.stringify(f)}\n`;
+          if (text.length > 1 << 16) (writeSync(rows, text), (text = ''));
+        }
+      }
+      writeSync(rows, text);
+      fsyncSync(rows);
+    } finally {
+      closeSync(rows);
+    }
+    renameSync(rowsTmp, job.rows);
+    renameSync(tmp, job.out);
+    fsyncDir(dirname(job.out));
+    Object.assign(r, { ok: true, sha256: h.digest('hex'), rows: index });
+    for (const x of results) {
+      r.inBytes += x.inBytes;
+      r.refs += x.refs;
+      r.refBytes += x.refBytes;
+      r.warnings.push(...x.warnings);
+    }
+    return r;
+  } catch (e) {
+    Object.assign(r, { ok: false, code: 'output-write', error: `output-write: ${(e as Error).message}` });
+    rmSync(tmp, { force: true });
+    rmSync(rowsTmp, { force: true });
+    return r;
+  } finally {
+    for (const p of parts) {
+      rmSync(p.part!.file, { force: true });
+      rmSync(p.rows, { force: true });
+    }
+  }
+}
+
+function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The manifest, CSV or (for *.jsonl, *.ndjson, *.json) JSON Lines, written to a temporary file and renamed. */
-function writeManifest(path: string, rows: readonly MessageFacts[]): void {
+function writeManifest(path: string, rows: Iterable<MessageFacts>): void {
   const jsonl = /\.(jsonl|ndjson|json)$/i.test(path);
   const tmp = `${path}${TMP}${process.pid}`;
   mkdirSync(dirname(path) || '.', { recursive: true });
