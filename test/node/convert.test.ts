@@ -210,6 +210,20 @@ describe('xmime convert: killed at random points, then --resume', () => {
     expect(readFileSync(join(work, 'k.csv'), 'utf8')).toBe(readFileSync(join(work, 'k-ref.csv'), 'utf8'));
   }, 60_000);
 
+  it('SIGINT: exit status 130, the temporary files of the run removed, only whole outputs left', async () => {
+    const out = join(work, 'k-int');
+    const child = spawn(process.execPath, [CLI, 'convert', src, '-o', out, '-j', '2', '-q'], { env: { ...process.env, XMIME_TEST_SLOW_WRITE_MS: '20', XMIME_TEST_RANGE_BYTES: '60000' }, stdio: 'ignore' });
+    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    // Interrupt once an output is being written.
+    for (let i = 0; i < 200 && !(existsSync(join(out, 'mail')) && readdirSync(join(out, 'mail')).some((n) => n.includes('.xmime-tmp-'))); i++) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    for (const [k, v] of files(out)) {
+      expect(k).not.toContain('.xmime-tmp-');
+      expect(refFiles.get(k), k).toBe(v);
+    }
+  });
+
   it('--resume redoes an output that was changed or removed, and one whose input changed', () => {
     const out = join(work, 'k-ref');
     writeFileSync(join(out, 'mail', 'm0.eml.xml'), 'damaged');
