@@ -11,12 +11,12 @@ mkdir -p "$W"; cd "$W"
 [ -f big.mbox ] && [ -d maildir ] || node "$R/bench/mailbox-inputs.mjs" "$W"
 MB=$(stat -c %s big.mbox); MSGS=$(cat big.count); MDB=$(du -sb maildir | cut -f1); MDN=$(find maildir -type f -path '*/cur/*' -o -type f -path '*/new/*' | wc -l)
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-row() { # LABEL BYTES MESSAGES: time, MB/s, mails/s, peak RSS from $W/.t
-  read -r s kb < "$W/.t"
-  awk -v l="$1" -v b="$2" -v m="$3" -v s="$s" -v kb="$kb" -v la="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN { printf "| %s | %.1f s | %.1f MB/s | %.0f mails/s | %d MB | %s |\n", l, s, b / 1e6 / s, m / s, kb / 1024, la }'
+row() { # LABEL BYTES MESSAGES: wall time, CPU time (user+system), MB/s, mails/s, peak RSS from $W/.t
+  read -r s kb u y < "$W/.t"
+  awk -v l="$1" -v b="$2" -v m="$3" -v s="$s" -v kb="$kb" -v c="$(echo "$u + $y" | bc)" -v la="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN { printf "| %s | %.1f s | %.1f s | %.1f MB/s | %.0f mails/s | %d MB | %s |\n", l, s, c, b / 1e6 / s, m / s, kb / 1024, la }'
 }
-t() { /usr/bin/time -f "%e %M" -o "$W/.t" "$@"; }
-echo "| job | time | MB/s | mails/s | peak RSS | load after |"; echo "|---|---:|---:|---:|---:|---:|"
+t() { /usr/bin/time -f "%e %M %U %S" -o "$W/.t" "$@"; }
+echo "| job | wall time | CPU time | MB/s | mails/s | peak RSS | load after |"; echo "|---|---:|---:|---:|---:|---:|---:|"
 if [ "$WHAT" = mbox ] || [ "$WHAT" = all ]; then
   rm -rf o1 o2 back; mkdir -p in && ln -f big.mbox in/big.mbox
   t node "$X" convert in -o o1 -j 1 -q --manifest m1.csv; L1=$(row "xmime convert -j 1 (1 GiB mbox, readable, manifest)" "$MB" "$MSGS")

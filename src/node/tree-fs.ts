@@ -33,7 +33,7 @@ const te = new TextEncoder();
 const utf8 = (s: string): Uint8Array => te.encode(s);
 
 /** Modification time as decimal seconds, to the nanosecond the file system gives. */
-function mtimeOf(ns: bigint): string {
+export function mtimeOf(ns: bigint): string {
   const neg = ns < 0n;
   const a = neg ? -ns : ns;
   const s = a / 1000000000n, f = a % 1000000000n;
@@ -41,12 +41,12 @@ function mtimeOf(ns: bigint): string {
   return `${neg ? '-' : ''}${s}${frac}`;
 }
 
-function treeError(code: ErrorCode, detail: string): XmimeError {
+export function treeError(code: ErrorCode, detail: string): XmimeError {
   return new XmimeError(code, detail, 0, 1, 1, '');
 }
 
 /** Writes XML to a Node stream, waiting for it to drain. */
-class XmlOut {
+export class XmlOut {
   readonly out: Output;
   private queue: Uint8Array[] = [];
 
@@ -91,7 +91,7 @@ export interface TreeEncodeOptions extends MboxEncodeOptions {
  */
 const READ_WHOLE = 1 << 20;
 
-async function encodeFile(x: XmlOut, file: Buffer, names: Uint8Array[], size: number, options: TreeEncodeOptions): Promise<void> {
+export async function encodeFile(x: XmlOut, file: Buffer, names: Uint8Array[], size: number, options: TreeEncodeOptions): Promise<void> {
   const out = x.out;
   let kind: ReturnType<typeof fileKind> | null = null;
   let push: ((c: Uint8Array) => void) | null = null;

@@ -11,7 +11,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MboxEncoder, type MboxEncodeOptions } from '../../src/mailbox/mbox-codec.js';
 import type { MboxVariant } from '../../src/mailbox/mbox-split.js';
 import { mboxRanges } from '../../src/node/convert/ranges.js';
-import { corpusDir, needs, NO_CORPUS } from '../support/helpers.js';
+import { corpusDir, needs, NO_CORPUS, ROOT } from '../support/helpers.js';
+import { decodeTree, encodeTree } from '../../src/node/tree-fs.js';
+import { encodeGroup, planTree } from '../../src/node/convert/tree-parts.js';
 
 const work = mkdtempSync(join(tmpdir(), 'xmime-ranges-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -74,5 +76,34 @@ describe('mbox ranges', () => {
       for (const p of files) for (const v of ['auto', 'mboxrd'] as const) cuts += check(readFileSync(p), v, 64) - 1;
       expect(cuts).toBeGreaterThan(20);
     });
+  });
+});
+
+describe('Maildir parts', () => {
+  it('the parts of every tree vector, concatenated with their tags, are encodeTree\'s document', async () => {
+    const fix = join(ROOT, 'fixtures', 'tree');
+    let groups = 0;
+    for (const v of readdirSync(fix).filter((f) => f.endsWith('.xml')).sort()) {
+      const dir = join(work, `tree-${v}`);
+      await decodeTree(join(fix, v), dir);
+      const whole = join(work, `${v}.whole`);
+      await encodeTree(dir, whole);
+      for (const size of [1, 200, 1 << 20]) {
+        const segs = planTree(dir, size);
+        const out: Buffer[] = [];
+        let i = 0;
+        for (const g of segs) {
+          if (typeof g === 'string') out.push(Buffer.from(g));
+          else {
+            const f = join(work, `${v}.${size}.${i++}`);
+            await encodeGroup(g, f, {}, () => {}, () => {});
+            out.push(readFileSync(f));
+            groups++;
+          }
+        }
+        expect(Buffer.concat(out).toString('utf8'), `${v} by ${size}`).toBe(readFileSync(whole, 'utf8'));
+      }
+    }
+    expect(groups).toBeGreaterThan(10);
   });
 });

@@ -23,6 +23,7 @@ import { FsStore, storeReader } from './store-fs.js';
 import { decodeTree, encodeTree } from '../tree-fs.js';
 import { rootName } from '../mailbox-cli.js';
 import { notMail } from '../not-mail.js';
+import { encodeGroup, type TreeFile } from './tree-parts.js';
 
 /** What a job converts. */
 export type JobKind = 'file' | 'tree' | 'document';
@@ -55,6 +56,8 @@ export interface JobPart {
   nextGap: number[] | null;
   /** The fragment's file (a temporary name in the output's directory). */
   file: string;
+  /** A Maildir's part: these files' `<file>` elements (the pool writes the tags between parts). */
+  files?: TreeFile[];
 }
 
 export interface JobOptions {
@@ -300,17 +303,21 @@ async function encodeJob(job: Job, o: JobOptions, tmp: string, r: JobResult, row
   };
   const options = { readable: o.readable, variant: o.variant, stats, front, onKept };
   if (job.kind === 'tree') {
-    const st = { n: 0 };
-    await encodeTree(job.src, tmp, {
+    const treeOptions = {
       ...options,
-      onFile: (names, _kind, size) => {
+      onFile: (names: readonly Uint8Array[], _kind: string, size: number) => {
         source = [job.rel, ...names.map((n) => Buffer.from(n).toString())].join('/');
         index = 0;
         r.inBytes += size;
-        st.n += size;
         progress(size);
       },
-    });
+    };
+    if (job.part?.files !== undefined) {
+      await encodeGroup(job.part.files, tmp, treeOptions, () => {}, (c) => (r.outBytes += c.length));
+      if (pendingRow !== null) rows.add(pendingRow);
+      return;
+    }
+    await encodeTree(job.src, tmp, treeOptions);
     if (pendingRow !== null) rows.add(pendingRow);
     // encodeTree renames its own temporary file to `tmp`; make it durable before the final rename.
     const fd = openSync(tmp, 'r');

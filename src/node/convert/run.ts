@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { COLUMNS, csvRow, jsonRow, rowValues, blankFacts, type MessageFacts } from '../../archive/facts.js';
 import { dirDigest, fileDigest, isMbox, TMP, type Job, type JobOptions, type JobResult } from './job.js';
 import { mboxRanges } from './ranges.js';
+import { planTree, type TreeFile, type TreeSegment } from './tree-parts.js';
 import { inShard, JOURNAL, plan, type Problem } from './plan.js';
 
 export interface ConvertOptions extends JobOptions {
@@ -107,6 +108,8 @@ export const RANGE_BYTES = 16 << 20;
 interface Unit {
   job: Job;
   parts: Job[] | null;
+  /** A Maildir in parts: its literal tags and groups, in order. */
+  segments?: TreeSegment[];
 }
 
 function head(path: string): Uint8Array {
@@ -191,6 +194,20 @@ export async function convert(srcs: readonly string[], o: ConvertOptions): Promi
         // unreadable: the worker reports it
       }
     }
+    if (j.kind === 'tree' && !o.decode) {
+      try {
+        const segments = planTree(j.src, o.rangeBytes ?? RANGE_BYTES);
+        const groups = segments.filter((g): g is TreeFile[] => typeof g !== 'string');
+        if (groups.length > 1) {
+          const dir = dirname(j.out), name = basename(j.out);
+          parts = groups.map((files, i) => ({ ...j, rows: `${j.rows}.part${i}`, part: { i, start: 0, end: 0, gap: null, head: false, foot: false, nextGap: null, file: join(dir, `${TMP}${process.pid}-${j.n}-${name}.part${i}`), files } }));
+          units.push({ job: j, parts, segments });
+          continue;
+        }
+      } catch {
+        // the worker's encodeTree reports it
+      }
+    }
     units.push({ job: j, parts });
   }
   const totalBytes = o.tty && !o.quiet ? todo.reduce((a, j) => a + sizeOf(j.src), 0) : 0;
@@ -244,7 +261,7 @@ export async function convert(srcs: readonly string[], o: ConvertOptions): Promi
     list[part.part!.i] = r;
     partResults.set(u.job.n, list);
     if (list.filter((x) => x !== undefined).length < u.parts!.length) return;
-    finish(u.job, assemble(u.job, u.parts!, list));
+    finish(u.job, assemble(u.job, u.parts!, list, u.segments));
   };
 
   const workers: Worker[] = [];
@@ -373,7 +390,7 @@ function* readRows(path: string): Generator<MessageFacts> {
  * name, fsync, rename), their rows into the job's rows file with the messages
  * numbered through; the first failed part fails the job.
  */
-function assemble(job: Job, parts: Job[], results: JobResult[]): JobResult {
+function assemble(job: Job, parts: Job[], results: JobResult[], segments?: TreeSegment[]): JobResult {
   const r: JobResult = { n: job.n, ok: false, warnings: [], rows: 0, sha256: '', inBytes: 0, outBytes: 0, refs: 0, refBytes: 0 };
   const bad = results.find((x) => !x.ok);
   const tmp = join(dirname(job.out), `${TMP}${process.pid}-${job.n}-${basename(job.out)}`);
@@ -387,14 +404,22 @@ function assemble(job: Job, parts: Job[], results: JobResult[]): JobResult {
     const out = openSync(tmp, 'wx');
     try {
       const buf = Buffer.allocUnsafe(1 << 20);
-      for (const p of parts) {
+      const put = (b: Buffer): void => {
+        h.update(b);
+        for (let o = 0; o < b.length; ) o += writeSync(out, b, o, b.length - o);
+        r.outBytes += b.length;
+      };
+      // A Maildir: its literal tags between the parts; an mbox: the parts alone.
+      let next = 0;
+      const order: (string | Job)[] = segments === undefined ? parts : segments.map((g) => (typeof g === 'string' ? g : parts[next++]));
+      for (const p of order) {
+        if (typeof p === 'string') {
+          put(Buffer.from(p, 'utf8'));
+          continue;
+        }
         const fd = openSync(p.part!.file, 'r');
         try {
-          for (let k = readSync(fd, buf, 0, buf.length, null); k > 0; k = readSync(fd, buf, 0, buf.length, null)) {
-            h.update(buf.subarray(0, k));
-            for (let o = 0; o < k; ) o += writeSync(out, buf, o, k - o);
-            r.outBytes += k;
-          }
+          for (let k = readSync(fd, buf, 0, buf.length, null); k > 0; k = readSync(fd, buf, 0, buf.length, null)) put(buf.subarray(0, k));
         } finally {
           closeSync(fd);
         }
@@ -408,7 +433,8 @@ function assemble(job: Job, parts: Job[], results: JobResult[]): JobResult {
     try {
       for (const p of parts) {
         for (const f of readRows(p.rows)) {
-          f.index = ++index;
+          if (segments === undefined) f.index = ++index; // an mbox's messages are numbered through its ranges
+          else index++;
           text += `${JSON.stringify(f)}\n`;
           if (text.length > 1 << 16) (writeSync(rows, text), (text = ''));
         }
