@@ -9,12 +9,15 @@ import { Output } from '../core/output.js';
 import { Utf8Joiner, utf8String } from '../core/utf8.js';
 import { type ExternalHook, XmimeReader } from '../decode/xmime-reader.js';
 import type { Sink } from '../xmime/events.js';
-import { type DecodeLimits, XmlTokenizer } from '../decode/xml-tokenizer.js';
+import { type DecodeLimits, DEFAULT_MAX_TAG_BYTES, DEFAULT_XML_MAX_DEPTH, XmlTokenizer } from '../decode/xml-tokenizer.js';
+import type { Reporter } from '../decode/reporter.js';
+import type { XmlHandler } from '../decode/xml-handler.js';
+import { TreeWalkError, walkTree } from '../tree/tree-walk.js';
 import { xmlWriter } from '../encode/pieces.js';
 import { ReadableStage, type ReadableStats } from '../encode/readable-stage.js';
 import { TreeSink } from '../tree/tree-sink.js';
 import { fnArg, mimeBytes, mimeChunk, optionsArg, xmlInput } from './guard.js';
-import type { XNode } from '../tree/xml-tree.js';
+import { serializeTree, type XNode } from '../tree/xml-tree.js';
 
 /**
  * Options of MIME → XMIME.
@@ -80,7 +83,34 @@ export function toTree(mime: Uint8Array, options: EncodeOptions = {}): XNode {
 
 /** The decoder pipeline into `out`: XML tokenizer → XMIME reader → wire stage → MIME writer. */
 export function decoderInto(out: Output, options: DecodeOptions, onExternal: ExternalHook | null = null): XmlTokenizer {
-  return new XmlTokenizer((report) => new XmimeReader(new WireStage(new MimeWriter(out), report), report, options.maxTextBytes, onExternal), options);
+  return new XmlTokenizer(decoderStages(out, options, onExternal), options);
+}
+
+/** The decoder's stages after the XML tokenizer, writing MIME into `out`. */
+function decoderStages(out: Output, options: DecodeOptions, onExternal: ExternalHook | null): (report: Reporter) => XmlHandler {
+  return (report) => new XmimeReader(new WireStage(new MimeWriter(out), report), report, options.maxTextBytes, onExternal);
+}
+
+/**
+ * A tree (as {@link toTree} or `parse` build it, edited or not) to MIME: the
+ * bytes `toMime(serializeTree(root))` gives, without writing XML and reading
+ * it back. An error is reported as that call reports it, located in the
+ * serialization (the tree has no text of its own to point into).
+ * The walk sends the reader exactly the events the tokenizer would send for
+ * that serialization, but for white space between elements, which the
+ * reader ignores.
+ * @internal
+ */
+export function treeToMime(root: XNode, options: DecodeOptions = {}): Uint8Array {
+  const out = new Output(null, 4096);
+  try {
+    walkTree(root, decoderStages(out, options, null), options.maxDepth ?? DEFAULT_XML_MAX_DEPTH, options.maxTagBytes ?? DEFAULT_MAX_TAG_BYTES);
+  } catch (e) {
+    if (!(e instanceof TreeWalkError)) throw e;
+    // Left to the document the tree stands for: the same error, with a line and column (or, for a limit the walk checks roughly, the bytes).
+    return toMime(serializeTree(root), options);
+  }
+  return out.take();
 }
 
 /** Output is handed on once this much is buffered (and at the end). */

@@ -9,7 +9,7 @@
  */
 import { optionsArg, xmlInput } from './guard.js';
 import type { ErrorCode } from '../core/errors.js';
-import { headerView, renderHeader } from '../views/header-views.js';
+import { checkView, headerView, renderHeader } from '../views/header-views.js';
 import { type HeaderView, viewKind } from '../views/headers/kinds.js';
 import { renderText } from '../views/headers/text.js';
 import { b64DecodeString, b64Encode, qpEncode } from '../views/transfer.js';
@@ -274,7 +274,7 @@ class Composer {
   private media(node: XNode, field: string, value: string, params: { name: string; value: string }[]): HeaderView {
     const v: HeaderView = { kind: 'media', value, params };
     try {
-      renderHeader(field, v, CRLF);
+      checkView(field, v); // rendered later, once its boundary is known
     } catch (e) {
       this.fail(node, 'xmime-attribute-value', `${field}: ${(e as Error).message}`);
     }

@@ -12,7 +12,7 @@
  */
 import { decoderInto, type DecodeOptions, type EncodeOptions, encoderInto, feedAll } from './codec.js';
 import { fnArg, mimeBytes, optionsArg, xmlInput } from './guard.js';
-import { EntityTypes } from '../encode/entity-types.js';
+import { mediaTypeOf } from '../encode/entity-types.js';
 import { type Attrs, type ExternalRef, Kind, newAttrs, type Sink } from '../xmime/events.js';
 import { Eol } from '../core/eol.js';
 import { XmimeError } from '../core/errors.js';
@@ -112,7 +112,6 @@ interface Leaf {
  */
 class Survey implements Sink {
   readonly leaves: Leaf[] = [];
-  private readonly types = new EntityTypes();
   private count = 0;
   private readonly mimeOut = new Output((c) => (this.count += c.length), 65536, false);
   private readonly mime = new MimeWriter(this.mimeOut);
@@ -124,17 +123,15 @@ class Survey implements Sink {
   ) {}
 
   open(kind: Kind, a: Attrs): void {
-    this.types.open(kind, a);
     if (kind === Kind.Body) {
       const at = this.count + this.mimeOut.n;
-      this.open_ = { index: this.leaves.length, mimeStart: at, mimeEnd: at, xmlBytes: -this.xml.n, type: printable(this.types.mediaType()) };
+      this.open_ = { index: this.leaves.length, mimeStart: at, mimeEnd: at, xmlBytes: -this.xml.n, type: printable(a.body === null ? '' : mediaTypeOf(a.body)) };
     }
     this.mime.open(kind, a);
     this.next.open(kind, a);
   }
 
   text(d: Uint8Array, s: number, e: number): void {
-    this.types.text(d, s, e);
     this.mime.text(d, s, e);
     this.next.text(d, s, e);
   }
@@ -144,7 +141,6 @@ class Survey implements Sink {
   }
 
   close(kind: Kind): void {
-    this.types.close(kind);
     this.mime.close(kind);
     this.next.close(kind);
     if (kind === Kind.Body) {

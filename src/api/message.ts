@@ -5,7 +5,7 @@
  * untouched signed part still verifies.
  * @module
  */
-import { decoderInto, feedAll, toMime, toTree, type EncodeOptions } from './codec.js';
+import { decoderInto, feedAll, toTree, treeToMime, type EncodeOptions } from './codec.js';
 import { documentOrBytes, optionsArg } from './guard.js';
 import { concat } from '../core/bytes.js';
 import { Output } from '../core/output.js';
@@ -186,7 +186,7 @@ export class XmimeEntity {
     const b = this.body;
     if (b === undefined) return new Uint8Array();
     const doc: XNode = { name: 'mime', attrs: new Map(this.eol === '\n' ? [['eol', 'lf']] : []), kids: [b], text: '', at: 0 };
-    return toMime(serializeTree(doc));
+    return treeToMime(doc);
   }
 
   /** The body's content: transfer encoding removed (base64 and quoted-printable, read leniently). */
@@ -306,10 +306,14 @@ export class XmimeMessage extends XmimeEntity {
     return this.leaves().find((e) => e.type === 'text/html' && !isAttachment(e))?.bodyText();
   }
 
-  /** Leaves that are attachments: marked so, or not text. */
+  /**
+   * Leaves that are attachments: marked so, or not text. A message that is
+   * one such leaf (a single-part PDF, a text marked as an attachment) is its
+   * own attachment, if it has a body.
+   */
   attachments(): Attachment[] {
     return this.leaves()
-      .filter((e) => e !== (this as XmimeEntity) && (isAttachment(e) || !e.type.startsWith('text/')))
+      .filter((e) => (e !== (this as XmimeEntity) || e.bodyBytes().length > 0) && (isAttachment(e) || !e.type.startsWith('text/')))
       .map((e) => ({ filename: e.filename, type: e.type, bytes: e.content(), part: e }));
   }
 
@@ -320,7 +324,7 @@ export class XmimeMessage extends XmimeEntity {
 
   /** The message as MIME bytes. */
   toMime(): Uint8Array {
-    return toMime(this.toXml());
+    return treeToMime(this.node);
   }
 }
 

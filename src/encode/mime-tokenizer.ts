@@ -8,8 +8,9 @@
  * back at most one delimiter line of lookahead.
  * @module
  */
-import { cteKind, nameIs, parseContentType } from '../views/content-type.js';
-import { type Attrs, Kind, MAX_BOUNDARY, newAttrs, type Sink } from '../xmime/events.js';
+import { cteKind, cteValue, nameIs, parseContentType } from '../views/content-type.js';
+import { type Attrs, type BodyType, Kind, MAX_BOUNDARY, newAttrs, type Sink } from '../xmime/events.js';
+import { asciiString } from '../core/intern.js';
 import { Eol } from '../core/eol.js';
 import { span } from '../core/bytes.js';
 import { indexOfByte, WordView } from '../core/scan.js';
@@ -124,6 +125,8 @@ export class MimeTokenizer {
   private openFrames = 0;
   private depth = 0;
   private inDigest = false;
+  /** The current entity's type, as its header says (see startBody). */
+  private bodyType: BodyType = { type: null, charset: null, cte: null, inDigest: false };
 
   // Header section state; offsets are relative to `p`, which stays put until the section ends.
   private allowFrom = true;
@@ -315,8 +318,12 @@ export class MimeTokenizer {
       else if (cte < 0 && nameIs(d, s, e, 'content-transfer-encoding')) cte = i;
     }
     const mt = ct >= 0 ? parseContentType(d, base + f[ct + 2], base + f[ct + 3]) : null;
+    const cteV = cte >= 0 ? cteValue(d, base + f[cte + 2], base + f[cte + 3]) : null;
     const type = mt && mt.type !== '' ? mt.type : this.inDigest ? 'message/rfc822' : 'text/plain';
-    const enc = cte >= 0 ? cteKind(d, base + f[cte + 2], base + f[cte + 3]) : 'identity';
+    const enc = cteKind(cteV);
+    // The one parse of these fields: later stages read it from the Body event.
+    const cs = mt === null ? null : mt.charset;
+    this.bodyType = { type: mt === null ? null : mt.type, charset: cs === null ? null : asciiString(cs, 0, cs.length), cte: cteV, inDigest: this.inDigest };
     this.inDigest = false;
     this.st = St.Content;
     this.atLineStart = true;
@@ -401,6 +408,7 @@ export class MimeTokenizer {
   }
 
   private openContent(): void {
+    if (this.mode === Mode.Body) this.a.body = this.bodyType;
     this.openEl(this.mode === Mode.Body ? Kind.Body : Kind.Preamble);
     this.opened = true;
   }

@@ -14,8 +14,8 @@
  * needs all of it; a longer body streams through as it is.
  * @module
  */
-import { EntityTypes } from './entity-types.js';
-import { type Attrs, Kind, newAttrs, type Sink } from '../xmime/events.js';
+import { isTextBody } from './entity-types.js';
+import { type Attrs, type BodyType, Kind, newAttrs, type Sink } from '../xmime/events.js';
 import { Eol } from '../core/eol.js';
 import { bytesEqual } from '../core/bytes.js';
 import { asciiString } from '../core/intern.js';
@@ -59,10 +59,11 @@ function utf8Equals(s: string, b: Uint8Array): boolean {
 export const DEFAULT_MAX_TEXT_BYTES = 1 << 20;
 
 export class ReadableStage implements Sink {
-  private readonly entities = new EntityTypes();
   private eol = Eol.CrLf;
   /** A text body is being held back for the check (in `body`, reused). */
   private holding = false;
+  /** The held body's type (from its Body event). */
+  private bodyType: BodyType | null = null;
   private readonly body = new Output(null, 4096);
   private readonly a: Attrs = newAttrs();
   /** A header field of a view kind is held until its end (its value in `field`). */
@@ -79,7 +80,6 @@ export class ReadableStage implements Sink {
 
   open(kind: Kind, a: Attrs): void {
     if (kind === Kind.Mime) this.eol = a.eol;
-    this.entities.open(kind, a);
     if (kind === Kind.Header) {
       const name = asciiString(a.name!, 0, a.name!.length);
       if (viewKind(name) !== null) {
@@ -94,9 +94,10 @@ export class ReadableStage implements Sink {
         return;
       }
     }
-    if (kind === Kind.Body && this.entities.isText()) {
+    if (kind === Kind.Body && a.body !== null && isTextBody(a.body)) {
       if (this.stats !== null) this.stats.textParts++;
       this.holding = true;
+      this.bodyType = a.body;
       this.body.n = 0;
       return; // opened once the check is done
     }
@@ -110,10 +111,7 @@ export class ReadableStage implements Sink {
       this.sink.open(Kind.Body, this.a);
       this.sink.text(this.body.buf, 0, this.body.n);
       this.holding = false;
-    } else {
-      this.entities.text(d, s, e);
-      if (this.holdingField) return this.field.bytes(d, s, e);
-    }
+    } else if (this.holdingField) return this.field.bytes(d, s, e);
     this.sink.text(d, s, e);
   }
 
@@ -123,7 +121,6 @@ export class ReadableStage implements Sink {
 
   close(kind: Kind): void {
     if (kind === Kind.Body && this.holding) return this.decide();
-    this.entities.close(kind);
     if (kind === Kind.Header && this.holdingField) return this.decideField();
     this.sink.close(kind);
   }
@@ -164,7 +161,7 @@ export class ReadableStage implements Sink {
   }
 
   private decide(): void {
-    const top = this.entities.top;
+    const top = this.bodyType!;
     const w = this.body.buf.subarray(0, this.body.n);
     this.holding = false;
     const r = readText(w, top.charset, top.cte, this.eol);

@@ -135,11 +135,9 @@ export function cteValue(d: Uint8Array, s: number, e: number): string {
   return lowerAscii(d, i, tokenEnd(d, i, e, [SEMI, 0x28]));
 }
 
-/** True when a Content-Transfer-Encoding value is an identity encoding (or absent). */
-export function cteKind(d: Uint8Array | null, s: number, e: number): 'identity' | 'base64' | 'other' {
-  if (d === null) return 'identity';
-  const v = cteValue(d, s, e);
-  if (v === '' || v === '7bit' || v === '8bit' || v === 'binary') return 'identity';
+/** The body's transfer encoding, from its Content-Transfer-Encoding value ({@link cteValue}; null when there is none). */
+export function cteKind(v: string | null): 'identity' | 'base64' | 'other' {
+  if (v === null || v === '' || v === '7bit' || v === '8bit' || v === 'binary') return 'identity';
   return v === 'base64' ? 'base64' : 'other';
 }
 

@@ -11,11 +11,11 @@
  * @module
  */
 import { decodeWords, Folder } from './rfc2047.js';
-import { addressList, renderAddresses } from './headers/addresses.js';
-import { parseDate, renderDate } from './headers/date.js';
-import { msgIds, renderIds } from './headers/ids.js';
+import { addressList, checkAddresses, renderAddresses } from './headers/addresses.js';
+import { checkDate, parseDate, renderDate } from './headers/date.js';
+import { checkIds, msgIds, renderIds } from './headers/ids.js';
 import { type Group, type HeaderView, type Mailbox, type MediaParam, fail, viewKind } from './headers/kinds.js';
-import { parseMedia, renderMedia } from './headers/media.js';
+import { checkMedia, parseMedia, renderMedia } from './headers/media.js';
 import { LONE_SURROGATE, textString } from './headers/text.js';
 
 const UTF8_ENC = new TextEncoder();
@@ -100,8 +100,7 @@ export function renderHeader(name: string, view: HeaderView, eol: '\r\n' | '\n')
 
 /** {@link renderHeader} as a string (the encoder compares it with the value's bytes without encoding it). */
 export function renderString(name: string, view: HeaderView, eol: '\r\n' | '\n'): string {
-  if (viewKind(name) !== view.kind) throw new RangeError(`${name} does not take a ${view.kind} view`);
-  if (!wellFormed(view)) throw new RangeError('lone surrogate in header view');
+  checkKind(name, view);
   const f = new Folder(eol, name.length);
   switch (view.kind) {
     case 'text':
@@ -119,6 +118,32 @@ export function renderString(name: string, view: HeaderView, eol: '\r\n' | '\n')
       break;
   }
   return f.out;
+}
+
+/** The checks common to every kind: the field takes this kind of view, and its strings are well formed. */
+function checkKind(name: string, view: HeaderView): void {
+  if (viewKind(name) !== view.kind) throw new RangeError(`${name} does not take a ${view.kind} view`);
+  if (!wellFormed(view)) throw new RangeError('lone surrogate in header view');
+}
+
+/**
+ * Throws the RangeError {@link renderString} would, without rendering: for a
+ * view beside `<raw>`, which must have a rendering (spec §10.2) that is not
+ * used. Each kind's check is the one its renderer makes.
+ * @internal
+ */
+export function checkView(name: string, view: HeaderView): void {
+  checkKind(name, view);
+  switch (view.kind) {
+    case 'addresses':
+      return checkAddresses(view.list);
+    case 'date':
+      return checkDate(view.iso);
+    case 'ids':
+      return checkIds(view.ids);
+    case 'media':
+      return checkMedia(view, name.toLowerCase() === 'content-type');
+  }
 }
 
 /**

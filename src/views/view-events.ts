@@ -8,7 +8,7 @@
 import { type Attrs, Kind, type Sink } from '../xmime/events.js';
 import { TAG } from '../xmime/schema.js';
 import { type Group, type HeaderView, type Mailbox, viewKind } from './headers/kinds.js';
-import { renderHeader } from './header-views.js';
+import { checkView, renderHeader } from './header-views.js';
 
 /**
  * The events of `view`'s elements, in document order: the children of its
@@ -163,9 +163,13 @@ export class ViewReader {
   finish(eol: '\r\n' | '\n', fail: Fail): Uint8Array | null {
     if (this.view === null) return fail('xmime-view', this.raw ? '<raw> needs a view after it' : '<header> has neither text, <raw> nor a view');
     try {
-      // A view beside <raw> is checked as fully as one in place (§10.2): it too must have a rendering.
-      const value = renderHeader(this.name, this.view, eol);
-      return this.raw ? null : value;
+      // A view beside <raw> is checked as fully as one in place (§10.2): it too must have a
+      // rendering, though the rendering itself is not needed.
+      if (this.raw) {
+        checkView(this.name, this.view);
+        return null;
+      }
+      return renderHeader(this.name, this.view, eol);
     } catch (e) {
       return fail('xmime-view', `the ${this.name} view has no wire form: ${(e as Error).message}`);
     }

@@ -82,6 +82,26 @@ export interface Attrs {
   addr: string;
   /** Media: the media type. */
   value: string;
+  /**
+   * Body, in the encoder only: what the entity's header says of it, as the
+   * MIME tokenizer parsed it, so that later stages need not parse it again.
+   */
+  body: BodyType | null;
+}
+
+/**
+ * What an entity's header says of its body: the first Content-Type and the
+ * first Content-Transfer-Encoding, as RFC 2045 readers take them.
+ */
+export interface BodyType {
+  /** Media type (lower case); '' if unparseable; null if there was no Content-Type. */
+  type: string | null;
+  /** The charset parameter's bytes, one character per byte; null if none. */
+  charset: string | null;
+  /** The transfer encoding's first token (lower case); null if there was no field. */
+  cte: string | null;
+  /** The entity is a part of a multipart/digest (its default type is message/rfc822). */
+  inDigest: boolean;
 }
 
 /**
@@ -100,7 +120,7 @@ export interface ExternalRef {
 }
 
 export function newAttrs(): Attrs {
-  return { eol: Eol.CrLf, end: Eol.CrLf, before: Eol.CrLf, after: Eol.CrLf, name: null, sep: null, boundary: null, pad: null, form: null, ref: null, label: null, addr: '', value: '' };
+  return { eol: Eol.CrLf, end: Eol.CrLf, before: Eol.CrLf, after: Eol.CrLf, name: null, sep: null, boundary: null, pad: null, form: null, ref: null, label: null, addr: '', value: '', body: null };
 }
 
 /**

@@ -78,6 +78,16 @@ describe('parse: reading', () => {
     expect([a.filename, a.type, [...a.bytes]]).toEqual(['Küche.bin', 'application/octet-stream', [0, 1, 2, 250, 255]]);
   });
 
+  it('a message that is one attachment (single part, not text or marked so) is its own attachment; an empty one has none', () => {
+    const pdf = parse(utf8('Content-Type: application/pdf; name=a.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERg==\r\n'));
+    expect(pdf.attachments().map((a) => [a.filename, a.type, new TextDecoder().decode(a.bytes)])).toEqual([['a.pdf', 'application/pdf', '%PDF']]);
+    const marked = parse(utf8('Content-Type: text/plain\r\nContent-Disposition: attachment; filename=n.txt\r\n\r\nnotes\r\n'));
+    expect(marked.text).toBeUndefined();
+    expect(marked.attachments().map((a) => [a.filename, new TextDecoder().decode(a.bytes)])).toEqual([['n.txt', 'notes\r\n']]);
+    expect(parse(utf8('Content-Type: text/plain\r\n\r\nhi\r\n')).attachments()).toEqual([]);
+    expect(parse(utf8('Content-Type: application/pdf\r\n\r\n')).attachments()).toEqual([]);
+  });
+
   it('the same tree from MIME bytes and from XMIME text', () => {
     const fromXml = parse(toXml(alternative));
     expect(fromXml.toXml()).toBe(m.toXml());

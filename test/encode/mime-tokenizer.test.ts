@@ -9,6 +9,8 @@ import { Recorder, replay } from '../support/recorder.js';
 import { MimeTokenizer } from '../../src/encode/mime-tokenizer.js';
 import { MimeWriter } from '../../src/decode/mime-writer.js';
 import { Output } from '../../src/core/output.js';
+import { Kind } from '../../src/xmime/events.js';
+import { isTextBody, mediaTypeOf } from '../../src/encode/entity-types.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -70,5 +72,44 @@ describe('MIME tokenizer events (recorded)', () => {
     const out = new Output(null);
     replay(whole.events, new MimeWriter(out));
     expect(hex(out.take())).toBe(hex(mail));
+  });
+});
+
+describe('MIME tokenizer: the body type on the Body event (the one parse of Content-Type and Content-Transfer-Encoding)', () => {
+  /** Each Body event's `body`, in order. */
+  function bodyTypes(mail: string) {
+    const rec = new Recorder();
+    const tok = new MimeTokenizer(rec);
+    tok.push(utf8(mail));
+    tok.end();
+    return rec.events.flatMap((e) => ('open' in e && e.a.body !== null && e.open === Kind.Body ? [e.a.body] : []));
+  }
+
+  it('gives the first field of each kind, the charset byte for byte, and null where there was none', () => {
+    expect(bodyTypes('Content-Type: Text/HTML; CHARSET="iso-8859-1"\nContent-Type: image/png\nContent-Transfer-Encoding: (c) Quoted-Printable\nContent-Transfer-Encoding: base64\n\nx')).toEqual([
+      { type: 'text/html', charset: 'iso-8859-1', cte: 'quoted-printable', inDigest: false },
+    ]);
+    expect(bodyTypes('Subject: s\n\nx')).toEqual([{ type: null, charset: null, cte: null, inDigest: false }]);
+    // Unparseable: '' (text, RFC 2045 §5.2), not null (no field: the default by context).
+    expect(bodyTypes('Content-Type: nonsense\n\nx')).toEqual([{ type: '', charset: null, cte: null, inDigest: false }]);
+    // A charset's bytes are not decoded as anything: one character per byte, in Node and in browsers alike.
+    expect(bodyTypes('Content-Type: text/plain; charset=\u00e9\n\nx')[0].charset).toBe('\u00c3\u00a9');
+  });
+
+  it('marks the parts of a digest, whose default type is message/rfc822, and only those', () => {
+    const digest = 'Content-Type: multipart/digest; boundary=d\n\n--d\nContent-Type: text/plain\n\na\n--d\n\nFrom: x\n\nb\n--d--\n';
+    expect(bodyTypes(digest)).toEqual([
+      { type: 'text/plain', charset: null, cte: null, inDigest: true },
+      // the part without a Content-Type is a message; its own body is not in the digest
+      { type: null, charset: null, cte: null, inDigest: false },
+    ]);
+    const mixed = digest.replace('digest', 'mixed');
+    expect(bodyTypes(mixed).map((t) => t.inDigest)).toEqual([false, false]);
+  });
+
+  it('decides text bodies for the readable stage and media types for out-of-band bodies', () => {
+    const t = (type: string | null, inDigest = false) => ({ type, charset: null, cte: null, inDigest });
+    expect([t('text/plain'), t(''), t(null), t(null, true), t('image/png'), t('multipart/mixed')].map(isTextBody)).toEqual([true, true, true, false, false, false]);
+    expect([t(null), t(null, true), t(''), t('image/png')].map(mediaTypeOf)).toEqual(['text/plain', 'message/rfc822', '', 'image/png']);
   });
 });

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { headerView, renderHeader } from '../../src/views/header-views.js';
+import { checkView, headerView, renderHeader, renderString } from '../../src/views/header-views.js';
 import { viewKind, type Group, type HeaderView, type Mailbox, type MediaParam } from '../../src/views/headers/kinds.js';
 import { Decoder, toMime, toXml } from '../../src/api/codec.js';
 import { type XmimeError } from '../../src/core/errors.js';
@@ -425,6 +425,41 @@ describe('properties', () => {
       }),
       { numRuns: 3000 * SCALE },
     );
+  });
+
+  it('checkView (a view beside <raw>) refuses exactly what renderString refuses, with the same error', () => {
+    const nearIso = fc.oneof(isoDate, uni(30), isoDate.map((d) => d.replace(/T\d\d/, 'T24')), isoDate.map((d) => d.replace(/-\d\d-/, '-02-30')), isoDate.map((d) => d.slice(0, -3) + '60'));
+    const wildAddr = fc.oneof(addr, uni(20), fc.constant(''), addr.map((a) => a + '\x01'));
+    const wildBox: fc.Arbitrary<Mailbox> = fc.oneof(wildAddr.map((a) => ({ addr: a })), fc.record({ name: uni(20), addr: wildAddr }));
+    const wild: fc.Arbitrary<[string, HeaderView]> = fc.oneof(
+      authored,
+      fc.tuple(fc.constantFrom('From', 'Reply-To', 'Subject'), fc.array(fc.oneof(wildBox, fc.record({ group: uni(10), members: fc.array(wildBox, { maxLength: 2 }) })), { maxLength: 3 }).map((list) => addrs(...list))),
+      fc.tuple(fc.constantFrom('Date', 'Subject'), nearIso.map((iso): HeaderView => ({ kind: 'date', iso }))),
+      fc.tuple(fc.constantFrom('Message-ID', 'References', 'Date'), fc.array(fc.oneof(msgId, uni(10)), { maxLength: 3 }).map((ids): HeaderView => ({ kind: 'ids', ids }))),
+      fc.tuple(fc.constantFrom('Content-Type', 'Content-Disposition', 'To'), fc.record({ value: fc.oneof(token, uni(12), fc.tuple(token, token).map(([a, b]) => `${a}/${b}`), fc.constant('a/b/c')), params: fc.array(fc.record({ name: fc.oneof(token, uni(6), fc.constant('x*')), value: uni(20) }), { maxLength: 3 }) })).map(([n, m]): [string, HeaderView] => [n, { kind: 'media', ...m }]),
+      fc.tuple(fc.constantFrom('Subject', 'X-Y', 'From'), uni().map((t) => text(t))),
+    );
+    const outcome = (f: () => unknown) => {
+      try {
+        f();
+        return 'ok';
+      } catch (e) {
+        return `${(e as Error).constructor.name}: ${(e as Error).message}`;
+      }
+    };
+    let refused = 0, total = 0;
+    fc.assert(
+      fc.property(wild, ([name, v]) => {
+        const r = outcome(() => renderString(name, v, '\r\n'));
+        expect(outcome(() => checkView(name, v))).toBe(r);
+        total++;
+        if (r !== 'ok') refused++;
+      }),
+      { numRuns: 3000 * SCALE },
+    );
+    // Both outcomes are exercised (measured: about half the wild views are refused).
+    expect(refused).toBeGreaterThan(total / 5);
+    expect(refused).toBeLessThan(total - total / 5);
   });
 
   it('keeps lines within 78 characters when no single token is longer', () => {

@@ -114,13 +114,23 @@ function checkAddr(addr: string): void {
   if (!ok) throw new RangeError(`not an addr-spec: ${JSON.stringify(addr)}`);
 }
 
-function emitMailbox(f: Folder, m: Mailbox, gap: string, suffix: string): void {
-  if (m.name === undefined) {
-    if (m.addr === '') throw new RangeError('an empty address needs angle brackets: give it a name (may be empty)');
-    checkAddr(m.addr);
-    return f.add(gap, m.addr + suffix);
-  }
+/** Throws the RangeError rendering `m` would: its address is an addr-spec, or empty with a name (`<>`). */
+function checkMailbox(m: Mailbox): void {
+  if (m.name === undefined && m.addr === '') throw new RangeError('an empty address needs angle brackets: give it a name (may be empty)');
   if (m.addr !== '') checkAddr(m.addr);
+}
+
+/** Throws the RangeError {@link renderAddresses} would, without rendering. */
+export function checkAddresses(list: (Mailbox | Group)[]): void {
+  for (const a of list) {
+    if ('group' in a) a.members.forEach(checkMailbox);
+    else checkMailbox(a);
+  }
+}
+
+function emitMailbox(f: Folder, m: Mailbox, gap: string, suffix: string): void {
+  checkMailbox(m);
+  if (m.name === undefined) return f.add(gap, m.addr + suffix);
   if (m.name === '') return f.add(gap, `<${m.addr}>` + suffix);
   emit(f, phrasePieces(m.name), gap);
   f.add(' ', `<${m.addr}>` + suffix);

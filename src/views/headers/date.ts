@@ -46,11 +46,22 @@ export function parseDate(s: string): string {
 }
 
 
-export function renderDate(iso: string): string {
+/** The fields of an ISO 8601 date-time as a view holds it, and its weekday; throws a RangeError for anything else. */
+function isoFields(iso: string): [RegExpExecArray, number] {
   const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d))?(Z|[+-]\d\d:\d\d)$/.exec(iso);
   const wd = m ? weekday(+m[1], +m[2], +m[3]) : -1;
   if (!m || wd < 0 || +m[4] > 23 || +m[5] > 59 || (m[6] !== undefined && +m[6] > 60) || (m[7] !== 'Z' && (+m[7].slice(1, 3) > 23 || +m[7].slice(4) > 59)))
     throw new RangeError(`not an ISO 8601 date-time: ${JSON.stringify(iso)}`);
+  return [m, wd];
+}
+
+/** Throws the RangeError {@link renderDate} would. */
+export function checkDate(iso: string): void {
+  isoFields(iso);
+}
+
+export function renderDate(iso: string): string {
+  const [m, wd] = isoFields(iso);
   const zone = m[7] === 'Z' ? '+0000' : m[7].replace(':', '');
   return `${DAYS[wd]}, ${m[3]} ${MONTHS[+m[2] - 1]} ${m[1]} ${m[4]}:${m[5]}${m[6] === undefined ? '' : ':' + m[6]} ${zone}`;
 }

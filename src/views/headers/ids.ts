@@ -29,10 +29,14 @@ function validId(id: string): boolean {
   return /^[^\s<>\x00-\x1f\x7f]+$/.test(id);
 }
 
+/** Throws the RangeError {@link renderIds} would: an id with white space, a bracket or a control has no wire form. */
+export function checkIds(ids: string[]): void {
+  for (const id of ids) if (!validId(id)) throw new RangeError(`not a message id: ${JSON.stringify(id)}`);
+}
 
 /** The msg-ids of a field named `name`, one line while they fit, else one per line (as Thunderbird writes References). */
 export function renderIds(name: string, ids: string[], eol: '\r\n' | '\n'): string {
-  for (const id of ids) if (!validId(id)) throw new RangeError(`not a message id: ${JSON.stringify(id)}`);
+  checkIds(ids);
   const one = ids.map((id) => `<${id}>`).join(' ');
   return name.length + 2 + one.length <= LINE ? one : one.replaceAll('> <', '>' + eol + ' <');
 }

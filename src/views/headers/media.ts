@@ -131,8 +131,7 @@ export function pct(c: string): string {
  * name may use continuations: two sets of sections for one name would merge.
  */
 function paramTokens(p: MediaParam, continued: Set<string>): string[] {
-  const name = asciiLower(p.name);
-  if (!isToken(name) || name.includes('*')) throw new RangeError(`not a parameter name: ${JSON.stringify(p.name)}`);
+  const name = checkParamName(p);
   const v = p.value;
   const decodable = NAME_LIKE.has(name) && v.includes('=?'); // would be taken for RFC 2047
   // A token that does not fit a line is written like a quoted value, which can be split into sections.
@@ -169,11 +168,30 @@ function paramTokens(p: MediaParam, continued: Set<string>): string[] {
 /** ASCII letters lower-cased, nothing else (toLowerCase would turn U+212A KELVIN SIGN into a token's `k`). */
 const asciiLower = (s: string): string => s.replace(/[A-Z]+/g, (c) => c.toLowerCase());
 
-export function renderMedia(f: Folder, v: { value: string; params: MediaParam[] }, isType: boolean): void {
+/** A parameter's name as written (ASCII lower case); throws a RangeError if it is not a token without '*'. */
+function checkParamName(p: MediaParam): string {
+  const name = asciiLower(p.name);
+  if (!isToken(name) || name.includes('*')) throw new RangeError(`not a parameter name: ${JSON.stringify(p.name)}`);
+  return name;
+}
+
+/** The media (or disposition) type as written; throws a RangeError if it is not `token/token` (or a token). */
+function checkValue(v: { value: string }, isType: boolean): string {
   const value = asciiLower(v.value);
   const [t, sub, more] = value.split('/');
   if (!isToken(t) || (isType ? sub === undefined || !isToken(sub) || more !== undefined : sub !== undefined))
     throw new RangeError(`not a ${isType ? 'media type' : 'disposition type'}: ${JSON.stringify(v.value)}`);
+  return value;
+}
+
+/** Throws the RangeError {@link renderMedia} would, without rendering. */
+export function checkMedia(v: { value: string; params: MediaParam[] }, isType: boolean): void {
+  checkValue(v, isType);
+  v.params.forEach(checkParamName);
+}
+
+export function renderMedia(f: Folder, v: { value: string; params: MediaParam[] }, isType: boolean): void {
+  const value = checkValue(v, isType);
   const continued = new Set<string>();
   const toks = [value, ...v.params.flatMap((p) => paramTokens(p, continued))];
   toks.forEach((tok, k) => f.add(k ? ' ' : '', tok + (k < toks.length - 1 ? ';' : '')));
