@@ -8,7 +8,7 @@
  * @module
  */
 import { type Attrs, Kind, newAttrs, type Sink } from '../xmime/events.js';
-import { EntityTypes } from '../encode/entity-types.js';
+import { mediaTypeOf } from '../encode/entity-types.js';
 
 /** One body on its way into the store. */
 export interface StoreWriter {
@@ -45,7 +45,7 @@ function printable(type: string): string {
  * store. Counts what it stored in `stored` (bodies, bytes).
  */
 export class StoreSink implements Sink {
-  private readonly types = new EntityTypes();
+  private type = '';
   private inBody = false;
   private held: Uint8Array[] = [];
   private heldBytes = 0;
@@ -61,10 +61,11 @@ export class StoreSink implements Sink {
   ) {}
 
   open(kind: Kind, a: Attrs): void {
-    this.types.open(kind, a);
     if (kind === Kind.Body) {
       // Held until the body is known to be small (passed on as it was) or large (stored).
       Object.assign(this.bodyAttrs, a);
+      this.bodyAttrs.body = a.body === null ? null : { ...a.body };
+      this.type = a.body === null ? '' : printable(mediaTypeOf(a.body));
       this.inBody = true;
       this.held = [];
       this.heldBytes = 0;
@@ -76,7 +77,6 @@ export class StoreSink implements Sink {
   }
 
   text(d: Uint8Array, s: number, e: number): void {
-    this.types.text(d, s, e);
     if (!this.inBody) return this.next.text(d, s, e);
     this.size += e - s;
     if (this.writer !== null) return this.writer.write(d, s, e);
@@ -101,8 +101,7 @@ export class StoreSink implements Sink {
         this.writer = null;
         this.stored.bodies++;
         this.stored.bytes += this.size;
-        this.extAttrs.ref = { uri: storeUri(sha256), size: this.size, sha256, type: printable(this.types.mediaType()) };
-        this.types.close(kind);
+        this.extAttrs.ref = { uri: storeUri(sha256), size: this.size, sha256, type: this.type };
         this.next.open(Kind.External, this.extAttrs);
         this.next.close(Kind.External);
         return;
@@ -111,7 +110,6 @@ export class StoreSink implements Sink {
       for (const h of this.held) this.next.text(h, 0, h.length);
       this.held = [];
     }
-    this.types.close(kind);
     this.next.close(kind);
   }
 }
