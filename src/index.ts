@@ -44,8 +44,10 @@ export type { ReadableStats } from './encode/readable-stage.js';
 export { parse, XmimeMessage, XmimeEntity, XmimeHeaders, type Attachment } from './api/message.js';
 export {
   MboxEncoder,
+  MboxPartEncoder,
   MailboxDecoder,
   mboxToXml,
+  mboxToXmlParts,
   xmlToMbox,
   readMbox,
   MboxWriter,
@@ -53,6 +55,8 @@ export {
   parseMailbox,
   MBOX_VARIANTS,
   type MboxEncodeOptions,
+  type MboxPartOptions,
+  type MboxPartSink,
   type MboxMessage,
   type ReadMboxOptions,
   type MboxVariant,

@@ -37,6 +37,32 @@ export interface MboxEncodeOptions extends EncodeOptions {
   range?: { head: boolean; foot: boolean; gap: Uint8Array | null };
 }
 
+/** Options of {@link MboxPartEncoder}: those of one document, and the size of a part. */
+export interface MboxPartOptions extends MboxEncodeOptions {
+  /** The largest part in bytes of XML (spec §18.6); only a part holding one message (or the prefix) alone may be larger. */
+  maxSize: number;
+  /**
+   * How much of a message's XML is held back while deciding whether it fits
+   * in the current part (default 16 MiB): memory grows with this, never with
+   * the mailbox. A message whose XML is larger starts a new part.
+   */
+  holdBytes?: number;
+}
+
+/** Where {@link MboxPartEncoder} writes: one document after another. */
+export interface MboxPartSink {
+  /** Part `part` (1, 2, …) begins; its chunks follow. */
+  begin(part: number): void;
+  /** The next bytes of the current part (UTF-8 XML). */
+  chunk(xml: Uint8Array): void;
+  /** The current part is complete. */
+  end(part: number): void;
+}
+
+/** Room kept in a part for what may still close it: a gap as `<tail>`, `</mbox>`, a `gap` attribute. */
+const PART_RESERVE = 64;
+const DEFAULT_HOLD = 16 * 1024 * 1024;
+
 const FLUSH_AT = 16384;
 const enc = new TextEncoder();
 const GT = 0x3e;
@@ -65,11 +91,44 @@ export class MboxEncoder {
   /** The start tag of the current message's `<mime>`, until it is complete. */
   private head: Uint8Array[] | null = null;
   private gapAttr = '';
+  /** mboxcl2: how the boundary before the current message was found, as an attribute (none: by Content-Length). */
+  private splitAttr = '';
   /** Messages seen so far. */
   count = 0;
 
-  constructor(onChunk: (xml: Uint8Array) => void, private readonly options: MboxEncodeOptions = {}) {
-    this.out = new Output(onChunk);
+  // Parts (spec §18.6): null when writing one document.
+  private readonly sink: MboxPartSink | null;
+  private readonly maxSize: number;
+  private readonly hold: number;
+  /** The current part's number; bytes of it already handed on; whether it holds a prefix or a message. */
+  part = 0;
+  private flushed = 0;
+  private partFull = false;
+  /** The current message's XML, held back until it is known to fit (its start tag without `gap`, then the rest). */
+  private held: Uint8Array[] | null = null;
+  private heldTag = '';
+  private heldBytes = 0;
+  private gapBytes: Uint8Array | null = null;
+
+  /** @internal Use {@link MboxPartEncoder} for parts. */
+  constructor(onChunk: (xml: Uint8Array) => void, options?: MboxEncodeOptions);
+  constructor(onChunk: (xml: Uint8Array) => void, options: MboxEncodeOptions, parts: { sink: MboxPartSink; maxSize: number; hold: number });
+  constructor(
+    onChunk: (xml: Uint8Array) => void,
+    private readonly options: MboxEncodeOptions = {},
+    parts?: { sink: MboxPartSink; maxSize: number; hold: number },
+  ) {
+    this.sink = parts?.sink ?? null;
+    this.maxSize = parts?.maxSize ?? 0;
+    this.hold = parts?.hold ?? 0;
+    this.out = new Output(
+      parts === undefined
+        ? onChunk
+        : (c) => {
+            this.flushed += c.length;
+            parts.sink.chunk(c);
+          },
+    );
     const variant = options.variant ?? 'auto';
     if (!MBOX_VARIANTS.includes(variant)) throw new RangeError(`unknown mbox variant "${variant}"`);
     this.split = new MboxSplitter(
@@ -78,9 +137,9 @@ export class MboxEncoder {
           this.begin();
           this.prefix(d, s, e, false);
         },
-        start: (at, gap) => {
+        start: (at, gap, _line, by) => {
           this.begin();
-          this.start(gap, at);
+          this.start(gap, at, by === 'auto' ? ' split="auto"' : by === 'lf' ? ' split="lf"' : '');
         },
         content: (d, s, e) => {
           this.msg!.push(d.subarray(s, e));
@@ -104,9 +163,51 @@ export class MboxEncoder {
   private begin(): void {
     if (this.begun) return;
     this.begun = true;
-    if (this.options.range?.head === false) return;
+    if (this.options.range?.head === false) return; // a range that continues a mailbox
+    this.rootTag();
+  }
+
+  private rootTag(): void {
     const v = this.variant === 'auto' ? '' : ` variant="${this.variant}"`;
-    this.out.ascii(`<mbox xmlns="${NS}"${v}${this.split.nl === 0x0d ? ' lines="cr"' : ''}>\n`);
+    if (this.sink !== null) {
+      this.part++;
+      this.flushed = 0;
+      this.partFull = false;
+      this.sink.begin(this.part);
+    }
+    const p = this.sink === null ? '' : ` part="${this.part}"`;
+    this.out.ascii(`<mbox xmlns="${NS}"${v}${this.split.nl === 0x0d ? ' lines="cr"' : ''}${p}>\n`);
+  }
+
+  /** Closes the current part, the gap before the next message as its `<tail>`, and opens the next. */
+  private nextPart(gap: Uint8Array | null): void {
+    this.writeTail(gap);
+    this.out.ascii('</mbox>\n');
+    this.out.flush();
+    this.sink!.end(this.part);
+    this.rootTag();
+  }
+
+  /** Bytes the current part may still take. */
+  private room(): number {
+    return this.maxSize - this.flushed - this.out.n - PART_RESERVE;
+  }
+
+  /**
+   * Parts: decides where the held message goes. `done` says the message is
+   * complete (it fits: it stays). Otherwise it is moved to a new part if it
+   * no longer fits or is too large to hold, unless the part is empty.
+   */
+  private place(done: boolean): void {
+    const size = this.heldTag.length + 11 + this.splitAttr.length + this.heldBytes;
+    if (!done && size <= this.room() && this.heldBytes <= this.hold) return;
+    const move = !done && this.partFull;
+    if (move) this.nextPart(this.gapBytes);
+    this.out.bytes(enc.encode(move ? this.heldTag + this.splitAttr : this.withGap(this.heldTag)));
+    for (const h of this.held!) this.out.bytes(h);
+    this.held = null;
+    this.heldBytes = 0;
+    this.partFull = true;
   }
 
   /** Feeds the next bytes of the mbox file. */
@@ -139,6 +240,7 @@ export class MboxEncoder {
     }
     const stop = writeLeaf(out, d, s, e, last, this.gt);
     if (stop < e) this.pending = d.slice(stop, e);
+    this.partFull = true;
   }
 
   private closePrefix(): void {
@@ -153,11 +255,13 @@ export class MboxEncoder {
     this.msg.end();
     this.msgOut.flush();
     this.msg = null;
+    if (this.held !== null) this.place(true);
   }
 
-  private start(gap: Uint8Array | null, at: number): void {
+  private start(gap: Uint8Array | null, at: number, split = ''): void {
     this.closePrefix();
     this.endMessage();
+    this.splitAttr = split;
     // The blank line before the separator: default, one with the message's own line ending (spec §18.3).
     // In a CR-only file the gap is a CR, or none.
     const range = this.options.range;
@@ -168,28 +272,56 @@ export class MboxEncoder {
     this.gapAttr = this.count === 0 ? '' : gap === null ? 'none' : this.split.nl === 0x0d ? '' : gap.length === 1 ? 'lf' : 'crlf';
     this.count++;
     this.head = [];
+    this.gapBytes = gap;
+    if (this.sink !== null) {
+      this.held = [];
+      this.heldBytes = 0;
+    }
     const front = this.options.front;
     this.msg = encoderInto(this.msgOut, this.options, front === undefined ? undefined : (next) => front(next, at));
   }
 
+  /** The `gap` attribute added to a message's start tag (none when it is the default). */
+  private withGap(tag: string): string {
+    const lf = tag.includes(' eol="lf"');
+    let g = this.gapAttr;
+    if ((g === 'lf' && lf) || (g === 'crlf' && !lf)) g = ''; // the default: the message's own line ending
+    return (g === '' ? tag : `${tag} gap="${g}"`) + this.splitAttr;
+  }
+
   /** Message XML: the start tag gets the mailbox attributes, the rest is copied. */
   private messageXml(c: Uint8Array): void {
-    if (this.head === null) return this.out.bytes(c);
+    if (this.head === null) {
+      if (this.held === null) return this.out.bytes(c);
+      this.held.push(c.slice()); // c is a view of a reused buffer
+      this.heldBytes += c.length;
+      return this.place(false);
+    }
     const gt = c.indexOf(GT);
     this.head.push(gt < 0 ? c.slice() : c.subarray(0, gt)); // c is a view of a reused buffer
     if (gt < 0) return;
     const tag = new TextDecoder().decode(concatBytes(this.head));
     this.head = null;
-    const lf = tag.includes(' eol="lf"');
-    let g = this.gapAttr;
-    if ((g === 'lf' && lf) || (g === 'crlf' && !lf)) g = ''; // the default: the message's own line ending
     // A self-closing tag cannot happen: every message has its separator line.
-    this.out.bytes(enc.encode(g === '' ? tag : `${tag} gap="${g}"`));
+    if (this.held !== null) {
+      this.heldTag = tag;
+      this.held.push(c.slice(gt));
+      this.heldBytes += c.length - gt;
+      return this.place(false);
+    }
+    this.out.bytes(enc.encode(this.withGap(tag)));
     this.out.bytes(c, gt);
   }
 
   /** With `range.foot` false: the blank line at the end of the range (the next range's first gap). */
   rangeTail: Uint8Array | null = null;
+
+  private writeTail(tail: Uint8Array | null): void {
+    if (tail === null) return;
+    this.out.ascii('<tail>');
+    writeLeaf(this.out, tail, 0, tail.length, true, { b1: 0, b2: 0 });
+    this.out.ascii('</tail>\n');
+  }
 
   private finish(tail: Uint8Array | null): void {
     this.closePrefix();
@@ -198,13 +330,78 @@ export class MboxEncoder {
       this.rangeTail = tail;
       return;
     }
-    if (tail !== null) {
-      this.out.ascii('<tail>');
-      writeLeaf(this.out, tail, 0, tail.length, true, { b1: 0, b2: 0 });
-      this.out.ascii('</tail>\n');
-    }
+    this.writeTail(tail);
     this.out.ascii('</mbox>\n');
+    if (this.sink !== null) {
+      this.out.flush();
+      this.sink.end(this.part);
+    }
   }
+}
+
+/**
+ * mbox → several `<mbox>` documents ("parts", spec §18.6), each valid on its
+ * own and at most `maxSize` bytes unless it holds a single message (or the
+ * prefix) that alone is larger. Decoding the parts in order and
+ * concatenating the bytes gives back the file. Streaming: memory is bounded
+ * by `holdBytes`, not by the file or `maxSize`.
+ *
+ * @example
+ * ```ts
+ * const parts: Uint8Array[][] = [];
+ * const e = new MboxPartEncoder({ begin: () => parts.push([]), chunk: (c) => parts.at(-1)!.push(c), end: () => {} }, { maxSize: 1 << 20 });
+ * e.push(mboxBytes);
+ * e.end(); // parts.length documents, <mbox part="1">, <mbox part="2">, …
+ * ```
+ */
+export class MboxPartEncoder {
+  private readonly e: MboxEncoder;
+
+  constructor(sink: MboxPartSink, options: MboxPartOptions) {
+    const { maxSize, holdBytes, ...rest } = options;
+    if (!Number.isSafeInteger(maxSize) || maxSize < 1) throw new RangeError(`maxSize must be a positive integer, not ${maxSize}`);
+    const hold = holdBytes ?? DEFAULT_HOLD;
+    if (!Number.isSafeInteger(hold) || hold < 0) throw new RangeError(`holdBytes must be a non-negative integer, not ${hold}`);
+    this.e = new MboxEncoder(() => {}, rest, { sink, maxSize, hold });
+  }
+
+  /** Feeds the next bytes of the mbox file. */
+  push(mbox: Uint8Array): void {
+    this.e.push(mbox);
+  }
+
+  /** The file is complete: writes the rest of the last part. */
+  end(): void {
+    this.e.end();
+  }
+
+  /** Parts begun so far. */
+  get parts(): number {
+    return this.e.part;
+  }
+
+  /** Messages seen so far. */
+  get messages(): number {
+    return this.e.count;
+  }
+}
+
+/**
+ * An mbox file to `<mbox>` documents of at most `maxSize` bytes each (spec
+ * §18.6); {@link xmlToMbox} of each, concatenated, gives back the file.
+ *
+ * @example
+ * ```ts
+ * const docs = mboxToXmlParts(mbox, { maxSize: 10_000_000 });
+ * ```
+ */
+export function mboxToXmlParts(mbox: Uint8Array, options: MboxPartOptions): string[] {
+  const docs: string[] = [];
+  let cur: Uint8Array[] = [];
+  const e = new MboxPartEncoder({ begin: () => (cur = []), chunk: (c) => cur.push(c), end: () => docs.push(new TextDecoder().decode(concatBytes(cur))) }, options);
+  e.push(mimeBytes('mboxToXmlParts', mbox, "the mbox file's bytes"));
+  e.end();
+  return docs;
 }
 
 function concatBytes(parts: Uint8Array[]): Uint8Array {
@@ -380,6 +577,11 @@ export class MailboxReader implements XmlHandler {
           this.requote.nl = 0x0d;
           continue;
         }
+        if (a.local === 'part') {
+          // Part K of a mailbox split into several documents (§18.6): nothing changes in its bytes.
+          if (!/^[1-9][0-9]{0,14}$/.test(a.value)) tok.fail('xmime-attribute-value', `part="${a.value}" is not a part number (1, 2, …)`, at);
+          continue;
+        }
         if (a.local !== 'variant') tok.fail('xmime-attribute', `<mbox> has no attribute "${a.local}"`, at);
         if (!(MBOX_VARIANTS as readonly string[]).includes(a.value)) tok.fail('xmime-attribute-value', `variant="${a.value}" is not allowed on <mbox>`, at);
         this.variant = a.value as MboxVariant;
@@ -403,7 +605,11 @@ export class MailboxReader implements XmlHandler {
     let eol = 'crlf';
     this.attrs.length = 0;
     for (const a of attrs) {
-      if (a.ns === null && a.local === 'gap') {
+      if (a.ns === null && a.local === 'split') {
+        // mboxcl2: how the encoder found this boundary (spec §18.2); no byte depends on it.
+        if (a.value !== 'auto' && a.value !== 'lf') tok.fail('xmime-attribute-value', `split="${a.value}" is not allowed on <mime> (auto or lf)`, at);
+        if (this.variant !== 'mboxcl2') tok.fail('xmime-attribute', 'split is an attribute of a message of a variant="mboxcl2" mailbox', at);
+      } else if (a.ns === null && a.local === 'gap') {
         if (this.crLines ? a.value !== 'none' : a.value !== 'crlf' && a.value !== 'lf' && a.value !== 'none')
           tok.fail('xmime-attribute-value', `gap="${a.value}" is not allowed on <mime>${this.crLines ? ' in a lines="cr" mailbox (only "none")' : ''}`, at);
         if (this.messages === 0) tok.fail('xmime-attribute', 'the first <mime> of a mailbox has no gap (bytes before it are its <prefix>)', at);

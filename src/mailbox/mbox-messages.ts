@@ -4,7 +4,7 @@
  * @module
  */
 import { Output } from '../core/output.js';
-import { MboxSplitter, type MboxVariant } from './mbox-split.js';
+import { MboxSplitter, type MboxSplitBy, type MboxVariant } from './mbox-split.js';
 
 /** One message of an mbox file. */
 export interface MboxMessage {
@@ -22,6 +22,12 @@ export interface MboxMessage {
   raw: Uint8Array;
   /** Byte offsets of lines that begin `From ` but were not taken as separators (evidence of a doubtful split). */
   kept: number[];
+  /**
+   * mboxcl2 (not the first message): how the boundary before it was found,
+   * `length` (the previous message's Content-Length), `lf` (it, counting CR
+   * LF as one byte) or `auto` (the auto rule: a doubtful boundary).
+   */
+  splitBy?: MboxSplitBy;
 }
 
 /** Options of {@link readMbox}. */
@@ -83,12 +89,12 @@ export async function* readMbox(input: ReadableStream<Uint8Array> | AsyncIterabl
   const split = new MboxSplitter(
     {
       prefix: (d, s, e) => (prefix ??= new Output(null, 1024)).bytes(d, s, e),
-      start: (offset, gap, line) => {
+      start: (offset, gap, line, by) => {
         finish();
         if (prefix !== null && options.onPrefix) options.onPrefix(prefix.take());
         prefix = null;
         // The separator line may be longer than the splitter's look-ahead: `finish` re-reads it from the content.
-        cur = { m: { index: ++index, offset, separator: line, gap, message: new Uint8Array(0), raw: new Uint8Array(0), kept: [] }, body: new Output(null, 4096) };
+        cur = { m: { index: ++index, offset, separator: line, gap, message: new Uint8Array(0), raw: new Uint8Array(0), kept: [], ...(by === undefined ? {} : { splitBy: by }) }, body: new Output(null, 4096) };
       },
       content: (d, s, e) => cur!.body.bytes(d, s, e),
       kept: (offset) => cur?.m.kept.push(offset),

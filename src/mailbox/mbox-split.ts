@@ -8,9 +8,19 @@
  */
 
 /** The split and quoting rules (spec §18.2). */
-export type MboxVariant = 'auto' | 'mboxo' | 'mboxrd';
+export type MboxVariant = 'auto' | 'mboxo' | 'mboxrd' | 'mboxcl2';
 /** The variants `--variant` and the `variant` option accept. */
-export const MBOX_VARIANTS: readonly MboxVariant[] = ['auto', 'mboxo', 'mboxrd'];
+export const MBOX_VARIANTS: readonly MboxVariant[] = ['auto', 'mboxo', 'mboxrd', 'mboxcl2'];
+
+/**
+ * mboxcl2: how the boundary before a message was found (spec §18.2).
+ * `length`: the previous message's Content-Length; `lf`: it, counting each
+ * CR LF as one byte; `auto`: the auto rule (Content-Length missing, wrong,
+ * or too far ahead to check).
+ */
+export type MboxSplitBy = 'length' | 'lf' | 'auto';
+/** mboxcl2: a Content-Length is checked only if the end it names is at most this far after the header. */
+export const LENGTH_WINDOW = 8 * 1024 * 1024;
 
 /** What the splitter reports, in input order. */
 export interface MboxEvents {
@@ -21,7 +31,7 @@ export interface MboxEvents {
    * before it (LF or CR LF, 1 or 2 bytes) that the mbox writer added, or
    * null; `line` is the separator line with its line ending (null for none).
    */
-  start(offset: number, gap: Uint8Array | null, line: Uint8Array): void;
+  start(offset: number, gap: Uint8Array | null, line: Uint8Array, by?: MboxSplitBy): void;
   /** Bytes of the current message (the separator line first), unquoted per the variant. */
   content(d: Uint8Array, s: number, e: number): void;
   /** A line of the current message that begins `From ` and was not taken as a separator (spec: evidence). */
@@ -83,6 +93,18 @@ export class MboxSplitter {
   private ended = false;
   /** The byte that ends lines: LF, or CR in a file whose first line ends with a CR alone; -1 until known. */
   nl = -1;
+  // mboxcl2 (spec §18.2): in the header of a message; its Content-Length; where its checked body ends.
+  private inHeader = false;
+  private length = -1;
+  private bodyEnd = -1;
+  /** The `From ` line after a checked body is the next separator, whatever its shape. */
+  private forced = false;
+  /** How the boundary before the next separator was found (mboxcl2). */
+  private by: MboxSplitBy = 'auto';
+  /** Input is gathered here, unprocessed, until this many bytes are there (a Content-Length look-ahead). */
+  private want = 0;
+  private waiting: Uint8Array[] = [];
+  private waitingBytes = 0;
 
   constructor(
     private readonly ev: MboxEvents,
@@ -90,6 +112,13 @@ export class MboxSplitter {
   ) {}
 
   push(chunk: Uint8Array): void {
+    if (this.want > 0) {
+      // Waiting for a Content-Length's end: gather the chunks, join them once (no copying per chunk).
+      this.waiting.push(chunk.slice());
+      this.waitingBytes += chunk.length;
+      if (this.carry.length + this.waitingBytes < this.want) return;
+      chunk = this.joinWaiting();
+    }
     if (this.carry.length === 0) this.run(chunk, false);
     else {
       const d = new Uint8Array(this.carry.length + chunk.length);
@@ -99,9 +128,29 @@ export class MboxSplitter {
     }
   }
 
+  private joinWaiting(): Uint8Array {
+    const d = new Uint8Array(this.waitingBytes);
+    let k = 0;
+    for (const w of this.waiting) {
+      d.set(w, k);
+      k += w.length;
+    }
+    this.waiting = [];
+    this.waitingBytes = 0;
+    this.want = 0;
+    return d;
+  }
+
   end(): void {
     if (this.ended) return;
     this.ended = true;
+    if (this.want > 0) {
+      const w = this.joinWaiting();
+      const d = new Uint8Array(this.carry.length + w.length);
+      d.set(this.carry);
+      d.set(w, this.carry.length);
+      this.carry = d;
+    }
     this.run(this.carry, true);
     if (this.gts > 0) this.emit(GTS, 0, 0, this.gts); // a line of only `>` at the end
     this.gts = -1;
@@ -150,6 +199,19 @@ export class MboxSplitter {
     }
     const NL = this.nl;
     while (i < n) {
+      if (this.bodyEnd >= 0) {
+        // mboxcl2: a body whose Content-Length was checked is content, whatever its lines.
+        const e = Math.min(n, i + this.bodyEnd - this.pos);
+        this.emit(d, i, e);
+        this.pos += e - i;
+        i = e;
+        if (this.pos < this.bodyEnd) break;
+        this.bodyEnd = -1;
+        this.forced = true;
+        this.atLineStart = true;
+        this.prevBlank = false;
+        continue;
+      }
       if (this.gts >= 0) {
         // mboxrd: counting `>` at a line start; then "From " decides whether one is quoting.
         let j = i;
@@ -183,6 +245,21 @@ export class MboxSplitter {
         if (NL === LF && c === CR && i + 1 === n && !eof) break;
         if (NL === CR || c === LF || d[i + 1] === LF) {
           const len = NL === CR || c === LF ? 1 : 2;
+          if (this.inHeader) {
+            // mboxcl2: the header ends; check its Content-Length (spec §18.2).
+            const r = this.checkLength(d, i, i + len, n, eof);
+            if (r === -1) break;
+            this.inHeader = false;
+            if (r >= 0) {
+              this.flushGap();
+              this.emit(d, i, i + len);
+              this.pos += len;
+              i += len;
+              this.bodyEnd = r;
+              this.prevBlank = true;
+              continue;
+            }
+          }
           if (this.inMessage) {
             this.flushGap();
             this.gap = NL === CR ? BLANK_CR : len === 1 ? BLANK_LF : BLANK_CRLF;
@@ -213,8 +290,14 @@ export class MboxSplitter {
             const lineEnd = r;
             const gap = this.gap;
             this.gap = null;
+            const by = this.variant === 'mboxcl2' && this.inMessage ? (this.forced ? this.by : 'auto') : undefined;
             this.inMessage = true;
-            ev.start(this.pos, gap, d.slice(i, lineEnd));
+            this.forced = false;
+            if (this.variant === 'mboxcl2') {
+              this.inHeader = true;
+              this.length = -1;
+            }
+            ev.start(this.pos, gap, d.slice(i, lineEnd), by);
             ev.content(d, i, lineEnd);
             this.pos += lineEnd - i;
             i = lineEnd;
@@ -225,6 +308,14 @@ export class MboxSplitter {
           if (this.inMessage) ev.kept?.(this.pos);
         }
       }
+      if (this.inHeader && (c === 0x43 || c === 0x63) && this.length < 0) {
+        // mboxcl2: a Content-Length field (its first one counts).
+        const j = d.indexOf(NL, i);
+        if (j < 0 && n - i < 1000 && !eof) break;
+        const m = /^content-length[ \t]*:[ \t]*(\d{1,15})[ \t]*\r?$/i.exec(latin1(d, i, j < 0 ? Math.min(n, i + 1000) : j));
+        if (m !== null) this.length = Number(m[1]);
+      }
+      this.forced = false; // only the line at a confirmed end (or after its blank line) is forced
       if (this.inMessage) this.flushGap();
       if (c === GT && this.variant === 'mboxrd' && this.inMessage) {
         this.gts = 0;
@@ -240,6 +331,69 @@ export class MboxSplitter {
       this.pos += n - i;
       this.carry = new Uint8Array(0);
     }
+  }
+
+  /**
+   * mboxcl2: the header ended and the body begins at `b`. Returns the end of
+   * the body if the Content-Length is confirmed there (the end of the file,
+   * or `From `, or a blank line then `From ` or the end), counting bytes or,
+   * in a CR LF message, counting each CR LF as one; -2 if not (the auto rule
+   * then splits this message); -1 if more input is needed.
+   */
+  private checkLength(d: Uint8Array, i: number, b: number, n: number, eof: boolean): number {
+    const len = this.length;
+    this.by = 'auto';
+    if (len < 0 || this.nl !== LF || len > LENGTH_WINDOW) return -2;
+    // Enough input to see the end (each CR LF may count as one byte: up to twice as far) and what follows it.
+    if (b + 2 * len + MAX_SEPARATOR + 2 > n && !eof) {
+      this.want = b - i + 2 * len + MAX_SEPARATOR + 2;
+      return -1;
+    }
+    if (this.endsAt(d, b, b + len, n, eof)) {
+      this.by = 'length';
+      return this.pos + (b + len - i);
+    }
+    // Content-Length counted LF line ends in a CR LF message.
+    let k = b,
+      c = 0;
+    while (k < n && c < len) {
+      if (d[k] === CR && d[k + 1] === LF) k++;
+      k++;
+      c++;
+    }
+    if (c === len && k > b + len && this.endsAt(d, b, k, n, eof)) {
+      this.by = 'lf';
+      return this.pos + (k - i);
+    }
+    return -2;
+  }
+
+  /**
+   * True if a message may end at `p`: the end of the input, or a separator
+   * line (`From ` with a separator's shape), or one blank line then one or
+   * the end.
+   */
+  private endsAt(d: Uint8Array, b: number, p: number, n: number, eof: boolean): boolean {
+    if (p > n) return false;
+    if (p === n) return eof;
+    if (this.shapedFrom(d, p, n, eof)) return true;
+    // A blank line is one only at a line start (the LF of a body's last CR LF is not one).
+    if (p > b && d[p - 1] !== LF) return false;
+    const q = d[p] === LF ? p + 1 : d[p] === CR && d[p + 1] === LF ? p + 2 : -1;
+    if (q < 0) return false;
+    return (q === n && eof) || this.shapedFrom(d, q, n, eof);
+  }
+
+  private shapedFrom(d: Uint8Array, p: number, n: number, eof: boolean): boolean {
+    if (!this.isFrom(d, p, n)) return false;
+    let j = d.indexOf(LF, p);
+    if (j < 0 || j - p >= MAX_SEPARATOR) {
+      if (!eof || n - p >= MAX_SEPARATOR) return false;
+      j = n;
+    }
+    let te = j;
+    if (te > p && d[te - 1] === CR) te--;
+    return separatorShape(latin1(d, p + 5, te));
   }
 
   private prefixOfFrom(d: Uint8Array, i: number, n: number): boolean {
@@ -270,9 +424,10 @@ export class MboxSplitter {
     if (j >= lim) j = -1;
     if (j < 0 && lim === n && !eof) return -1;
     // Longer than the look-ahead: never a separator for the auto rule; mboxo/mboxrd take every `From ` line.
-    if (j < 0 && lim < n) return this.variant === 'auto' ? -2 : n;
+    const auto = this.variant === 'auto' || (this.variant === 'mboxcl2' && !this.forced);
+    if (j < 0 && lim < n) return auto ? -2 : n;
     const lineEnd = j < 0 ? n : j + 1;
-    if (this.variant !== 'auto') return lineEnd;
+    if (!auto) return lineEnd;
     const first = this.pos === 0 || (this.pos === 3 && !this.inMessage && this.bomBefore);
     if (first) return lineEnd;
     let te = j < 0 ? n : j;

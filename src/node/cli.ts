@@ -72,7 +72,7 @@ const OPTIONS: Record<OptionName, OptionSpec> = {
   version: { type: 'boolean', short: 'v', help: 'show the version' },
   mbox: { type: 'boolean', help: 'the input is an mbox file (one document for the whole mailbox); a FILE named *.mbox or *.mbx selects --mbox by itself' },
   tree: { type: 'boolean', help: 'the input is a directory (Maildir, Maildir++, a folder of mbox or .eml files): one document for the tree' },
-  variant: { type: 'string', value: 'V', help: 'how an mbox is split and whether >From quoting is undone: auto (default), mboxo, mboxrd' },
+  variant: { type: 'string', value: 'V', help: 'how an mbox is split and whether >From quoting is undone: auto (default), mboxo, mboxrd, mboxcl2' },
   index: { type: 'string', value: 'N', help: 'the message with this number (from 1)' },
   'message-id': { type: 'string', value: 'ID', help: 'the message with this Message-ID (with or without <>)' },
   decode: { type: 'boolean', help: 'convert XMIME documents (*.xml) back: each to its file, a tree document to its directory' },

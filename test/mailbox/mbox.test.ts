@@ -61,10 +61,10 @@ async function messages(b: Uint8Array, variant: MboxVariant = 'auto'): Promise<M
 
 describe('mbox conformance vectors (fixtures/mbox/VARIANT/NAME.mbox ⇄ NAME.xml)', () => {
   const vectors: [MboxVariant, string][] = [];
-  for (const v of ['auto', 'mboxrd', 'mboxo'] as MboxVariant[])
+  for (const v of ['auto', 'mboxrd', 'mboxo', 'mboxcl2'] as MboxVariant[])
     for (const f of readdirSync(join(FIX, v)).sort()) if (f.endsWith('.mbox')) vectors.push([v, join(FIX, v, f)]);
   it('there are vectors for every variant', () => {
-    expect(vectors.length).toBeGreaterThanOrEqual(24);
+    expect(vectors.length).toBeGreaterThanOrEqual(33);
   });
   for (const [variant, f] of vectors) {
     const name = `${variant}/${f.split('/').pop()}`;
@@ -86,7 +86,7 @@ describe('mbox conformance vectors (fixtures/mbox/VARIANT/NAME.mbox ⇄ NAME.xml
       const mimes = xml.match(/<mime [^]*?<\/mime>\n/g) ?? [];
       const ms = await messages(mbox, variant);
       expect(mimes.length, f).toBe(ms.length);
-      ms.forEach((m, i) => expect(mimes[i].replace(/ gap="[a-z]+"/, ''), f).toBe(toXml(concat([m.separator, m.message]))));
+      ms.forEach((m, i) => expect(mimes[i].replace(/ gap="[a-z]+"/, '').replace(/ split="[a-z]+"/, ''), f).toBe(toXml(concat([m.separator, m.message]))));
     }
   });
 });
@@ -117,7 +117,7 @@ describe('how the vectors split', () => {
     expect(td.decode(o.message)).toContain('>From one\n>>From two\n');
   });
   it('readMbox accounts for every byte: prefix + (gap + raw)* + tail is the file', async () => {
-    for (const v of ['auto', 'mboxrd', 'mboxo'] as MboxVariant[])
+    for (const v of ['auto', 'mboxrd', 'mboxo', 'mboxcl2'] as MboxVariant[])
       for (const f of readdirSync(join(FIX, v))) {
         if (!f.endsWith('.mbox')) continue;
         const b = new Uint8Array(readFileSync(join(FIX, v, f)));
@@ -245,20 +245,79 @@ const body = fc.array(line, { maxLength: 8 }).map((ls) => ls.join('\n'));
 const message = fc.tuple(fc.constantFrom('Subject: s', 'From: a@b', 'X-A: 1'), body).map(([h, b]) => te.encode(`${h}\n\n${b}\n`));
 const separator = fc.constantFrom('From a@b Mon Jan  1 00:00:00 2024', 'From - Mon Jan  1 00:00:00 2024', 'From - ', 'From 123@xxx', 'From u at h.org  Tue Jul 10 11:29:44 2012', 'From ');
 
+describe('mboxcl2: Content-Length where the file confirms it (spec §18.2)', () => {
+  const read = async (n: string, v: MboxVariant = 'mboxcl2') => messages(new Uint8Array(readFileSync(join(FIX, 'mboxcl2', n + '.mbox'))), v);
+  it('a confirmed Content-Length keeps separator-shaped body lines in the body; auto splits there', async () => {
+    for (const n of ['exact', 'crlf-exact', 'crlf-lf-counted']) {
+      const ms = await read(n);
+      expect(ms.length, n).toBe(2);
+      expect(td.decode(ms[0].message), n).toContain('From bob@example.org Mon Jan  1 00:00:00 2024');
+      expect(td.decode(ms[0].message), n).toContain('>From as it was written'); // mboxcl2 writers do not quote: shown as it stands
+      expect((await read(n, 'auto')).length, n).toBe(3);
+    }
+    expect((await read('exact'))[1].splitBy).toBe('length');
+    expect((await read('crlf-exact'))[1].splitBy).toBe('length');
+    expect((await read('crlf-lf-counted'))[1].splitBy).toBe('lf');
+    expect((await read('no-gap')).map((m) => [m.splitBy, m.gap])).toEqual([[undefined, null], ['length', null]]);
+    expect((await read('empty-body')).map((m) => m.message.length > 0)).toEqual([true, true]);
+  });
+  it('a missing or wrong Content-Length falls back to the auto rule, and the boundary says so (split="auto")', async () => {
+    expect((await read('missing-length')).map((m) => m.splitBy)).toEqual([undefined, 'auto', 'auto']);
+    expect((await read('wrong-length')).map((m) => m.splitBy)).toEqual([undefined, 'auto', 'auto', 'auto']);
+    expect((await read('cr-only')).map((m) => m.splitBy)).toEqual([undefined, 'auto']);
+    const xml = readFileSync(join(FIX, 'mboxcl2', 'wrong-length.xml'), 'utf8');
+    expect(xml.match(/ split="auto"/g)?.length).toBe(3);
+  });
+  it('the decoder takes split only in a mboxcl2 mailbox, and only auto or lf', () => {
+    const doc = (v: string, s: string) => `<mbox xmlns="urn:xmpp:xmime:0" variant="${v}"><mime eol="lf"><from-line>a</from-line></mime><mime eol="lf" ${s}><from-line>b</from-line></mime></mbox>`;
+    expect(td.decode(xmlToMbox(doc('mboxcl2', 'split="auto"')))).toBe('From a\n\nFrom b\n');
+    expect(() => xmlToMbox(doc('mboxcl2', 'split="length"'))).toThrow(XmimeError);
+    expect(() => xmlToMbox(doc('auto', 'split="auto"'))).toThrow(XmimeError);
+  });
+});
+
 describe('property tests', () => {
   it('arbitrary bytes as an mbox round-trip exactly, in any chunking and variant', () => {
     const bytes = fc.oneof(
       fc.uint8Array({ maxLength: 300 }),
-      fc.array(fc.constantFrom('From ', 'From a@b 1:00 x', '\n', '\r\n', '\r', '>', 'From: x', 'a', '\ufeff', '\u00e9', '\xff'), { maxLength: 40 }).map((a) => new Uint8Array(Buffer.from(a.join(''), 'latin1'))),
+      fc.array(fc.constantFrom('From ', 'From a@b 1:00 x', '\n', '\r\n', '\r', '>', 'From: x', 'a', '\ufeff', '\u00e9', '\xff', 'Content-Length: 2', 'content-length:0', 'Content-Length: 9'), { maxLength: 40 }).map((a) => new Uint8Array(Buffer.from(a.join(''), 'latin1'))),
     );
     fc.assert(
-      fc.property(bytes, fc.constantFrom<MboxVariant>('auto', 'mboxo', 'mboxrd'), fc.integer({ min: 1, max: 1 << 30 }), (b, v, seed) => {
+      fc.property(bytes, fc.constantFrom<MboxVariant>('auto', 'mboxo', 'mboxrd', 'mboxcl2'), fc.integer({ min: 1, max: 1 << 30 }), (b, v, seed) => {
         const xml = mboxToXml(b, { variant: v });
         expect(Buffer.from(xmlToMbox(xml)).equals(Buffer.from(b))).toBe(true);
         expect(encodeIn(b, v, rng(seed))).toBe(xml);
         expect(Buffer.from(decodeIn(te.encode(xml), rng(seed + 1))).equals(Buffer.from(b))).toBe(true);
       }),
       { numRuns: 400 },
+    );
+  });
+  it('generated mboxcl2 mailboxes (unquoted From lines, right, LF-counted, wrong or missing Content-Length) split into exactly the messages generated wherever Content-Length is right, in any chunking', async () => {
+    const clBody = fc.array(fc.constantFrom('Hello', 'From a@b Mon Jan  1 00:00:00 2024', 'From x', '>From y', '', 'Subject: z'), { maxLength: 6 }).map((l) => l.map((x) => x + '\n').join(''));
+    const kind = fc.constantFrom('right', 'right', 'missing', 'wrong');
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(clBody, kind, fc.boolean()), { minLength: 1, maxLength: 5 }), fc.boolean(), fc.integer({ min: 1, max: 1 << 30 }), async (msgs, crlf, seed) => {
+        const eol = crlf ? '\r\n' : '\n';
+        const text = msgs.map(([b, k, gap], i) => {
+          const cl = k === 'right' ? `Content-Length: ${b.length}${eol}` : k === 'wrong' ? `Content-Length: 100000${eol}` : '';
+          return `From a@b Mon Jan  1 00:00:00 2024${eol}Subject: ${i}${eol}${cl}${eol}${b.replace(/\n/g, eol)}${gap || i === msgs.length - 1 ? eol : ''}`;
+        });
+        const file = te.encode(text.join(''));
+        const got = await messages(file, 'mboxcl2');
+        expect(Buffer.from(xmlToMbox(mboxToXml(file, { variant: 'mboxcl2' }))).equals(Buffer.from(file))).toBe(true);
+        expect(encodeIn(file, 'mboxcl2', rng(seed))).toBe(mboxToXml(file, { variant: 'mboxcl2' }));
+        if (msgs.every(([, k]) => k === 'right')) {
+          // Every Content-Length right (counting LF in CR LF files): exactly the messages generated, each as written.
+          expect(got.length).toBe(msgs.length);
+          got.forEach((m, i) => expect(td.decode(m.message)).toContain(msgs[i][0].replace(/\n/g, eol)));
+          got.slice(1).forEach((m, i) => expect(m.splitBy).toBe(crlf && msgs[i][0] !== '' ? 'lf' : 'length'));
+        } else expect(got.length).toBeGreaterThanOrEqual(1);
+        // A boundary not confirmed by Content-Length is recorded as doubtful.
+        got.forEach((m, i) => {
+          if (i > 0 && msgs[i - 1] !== undefined && msgs[i - 1][1] !== 'right' && got.length === msgs.length) expect(m.splitBy).toBe('auto');
+        });
+      }),
+      { numRuns: 300 },
     );
   });
   it('generated mailboxes split into exactly the messages generated (mboxrd: as written; auto: as they stand)', async () => {
@@ -288,7 +347,7 @@ describe('property tests', () => {
 
 it('mailbox documents (vectors, corpus mbox files, tree vectors, random mailboxes) are valid against spec/xmime.rng, and wrong ones are not', async () => {
   const docs: string[] = [];
-  for (const v of ['auto', 'mboxrd', 'mboxo']) for (const f of readdirSync(join(FIX, v))) if (f.endsWith('.xml')) docs.push(readFileSync(join(FIX, v, f), 'utf8'));
+  for (const v of ['auto', 'mboxrd', 'mboxo', 'mboxcl2']) for (const f of readdirSync(join(FIX, v))) if (f.endsWith('.xml')) docs.push(readFileSync(join(FIX, v, f), 'utf8'));
   for (const f of readdirSync(join(ROOT, 'fixtures', 'tree'))) if (f.endsWith('.xml')) docs.push(readFileSync(join(ROOT, 'fixtures', 'tree', f), 'utf8'));
   if (corpus !== null) for (const f of walk(corpus).filter((x) => x.endsWith('.mbox'))) docs.push(mboxToXml(new Uint8Array(readFileSync(f))));
   fc.sample(fc.uint8Array({ maxLength: 200 }), { numRuns: 50, seed: 42 }).forEach((b) => docs.push(mboxToXml(concat([te.encode('From a@b 1:00\n'), b]), { variant: 'mboxrd' })));

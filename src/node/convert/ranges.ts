@@ -49,7 +49,8 @@ function sure(b: Buffer, i: number, variant: MboxVariant): boolean {
  */
 export function mboxRanges(path: string, size: number, variant: MboxVariant, target: number): MboxRange[] {
   const whole = [{ start: 0, end: size, gap: null }];
-  if (size <= target) return whole;
+  // mboxcl2 splits by Content-Length (a body may hold any "From " line): not cut.
+  if (size <= target || !(variant === 'auto' || variant === 'mboxo' || variant === 'mboxrd')) return whole;
   const fd = openSync(path, 'r');
   try {
     // A CR-only file (its first line ending a CR not followed by LF) is not cut.
