@@ -82,7 +82,7 @@ const OPTIONS: Record<OptionName, OptionSpec> = {
   'attachment-size': { type: 'string', value: 'BYTES', help: 'with --attachments: bodies of more than BYTES bytes go to the store (default 65536)' },
   resume: { type: 'boolean', help: 'skip what the journal in OUTDIR records as done whose output is still there with its SHA-256; redo the rest' },
   shard: { type: 'string', value: 'K/N', help: 'convert only the K-th (1..N) of N disjoint slices of the inputs, chosen by a hash of each input\'s path (for job arrays)' },
-  'max-size': { type: 'string', value: 'BYTES', help: 'split a mailbox document larger than BYTES at message boundaries (not available yet: refused)' },
+  'max-size': { type: 'string', value: 'BYTES', help: 'write each mbox as parts REL.1.xml, REL.2.xml, … of at most BYTES each (cut between messages; a single larger message is a part alone); --decode joins them back into one file' },
   quiet: { type: 'boolean', short: 'q', help: 'no progress and no summary: errors only' },
 };
 
@@ -492,9 +492,8 @@ function count(name: string, v: string, min = 1): number {
 async function convertArchive(srcs: string[], o: Values): Promise<number> {
   if (srcs.length === 0) throw new Usage('convert needs at least one SRC', 'convert');
   if (o.output === undefined || o.output === '-') throw new Usage('convert needs -o OUTDIR (a directory)', 'convert');
-  if (o['max-size'] !== undefined) throw new Usage('--max-size is not available yet (splitting mailbox documents at message boundaries is still being built)', 'convert');
   if (o['attachment-size'] !== undefined && o.attachments === undefined) throw new Usage('--attachment-size needs --attachments DIR', 'convert');
-  if (o.decode && (o.wire || o.variant !== undefined || o['attachment-size'] !== undefined)) throw new Usage('--wire, --variant and --attachment-size are options of encoding, not of --decode', 'convert');
+  if (o.decode && (o.wire || o.variant !== undefined || o['attachment-size'] !== undefined || o['max-size'] !== undefined)) throw new Usage('--wire, --variant, --attachment-size and --max-size are options of encoding, not of --decode (which joins parts by itself)', 'convert');
   if (o.variant !== undefined && !(MBOX_VARIANTS as readonly string[]).includes(o.variant)) throw new Usage(`--variant takes ${MBOX_VARIANTS.join(', ')}`, 'convert');
   let shard: { k: number; n: number } | undefined;
   if (o.shard !== undefined) {
@@ -517,6 +516,7 @@ async function convertArchive(srcs: string[], o: Values): Promise<number> {
     readable: !o.wire,
     variant: (o.variant ?? 'auto') as MboxVariant,
     slow: slow === undefined ? undefined : Number(slow),
+    maxSize: o['max-size'] === undefined ? undefined : count('max-size', o['max-size'], 1),
     rangeBytes: process.env.XMIME_TEST_RANGE_BYTES === undefined ? undefined : Number(process.env.XMIME_TEST_RANGE_BYTES), // test hook: ranges of a small mbox
   });
 }

@@ -261,13 +261,58 @@ describe('xmime convert: progress', () => {
   });
 });
 
+describe('xmime convert --max-size', () => {
+  const src = join(work, 'parts', 'mail');
+  mkdirSync(src, { recursive: true });
+  const box = Array.from({ length: 12 }, (_, i) => `From a@b Mon Jan  1 00:00:0${i % 10} 2024\nSubject: ${i}\nMessage-ID: <p${i}@x>\n\n${'text\n'.repeat(40 * (i + 1))}\n`).join('');
+  writeFileSync(join(src, 'box.mbox'), box);
+  writeFileSync(join(src, 'one.eml'), eml('one'));
+  it('each mbox as parts of at most BYTES, each an <mbox part="K">; --decode joins them into the file; --resume verifies them', () => {
+    const r = run(['convert', src, '-o', 'p-out', '--max-size', '2000', '--manifest', 'p.csv']);
+    expect(r.code, r.err).toBe(0);
+    const names = readdirSync(join(work, 'p-out', 'mail')).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    const parts = names.filter((n) => /^box\.mbox\.\d+\.xml$/.test(n));
+    expect(parts.length).toBeGreaterThan(3);
+    expect(names).toEqual([...parts, 'one.eml.xml']);
+    parts.forEach((n, k) => {
+      const doc = readFileSync(join(work, 'p-out', 'mail', n), 'utf8');
+      expect(doc).toMatch(new RegExp(`^<mbox xmlns="urn:xmpp:xmime:0" part="${k + 1}">`));
+      // At most BYTES, unless one message alone is larger (message 12 is about 2 kB of XML on its own).
+      if ((doc.match(/<mime /g) ?? []).length > 1) expect(Buffer.byteLength(doc)).toBeLessThanOrEqual(2000);
+    });
+    expect(readFileSync(join(work, 'p.csv'), 'utf8').trimEnd().split('\r\n').length).toBe(1 + 12 + 1);
+    const d = run(['convert', '--decode', join(work, 'p-out', 'mail'), '-o', 'p-back']);
+    expect(d.code, d.err).toBe(0);
+    expect(readdirSync(join(work, 'p-back', 'mail')).sort()).toEqual(['box.mbox', 'one.eml']);
+    expect(readFileSync(join(work, 'p-back', 'mail', 'box.mbox'), 'utf8')).toBe(box);
+    const again = run(['convert', src, '-o', 'p-out', '--max-size', '2000', '--resume']);
+    expect(again.err).toMatch(/2 ok, 0 failed, 2 already done/);
+    writeFileSync(join(work, 'p-out', 'mail', parts[1]), 'damaged');
+    const redo = run(['convert', src, '-o', 'p-out', '--max-size', '2000', '--resume']);
+    expect(redo.err).toMatch(/2 ok, 0 failed, 1 already done/);
+    // A larger limit: fewer parts, and none of the old ones left over.
+    expect(run(['convert', src, '-o', 'p-out', '--max-size', '100000']).code).toBe(0);
+    expect(readdirSync(join(work, 'p-out', 'mail')).sort()).toEqual(['box.mbox.1.xml', 'one.eml.xml']);
+  });
+  it('a set of parts with one missing is reported, not joined wrongly', () => {
+    const dir = join(work, 'p-gap');
+    run(['convert', src, '-o', dir, '--max-size', '2000']);
+    rmSync(join(dir, 'mail', 'box.mbox.2.xml'));
+    const d = run(['convert', '--decode', join(dir, 'mail'), '-o', 'p-gap-back']);
+    expect(d.code).toBe(1);
+    expect(d.err).toMatch(/input-read: the parts of mail\/box\.mbox are not 1 to \d+/);
+    expect(existsSync(join(work, 'p-gap-back', 'mail', 'box.mbox'))).toBe(false);
+  });
+});
+
 describe('xmime convert: usage', () => {
-  it('needs SRC and -o OUTDIR; checks its numbers; --max-size is refused until it exists', () => {
+  it('needs SRC and -o OUTDIR; checks its numbers', () => {
     expect(run(['convert', '-o', 'x']).code).toBe(2);
     expect(run(['convert', 'a']).code).toBe(2);
     expect(run(['convert', 'a', '-o', 'x', '-j', '0']).code).toBe(2);
     expect(run(['convert', 'a', '-o', 'x', '--attachment-size', '5']).err).toMatch(/needs --attachments/);
-    expect(run(['convert', 'a', '-o', 'x', '--max-size', '5']).code).toBe(2);
+    expect(run(['convert', 'a', '-o', 'x', '--max-size', '0']).code).toBe(2);
+    expect(run(['convert', '--decode', 'a', '-o', 'x', '--max-size', '5']).code).toBe(2);
     expect(run(['convert', '--decode', 'a', '-o', 'x', '--wire']).code).toBe(2);
   });
   it('a missing SRC is an input that failed, not a crash', () => {

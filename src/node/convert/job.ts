@@ -7,7 +7,7 @@
  * for the journal.
  * @module
  */
-import { closeSync, createReadStream, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, lstatSync, writeSync, constants, readSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, lstatSync, writeSync, constants, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { encoderInto } from '../../api/codec.js';
@@ -15,7 +15,7 @@ import { Output } from '../../core/output.js';
 import { XmimeError } from '../../core/errors.js';
 import { Kind, type Sink } from '../../xmime/events.js';
 import type { ReadableStats } from '../../encode/readable-stage.js';
-import { MailboxDecoder, MboxEncoder } from '../../mailbox/mbox-codec.js';
+import { MailboxDecoder, MboxEncoder, MboxPartEncoder } from '../../mailbox/mbox-codec.js';
 import type { MboxVariant } from '../../mailbox/mbox-split.js';
 import { blankFacts, FactsSink, type MessageFacts, type RunningHash } from '../../archive/facts.js';
 import { StoreSink } from '../../archive/store.js';
@@ -42,6 +42,8 @@ export interface Job {
   rows: string;
   /** One byte range of a large mbox (encoded apart, concatenated by the pool). */
   part?: JobPart;
+  /** Decode: the parts of one mailbox (`REL.1.xml`, `REL.2.xml`, …), in order; `src` is the first. */
+  srcParts?: string[];
 }
 
 export interface JobPart {
@@ -68,6 +70,8 @@ export interface JobOptions {
   attachmentSize: number;
   /** Test hook: wait this long (ms) after each chunk written, so kill tests land during real work. */
   slow?: number;
+  /** Encode: an mbox becomes parts `REL.1.xml`, `REL.2.xml`, … of at most this many bytes each (spec §18.6). */
+  maxSize?: number;
 }
 
 export interface JobResult {
@@ -86,6 +90,8 @@ export interface JobResult {
   /** Attachment store: bodies referenced by this job, their bytes, and those newly stored. */
   refs: number;
   refBytes: number;
+  /** Encode with --max-size: the number of parts written (`REL.K.xml`); 0 for one document. */
+  parts?: number;
 }
 
 /** The marker in temporary names: anything in OUTDIR whose name contains it is left over from a killed run. */
@@ -154,6 +160,29 @@ function fsyncDir(dir: string): void {
   }
 }
 
+/** The output's name for part K: `REL.xml` → `REL.K.xml`. */
+export function partName(out: string, k: number): string {
+  return `${out.slice(0, -4)}.${k}.xml`;
+}
+
+/** SHA-256 over parts 1..n of an output, read back from disk in order. */
+export function partsDigest(out: string, n: number): string {
+  const h = createHash('sha256');
+  for (let k = 1; k <= n; k++) h.update(fileDigest(partName(out, k)));
+  return h.digest('hex');
+}
+
+/**
+ * Renames the written parts into place (`REL.K.xml`), and removes what an
+ * earlier run left under the output's names (more parts, or one document).
+ */
+function placeParts(out: string, tmp: string, n: number): string {
+  for (let k = 1; k <= n; k++) renameSync(`${tmp}.${k}`, partName(out, k));
+  for (let k = n + 1; existsSync(partName(out, k)); k++) rmSync(partName(out, k));
+  rmSync(out, { force: true });
+  return partsDigest(out, n);
+}
+
 /** SHA-256 of a file, read back from disk. */
 export function fileDigest(path: string): string {
   const h = createHash('sha256');
@@ -195,6 +224,19 @@ async function* chunksOf(path: string, start = 0, end = Infinity): AsyncGenerato
   } catch (e) {
     throw new InputError(e as Error);
   }
+}
+
+/** The first 4 KiB of a file, as Latin-1. */
+export async function headOf(path: string): Promise<string> {
+  for await (const c of chunksOf(path, 0, 4096)) return Buffer.from(c).toString('latin1');
+  return '';
+}
+
+/** The `part` number on a mailbox document's root start tag, or null. */
+export function partOf(head: string): number | null {
+  const m = /^(?:\uFEFF|\xEF\xBB\xBF)?(?:<\?xml[^>]*\?>)?\s*<(?:[A-Za-z_][\w.-]*:)?mbox\b([^>]*)>/.exec(head);
+  const p = m === null ? null : /\spart\s*=\s*["']([1-9][0-9]{0,14})["']/.exec(m[1]);
+  return p === null ? null : Number(p[1]);
 }
 
 /** As in a tree (spec §18.4): *.eml is a message, *.mbox and *.mbx an mbox, else an mbox if it begins "From ". */
@@ -245,7 +287,9 @@ export async function runJob(job: Job, o: JobOptions, progress: (bytes: number) 
       return r; // the pool concatenates the parts
     }
     renameSync(rowsTmp, job.rows); // the rows first: an output that exists has its rows
-    if (job.kind === 'document' && r.sha256 === 'dir') {
+    if (r.parts !== undefined && r.parts > 0) {
+      r.sha256 = placeParts(job.out, tmp, r.parts);
+    } else if (job.kind === 'document' && r.sha256 === 'dir') {
       rmSync(job.out, { recursive: true, force: true }); // a directory left by a run killed after its rename, before its journal line
       renameSync(tmp, job.out);
       r.sha256 = dirDigest(job.out);
@@ -257,6 +301,7 @@ export async function runJob(job: Job, o: JobOptions, progress: (bytes: number) 
     r.ok = true;
   } catch (e) {
     Object.assign(r, describe(e));
+    for (let k = 1; k <= (r.parts ?? 0); k++) rmSync(`${tmp}.${k}`, { force: true });
     try {
       rows.close();
     } catch {
@@ -331,6 +376,42 @@ async function encodeJob(job: Job, o: JobOptions, tmp: string, r: JobResult, row
   const head = first.done ? new Uint8Array(0) : first.value.subarray(0, 4096);
   const name = job.src;
   const mbox = job.part !== undefined || isMbox(name, head);
+  if (mbox && o.maxSize !== undefined && job.part === undefined) {
+    // Parts of at most maxSize bytes, each its own file (spec §18.6).
+    let file: FileOut | null = null;
+    let outBytes = 0;
+    r.parts = 0;
+    const e = new MboxPartEncoder(
+      {
+        begin: (k) => {
+          file = new FileOut(`${tmp}.${k}`, o.slow ?? 0);
+          r.parts = k;
+        },
+        chunk: (c) => file!.write(c),
+        end: () => {
+          outBytes += file!.bytes;
+          file!.close();
+          file = null;
+        },
+      },
+      { ...options, maxSize: o.maxSize },
+    );
+    try {
+      const feed = (c: Uint8Array): void => {
+        r.inBytes += c.length;
+        e.push(c);
+        progress(c.length);
+      };
+      if (!first.done) feed(first.value);
+      for await (const c of chunks) feed(c);
+      e.end();
+    } finally {
+      (file as FileOut | null)?.close();
+    }
+    if (pendingRow !== null) rows.add(pendingRow);
+    r.outBytes = outBytes;
+    return;
+  }
   const file = new FileOut(tmp, o.slow ?? 0);
   try {
     let push: (c: Uint8Array) => void, end: () => void;
@@ -395,16 +476,24 @@ async function decodeJob(job: Job, o: JobOptions, tmp: string, r: JobResult, row
   const file = new FileOut(tmp, o.slow ?? 0);
   const h = createHash('sha256');
   try {
-    const d = new MailboxDecoder((c) => {
-      h.update(c);
-      file.write(c);
-    }, external === undefined ? {} : { external });
-    for await (const c of chunksOf(job.src)) {
-      r.inBytes += c.length;
-      d.push(c);
-      progress(c.length);
+    // One document, or the parts of one mailbox in order: their bytes concatenated are the file (spec §18.6).
+    const srcs = job.srcParts ?? [job.src];
+    for (let k = 0; k < srcs.length; k++) {
+      if (job.srcParts !== undefined) {
+        const n = partOf(await headOf(srcs[k]));
+        if (n !== k + 1) throw new XmimeError('xmime-attribute-value', `${srcs[k]} is not part ${k + 1} of a mailbox (its root says part="${n ?? ''}")`, 0, 1, 1, '');
+      }
+      const d = new MailboxDecoder((c) => {
+        h.update(c);
+        file.write(c);
+      }, external === undefined ? {} : { external });
+      for await (const c of chunksOf(srcs[k])) {
+        r.inBytes += c.length;
+        d.push(c);
+        progress(c.length);
+      }
+      d.end();
     }
-    d.end();
     r.outBytes = file.bytes;
   } finally {
     file.close();

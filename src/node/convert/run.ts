@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { COLUMNS, csvRow, jsonRow, rowValues, blankFacts, type MessageFacts } from '../../archive/facts.js';
-import { dirDigest, fileDigest, isMbox, TMP, type Job, type JobOptions, type JobResult } from './job.js';
+import { dirDigest, fileDigest, isMbox, partOf, partsDigest, TMP, type Job, type JobOptions, type JobResult } from './job.js';
 import { mboxRanges } from './ranges.js';
 import { planTree, type TreeFile, type TreeSegment } from './tree-parts.js';
 import { inShard, JOURNAL, plan, type Problem } from './plan.js';
@@ -40,6 +40,8 @@ interface Entry {
   dir: boolean;
   /** Manifest rows, in the job's rows file. */
   rows: number;
+  /** Written as parts `REL.K.xml` (--max-size): how many; the SHA-256 is over theirs. */
+  parts?: number;
   warnings: string[];
   inBytes: number;
   refs: number;
@@ -48,7 +50,7 @@ interface Entry {
 
 /** The options that change outputs: a journal entry made with others is not reused. */
 function fingerprint(o: ConvertOptions): string {
-  return JSON.stringify([o.decode ? 'decode' : 'encode', o.readable, o.variant, o.attachments === undefined ? null : o.attachmentSize]);
+  return JSON.stringify([o.decode ? 'decode' : 'encode', o.readable, o.variant, o.attachments === undefined ? null : o.attachmentSize, o.maxSize ?? null]);
 }
 
 /** Removes what a killed run of these jobs left: temporary files and directories named with {@link TMP}. */
@@ -129,6 +131,7 @@ export async function convert(srcs: readonly string[], o: ConvertOptions): Promi
   const p = plan(srcs, o.outdir, o.decode);
   let jobs = p.jobs;
   let problems: Problem[] = p.problems;
+  if (o.decode) [jobs, problems] = groupParts(jobs, problems);
   if (o.shard !== undefined) {
     const { k, n } = o.shard;
     jobs = jobs.filter((j) => inShard(j.rel, k, n));
@@ -159,7 +162,7 @@ export async function convert(srcs: readonly string[], o: ConvertOptions): Promi
       try {
         const st = statSync(j.src);
         if (st.size !== e.size || st.mtimeMs !== e.mtimeMs) continue;
-        if ((e.dir ? dirDigest(j.out) : fileDigest(j.out)) !== e.sha256) continue;
+        if ((e.parts ? partsDigest(j.out, e.parts) : e.dir ? dirDigest(j.out) : fileDigest(j.out)) !== e.sha256) continue;
       } catch {
         continue; // the output is missing (or the input): redo
       }
@@ -179,7 +182,7 @@ export async function convert(srcs: readonly string[], o: ConvertOptions): Promi
       try {
         const size = statSync(j.src).size;
         const target = o.rangeBytes ?? RANGE_BYTES;
-        if (size > target && isMbox(j.src, head(j.src))) {
+        if (size > target && o.maxSize === undefined && isMbox(j.src, head(j.src))) {
           const ranges = mboxRanges(j.src, size, o.variant, target);
           if (ranges.length > 1) {
             const dir = dirname(j.out), name = basename(j.out);
@@ -232,7 +235,7 @@ export async function convert(srcs: readonly string[], o: ConvertOptions): Promi
   };
   const ticker = o.tty && !o.quiet ? setInterval(progressLine, 250) : null;
 
-  const jobOptions: JobOptions = { readable: o.readable, variant: o.variant, attachments: o.attachments, attachmentSize: o.attachmentSize, slow: o.slow };
+  const jobOptions: JobOptions = { readable: o.readable, variant: o.variant, attachments: o.attachments, attachmentSize: o.attachmentSize, slow: o.slow, maxSize: o.maxSize };
   const finish = (j: Job, r: JobResult): void => {
     results.set(j.n, r);
     filesDone++;
@@ -244,7 +247,7 @@ export async function convert(srcs: readonly string[], o: ConvertOptions): Promi
       return;
     }
     const st = statSync(j.src);
-    const e: Entry = { out: j.outRel, src: j.rel, size: st.size, mtimeMs: st.mtimeMs, opts: fp, sha256: r.sha256, dir: j.kind === 'document' && lstatSync(j.out).isDirectory(), rows: r.rows, warnings: r.warnings, inBytes: r.inBytes, refs: r.refs, refBytes: r.refBytes };
+    const e: Entry = { out: j.outRel, src: j.rel, size: st.size, mtimeMs: st.mtimeMs, opts: fp, sha256: r.sha256, dir: j.kind === 'document' && lstatSync(j.out).isDirectory(), rows: r.rows, parts: r.parts, warnings: r.warnings, inBytes: r.inBytes, refs: r.refs, refBytes: r.refBytes };
     // One line per job, synced: a kill leaves at most a cut line, which resume ignores.
     const fd = openSync(journalPath, 'a');
     try {
@@ -361,6 +364,51 @@ export async function convert(srcs: readonly string[], o: ConvertOptions): Promi
     say(`xmime convert: ${jobs.length + problems.length - failed} ok, ${failed} failed${skipped}; ${okRows} messages${store}; ${human(bytesDone)} in ${t.toFixed(1)} s (${(bytesDone / 1e6 / Math.max(t, 0.001)).toFixed(1)} MB/s)`);
   }
   return failed > 0 ? 1 : 0;
+}
+
+/**
+ * Decoding: the parts of one mailbox (`REL.1.xml`, `REL.2.xml`, … whose roots
+ * say `part="K"`, spec §18.6) become one job writing `REL`; a set without
+ * part 1, or with a gap, is a problem.
+ */
+function groupParts(jobs: Job[], problems: Problem[]): [Job[], Problem[]] {
+  const groups = new Map<string, { k: number; job: Job }[]>();
+  const rest: Job[] = [];
+  for (const j of jobs) {
+    const m = /^(.*)\.([1-9][0-9]{0,8})\.xml$/.exec(j.rel);
+    let k: number | null = null;
+    if (m !== null) {
+      try {
+        const fd = openSync(j.src, 'r');
+        try {
+          const b = Buffer.alloc(4096);
+          k = partOf(b.toString('latin1', 0, readSync(fd, b, 0, 4096, 0)));
+        } finally {
+          closeSync(fd);
+        }
+      } catch {
+        k = null; // unreadable: the worker reports it
+      }
+    }
+    if (m === null || k !== Number(m[2])) {
+      rest.push(j);
+      continue;
+    }
+    const list = groups.get(m[1]) ?? [];
+    list.push({ k, job: j });
+    groups.set(m[1], list);
+  }
+  const out = [...problems];
+  for (const [base, list] of groups) {
+    list.sort((a, b) => a.k - b.k);
+    if (list.some((x, i) => x.k !== i + 1)) {
+      out.push({ n: list[0].job.n, rel: `${base}.1.xml`, code: 'input-read', error: `input-read: the parts of ${base} are not 1 to ${list.length}: ${list.map((x) => x.k).join(', ')}` });
+      continue;
+    }
+    const first = list[0].job;
+    rest.push({ ...first, srcParts: list.map((x) => x.job.src), outRel: base, out: join(dirname(first.out), basename(base)) });
+  }
+  return [rest.sort((a, b) => a.n - b.n), out.sort((a, b) => a.n - b.n)];
 }
 
 /** The rows of a rows file, one JSON line each, read in 1 MiB pieces (split at LF bytes, then decoded: a piece may end inside a character). */
