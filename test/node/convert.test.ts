@@ -175,18 +175,29 @@ describe('xmime convert: killed at random points, then --resume', () => {
     expect(ref.code).toBe(0);
     expect(refFiles.size).toBe(9);
     const out = join(work, 'k-out');
+    // The kill points spread over the time one whole run takes here (the machine may be loaded).
+    const hooks = { XMIME_TEST_SLOW_WRITE_MS: '2', XMIME_TEST_RANGE_BYTES: '60000' };
+    const t0 = Date.now();
+    expect(run(['convert', src, '-o', join(work, 'k-timing'), '-j', '2', '-q'], hooks).code).toBe(0);
+    const whole = Date.now() - t0;
     let seed = 12345;
     const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
     let kills = 0;
     let partialSeen = 0;
-    for (let i = 0; i < 24; i++) {
-      const child = spawn(process.execPath, [CLI, 'convert', src, '-o', out, '-j', '2', '--resume', '-q', '--manifest', join(work, 'k.csv')], { env: { ...process.env, XMIME_TEST_SLOW_WRITE_MS: '2', XMIME_TEST_RANGE_BYTES: '60000' }, stdio: 'ignore' });
+    // 22 kills; a run that completes before its kill point starts the job afresh (a resume after it has nothing to do).
+    for (let i = 0; i < 100 && kills < 22; i++) {
+      const child = spawn(process.execPath, [CLI, 'convert', src, '-o', out, '-j', '2', '--resume', '-q', '--manifest', join(work, 'k.csv')], { env: { ...process.env, ...hooks }, stdio: 'ignore' });
       const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-      const at = 80 + rand() * 420;
+      const at = 60 + rand() * whole * 0.8;
       const t = setTimeout(() => child.kill('SIGKILL'), at);
       const code = await exited;
       clearTimeout(t);
       if (code === null) kills++;
+      else {
+        expect(code).toBe(0);
+        expect(files(out)).toEqual(refFiles);
+        rmSync(out, { recursive: true, force: true });
+      }
       // Whatever is there under an output's name is that output, whole.
       if (existsSync(out)) {
         for (const [k, v] of files(out)) {
@@ -268,40 +279,40 @@ describe('xmime convert --max-size', () => {
   writeFileSync(join(src, 'box.mbox'), box);
   writeFileSync(join(src, 'one.eml'), eml('one'));
   it('each mbox as parts of at most BYTES, each an <mbox part="K">; --decode joins them into the file; --resume verifies them', () => {
-    const r = run(['convert', src, '-o', 'p-out', '--max-size', '2000', '--manifest', 'p.csv']);
+    const r = run(['convert', src, '-o', 'mx-out', '--max-size', '2000', '--manifest', 'mx.csv']);
     expect(r.code, r.err).toBe(0);
-    const names = readdirSync(join(work, 'p-out', 'mail')).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    const names = readdirSync(join(work, 'mx-out', 'mail')).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
     const parts = names.filter((n) => /^box\.mbox\.\d+\.xml$/.test(n));
     expect(parts.length).toBeGreaterThan(3);
     expect(names).toEqual([...parts, 'one.eml.xml']);
     parts.forEach((n, k) => {
-      const doc = readFileSync(join(work, 'p-out', 'mail', n), 'utf8');
+      const doc = readFileSync(join(work, 'mx-out', 'mail', n), 'utf8');
       expect(doc).toMatch(new RegExp(`^<mbox xmlns="urn:xmpp:xmime:0" part="${k + 1}">`));
       // At most BYTES, unless one message alone is larger (message 12 is about 2 kB of XML on its own).
       if ((doc.match(/<mime /g) ?? []).length > 1) expect(Buffer.byteLength(doc)).toBeLessThanOrEqual(2000);
     });
-    expect(readFileSync(join(work, 'p.csv'), 'utf8').trimEnd().split('\r\n').length).toBe(1 + 12 + 1);
-    const d = run(['convert', '--decode', join(work, 'p-out', 'mail'), '-o', 'p-back']);
+    expect(readFileSync(join(work, 'mx.csv'), 'utf8').trimEnd().split('\r\n').length).toBe(1 + 12 + 1);
+    const d = run(['convert', '--decode', join(work, 'mx-out', 'mail'), '-o', 'mx-back']);
     expect(d.code, d.err).toBe(0);
-    expect(readdirSync(join(work, 'p-back', 'mail')).sort()).toEqual(['box.mbox', 'one.eml']);
-    expect(readFileSync(join(work, 'p-back', 'mail', 'box.mbox'), 'utf8')).toBe(box);
-    const again = run(['convert', src, '-o', 'p-out', '--max-size', '2000', '--resume']);
+    expect(readdirSync(join(work, 'mx-back', 'mail')).sort()).toEqual(['box.mbox', 'one.eml']);
+    expect(readFileSync(join(work, 'mx-back', 'mail', 'box.mbox'), 'utf8')).toBe(box);
+    const again = run(['convert', src, '-o', 'mx-out', '--max-size', '2000', '--resume']);
     expect(again.err).toMatch(/2 ok, 0 failed, 2 already done/);
-    writeFileSync(join(work, 'p-out', 'mail', parts[1]), 'damaged');
-    const redo = run(['convert', src, '-o', 'p-out', '--max-size', '2000', '--resume']);
+    writeFileSync(join(work, 'mx-out', 'mail', parts[1]), 'damaged');
+    const redo = run(['convert', src, '-o', 'mx-out', '--max-size', '2000', '--resume']);
     expect(redo.err).toMatch(/2 ok, 0 failed, 1 already done/);
     // A larger limit: fewer parts, and none of the old ones left over.
-    expect(run(['convert', src, '-o', 'p-out', '--max-size', '100000']).code).toBe(0);
-    expect(readdirSync(join(work, 'p-out', 'mail')).sort()).toEqual(['box.mbox.1.xml', 'one.eml.xml']);
+    expect(run(['convert', src, '-o', 'mx-out', '--max-size', '100000']).code).toBe(0);
+    expect(readdirSync(join(work, 'mx-out', 'mail')).sort()).toEqual(['box.mbox.1.xml', 'one.eml.xml']);
   });
   it('a set of parts with one missing is reported, not joined wrongly', () => {
-    const dir = join(work, 'p-gap');
+    const dir = join(work, 'mx-gap');
     run(['convert', src, '-o', dir, '--max-size', '2000']);
     rmSync(join(dir, 'mail', 'box.mbox.2.xml'));
-    const d = run(['convert', '--decode', join(dir, 'mail'), '-o', 'p-gap-back']);
+    const d = run(['convert', '--decode', join(dir, 'mail'), '-o', 'mx-gap-back']);
     expect(d.code).toBe(1);
     expect(d.err).toMatch(/input-read: the parts of mail\/box\.mbox are not 1 to \d+/);
-    expect(existsSync(join(work, 'p-gap-back', 'mail', 'box.mbox'))).toBe(false);
+    expect(existsSync(join(work, 'mx-gap-back', 'mail', 'box.mbox'))).toBe(false);
   });
 });
 
