@@ -142,7 +142,7 @@ export class MboxEncoder {
           this.start(gap, at, by === 'auto' ? ' split="auto"' : by === 'lf' ? ' split="lf"' : '');
         },
         content: (d, s, e) => {
-          this.msg!.push(d.subarray(s, e));
+          this.msg!.push(this.split.nl === 0x0d ? swapCrLf(new Uint8Array(d.subarray(s, e))) /* a copy: a Buffer's slice is a view */ : d.subarray(s, e));
           this.msgOut.flush(FLUSH_AT);
         },
         end: (tail) => {
@@ -404,6 +404,21 @@ export function mboxToXmlParts(mbox: Uint8Array, options: MboxPartOptions): stri
   return docs;
 }
 
+/**
+ * A message of a CR-only mailbox is encoded with CR and LF bytes swapped
+ * (spec §18.2): its CR line endings become LF lines, readable as any
+ * message, and any LF byte in it a CR, carried like any bare CR. The swap
+ * is its own inverse, so the decoder swaps back. In place; returns `b`.
+ */
+export function swapCrLf(b: Uint8Array): Uint8Array {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    if (c === 0x0d) b[i] = 0x0a;
+    else if (c === 0x0a) b[i] = 0x0d;
+  }
+  return b;
+}
+
 function concatBytes(parts: Uint8Array[]): Uint8Array {
   let n = 0;
   for (const p of parts) n += p.length;
@@ -536,7 +551,17 @@ export class MailboxReader implements XmlHandler {
   /** Where a mailbox's messages are written; made for the first one (a single message needs none). */
   private mo: Output | null = null;
   private get msgOut(): Output {
-    return (this.mo ??= new Output((c) => (this.target !== null ? this.target.bytes(c) : this.variant === 'mboxrd' ? this.requote.push(c) : this.out.bytes(c)), 65536, false));
+    // c is a view of the buffer, consumed before it is reused: a CR-only mailbox swaps back in place.
+    return (this.mo ??= new Output(
+      (c) => {
+        if (this.crLines) swapCrLf(c);
+        if (this.target !== null) this.target.bytes(c);
+        else if (this.variant === 'mboxrd') this.requote.push(c);
+        else this.out.bytes(c);
+      },
+      65536,
+      false,
+    ));
   }
 
   private target: Output | null = null;

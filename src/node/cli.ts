@@ -8,22 +8,22 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
-import { readdir, readFile, stat, lstat } from 'node:fs/promises';
+import { readdir, stat, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { parseArgs } from 'node:util';
 import './host.js';
-import { type EncodeOptions, toMime, toXml } from '../api/codec.js';
+import { Decoder, type EncodeOptions, Encoder, toMime } from '../api/codec.js';
 import type { ReadableStats } from '../encode/readable-stage.js';
 import { XmimeError } from '../core/errors.js';
 import { convertFile, createDecodeStream, createEncodeStream, OutputError } from './index.js';
-import { MimeToXmlStream, XmlToMimeStream } from '../api/streams.js';
 import { compose } from '../api/compose.js';
 import { toMimeAsync } from '../api/external.js';
 import { mailboxCommand } from './mailbox-commands.js';
 import { notMail } from './not-mail.js';
 import { convert, defaultJobs } from './convert/run.js';
 import { MBOX_VARIANTS, type MboxVariant } from '../mailbox/mbox-split.js';
+import { verifyFileStreaming } from './verify-stream.js';
 
 /** The parsed options (every option of every command; each command checks its own). */
 interface Values {
@@ -384,53 +384,16 @@ async function* walk(path: string, w: Walk, named: boolean): AsyncGenerator<stri
   } else if (st.isFile()) yield path;
 }
 
-/** A small deterministic generator, so verify's chunking is repeatable per file. */
-function chunker(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return s >>> 0;
-  };
-}
-
-async function through(data: Uint8Array, stream: TransformStream<Uint8Array, Uint8Array>, next: () => number): Promise<Uint8Array> {
-  const src = new ReadableStream<Uint8Array>({
-    pos: 0,
-    pull(c) {
-      const self = this as unknown as { pos: number };
-      if (self.pos >= data.length) return c.close();
-      const k = 1 + (next() % 8192);
-      c.enqueue(data.subarray(self.pos, self.pos + k));
-      self.pos += k;
+/** Checks one file both ways, streaming in two chunkings, in memory that does not grow with the file; returns a failure description or null. */
+function verifyOne(file: string, opts: EncodeOptions, odd: string[]): Promise<string | null> {
+  return verifyFileStreaming(
+    file,
+    (onChunk, primary) => new Encoder(onChunk, primary ? opts : { readable: opts.readable }),
+    (onChunk) => new Decoder(onChunk),
+    (first, size) => {
+      if (notMail(first, size) !== null) odd.push(file);
     },
-  } as UnderlyingDefaultSource<Uint8Array> & { pos: number });
-  const out = new Uint8Array(await new Response(src.pipeThrough(stream)).arrayBuffer());
-  return out;
-}
-
-function firstDiff(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
-  return a.length === b.length ? -1 : n;
-}
-
-/** Checks one file both ways, one-shot and streaming; returns a failure description or null. */
-async function verifyOne(file: string, b: Uint8Array, opts: EncodeOptions): Promise<string | null> {
-  const xml = toXml(b, opts);
-  const m1 = toMime(xml);
-  let d = firstDiff(m1, b);
-  if (d >= 0) return `${file}: one-shot round trip differs at byte ${d}`;
-  const next = chunker(b.length * 2654435761 + 1);
-  const xs = await through(b, new MimeToXmlStream({ readable: opts.readable }), next);
-  const xb = new TextEncoder().encode(xml);
-  d = firstDiff(xs, xb);
-  if (d >= 0) return `${file}: streaming XMIME differs from one-shot at byte ${d}`;
-  const m2 = await through(xs, new XmlToMimeStream(), next);
-  d = firstDiff(m2, b);
-  if (d >= 0) return `${file}: streaming round trip differs at byte ${d}`;
-  return null;
+  );
 }
 
 async function verifyCommand(paths: string[], o: Values): Promise<number> {
@@ -445,9 +408,7 @@ async function verifyCommand(paths: string[], o: Values): Promise<number> {
       for await (const file of walk(p, w, true)) {
         let why: string | null;
         try {
-          const b = new Uint8Array(await readFile(file));
-          if (notMail(b.subarray(0, 4096), b.length) !== null) odd.push(file);
-          why = await verifyOne(file, b, { readable, stats });
+          why = await verifyOne(file, { readable, stats }, odd);
         } catch (e) {
           why = describe(file, e);
         }

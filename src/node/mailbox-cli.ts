@@ -4,10 +4,11 @@
  * @module
  */
 import { createReadStream } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { convertFile } from './index.js';
 import { transform } from './transform.js';
+import { verifyFileStreaming } from './verify-stream.js';
 import { MailboxDecoder, MailboxReader, MboxEncoder, type MboxEncodeOptions } from '../mailbox/mbox-codec.js';
 import { Output } from '../core/output.js';
 import { XmlTokenizer } from '../decode/xml-tokenizer.js';
@@ -48,63 +49,16 @@ async function* chunks(file: string): AsyncGenerator<Uint8Array> {
   for await (const c of src) yield c as Uint8Array;
 }
 
-function firstDiff(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
-  return a.length === b.length ? -1 : n;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  return new Uint8Array(Buffer.concat(parts));
-}
-
 /**
- * Round-trips one mbox file: one-shot, and streaming in pseudo-random
- * chunks, which must agree; returns a failure or null. Memory grows with the
- * file (verify is for checking, encode/decode for size).
+ * Round-trips one mbox file streaming, in two chunkings that must agree, in
+ * memory that does not grow with the file; returns a failure or null.
  */
-export async function verifyMboxFile(file: string, options: MboxEncodeOptions): Promise<string | null> {
-  const b = new Uint8Array(await readFile(file));
-  const xmlParts: Uint8Array[] = [];
-  const e = new MboxEncoder((c) => xmlParts.push(c), options);
-  e.push(b);
-  e.end();
-  const xml = concat(xmlParts);
-  const back: Uint8Array[] = [];
-  const d = new MailboxDecoder((c) => back.push(c));
-  d.push(xml);
-  d.end();
-  let at = firstDiff(concat(back), b);
-  if (at >= 0) return `${file}: one-shot round trip differs at byte ${at}`;
-  let s = (b.length * 2654435761 + 1) >>> 0 || 1;
-  const next = (): number => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return s >>> 0;
-  };
-  const xs: Uint8Array[] = [];
-  const e2 = new MboxEncoder((c) => xs.push(c), options);
-  for (let i = 0; i < b.length; ) {
-    const k = 1 + (next() % 8192);
-    e2.push(b.subarray(i, i + k));
-    i += k;
-  }
-  e2.end();
-  const xml2 = concat(xs);
-  at = firstDiff(xml2, xml);
-  if (at >= 0) return `${file}: streaming XMIME differs from one-shot at byte ${at}`;
-  const back2: Uint8Array[] = [];
-  const d2 = new MailboxDecoder((c) => back2.push(c));
-  for (let i = 0; i < xml.length; ) {
-    const k = 1 + (next() % 8192);
-    d2.push(xml.subarray(i, i + k));
-    i += k;
-  }
-  d2.end();
-  at = firstDiff(concat(back2), b);
-  if (at >= 0) return `${file}: streaming round trip differs at byte ${at}`;
-  return null;
+export function verifyMboxFile(file: string, options: MboxEncodeOptions): Promise<string | null> {
+  return verifyFileStreaming(
+    file,
+    (onChunk) => new MboxEncoder(onChunk, options),
+    (onChunk) => new MailboxDecoder(onChunk),
+  );
 }
 
 /** The Message-ID of a message's header section, without angle brackets, or null. */

@@ -86,7 +86,10 @@ describe('mbox conformance vectors (fixtures/mbox/VARIANT/NAME.mbox ⇄ NAME.xml
       const mimes = xml.match(/<mime [^]*?<\/mime>\n/g) ?? [];
       const ms = await messages(mbox, variant);
       expect(mimes.length, f).toBe(ms.length);
-      ms.forEach((m, i) => expect(mimes[i].replace(/ gap="[a-z]+"/, '').replace(/ split="[a-z]+"/, ''), f).toBe(toXml(concat([m.separator, m.message]))));
+      // In a CR-only file (lines="cr") it is the document of the message with CR and LF swapped (§18.2).
+      const cr = / lines="cr"/.test(xml.slice(0, xml.indexOf('>')));
+      const swap = (b: Uint8Array) => b.map((c) => (c === 13 ? 10 : c === 10 ? 13 : c));
+      ms.forEach((m, i) => expect(mimes[i].replace(/ gap="[a-z]+"/, '').replace(/ split="[a-z]+"/, ''), f).toBe(toXml(cr ? swap(concat([m.separator, m.message])) : concat([m.separator, m.message]))));
     }
   });
 });
@@ -245,6 +248,21 @@ const body = fc.array(line, { maxLength: 8 }).map((ls) => ls.join('\n'));
 const message = fc.tuple(fc.constantFrom('Subject: s', 'From: a@b', 'X-A: 1'), body).map(([h, b]) => te.encode(`${h}\n\n${b}\n`));
 const separator = fc.constantFrom('From a@b Mon Jan  1 00:00:00 2024', 'From - Mon Jan  1 00:00:00 2024', 'From - ', 'From 123@xxx', 'From u at h.org  Tue Jul 10 11:29:44 2012', 'From ');
 
+it('a CR-only mailbox is readable: its messages are shown as LF lines (CR and LF swapped), and come back exact', () => {
+  const file = new Uint8Array(readFileSync(join(FIX, 'auto', 'cr-only.mbox')));
+  const xml = mboxToXml(file);
+  expect(xml).toContain('<decoded>old mac one</decoded>');
+  expect(xml).toContain('<text>Hello.\n</text>');
+  expect(xml).not.toContain('end="none"');
+  // A stray LF (and CR LF) inside a CR-only message is carried exactly.
+  const odd = te.encode('From a@b Mon Jan  1 00:00:00 2024\rSubject: x\r\rline\nwith LF\r\nand CR LF\r\rFrom a@b Mon Jan  1 00:00:00 2024\rSubject: y\r\rz\r');
+  const x2 = mboxToXml(odd);
+  expect(x2).toContain('lines="cr"');
+  expect(Buffer.from(xmlToMbox(x2)).equals(Buffer.from(odd))).toBe(true);
+  expect(Buffer.from(decodeIn(te.encode(x2), () => 1)).equals(Buffer.from(odd))).toBe(true);
+  expect(encodeIn(odd, 'auto', () => 1)).toBe(x2);
+});
+
 describe('mboxcl2: Content-Length where the file confirms it (spec §18.2)', () => {
   const read = async (n: string, v: MboxVariant = 'mboxcl2') => messages(new Uint8Array(readFileSync(join(FIX, 'mboxcl2', n + '.mbox'))), v);
   it('a confirmed Content-Length keeps separator-shaped body lines in the body; auto splits there', async () => {
@@ -297,10 +315,13 @@ describe('property tests', () => {
     const kind = fc.constantFrom('right', 'right', 'missing', 'wrong');
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(clBody, kind, fc.boolean()), { minLength: 1, maxLength: 5 }), fc.boolean(), fc.integer({ min: 1, max: 1 << 30 }), async (msgs, crlf, seed) => {
+        // CR LF files always have the blank line before a separator here: without it, a Content-Length that counts
+        // LF in a body ending in a blank line is also an exact count with that blank line as the gap (both are confirmed
+        // ends; the exact count wins, as §18.2 says).
         const eol = crlf ? '\r\n' : '\n';
         const text = msgs.map(([b, k, gap], i) => {
           const cl = k === 'right' ? `Content-Length: ${b.length}${eol}` : k === 'wrong' ? `Content-Length: 100000${eol}` : '';
-          return `From a@b Mon Jan  1 00:00:00 2024${eol}Subject: ${i}${eol}${cl}${eol}${b.replace(/\n/g, eol)}${gap || i === msgs.length - 1 ? eol : ''}`;
+          return `From a@b Mon Jan  1 00:00:00 2024${eol}Subject: ${i}${eol}${cl}${eol}${b.replace(/\n/g, eol)}${gap || crlf || i === msgs.length - 1 ? eol : ''}`;
         });
         const file = te.encode(text.join(''));
         const got = await messages(file, 'mboxcl2');

@@ -44,5 +44,37 @@ describe('streaming in constant memory', () => {
     expect(enc - enc1).toBeLessThan(48);
     expect(dec - dec1).toBeLessThan(48);
     expect(Math.max(enc, dec)).toBeLessThan(160); // and the whole stays small
+ 
+    // verify streams too (issue 18): encode, decode and compare, chunk by chunk.
+    const ver = peak(['verify', eml]);
+    const ver1 = peak(['verify', small]);
+    console.log(`peak RSS: verify 256 MiB ${ver.toFixed(0)} MB, 1 MiB ${ver1.toFixed(0)} MB`);
+    expect(ver - ver1).toBeLessThan(48);
+    expect(ver).toBeLessThan(160);
+  });
+  it('verify --mbox of a 128 MiB mailbox stays small', async () => {
+    const mbox = join(tmp, 'big.mbox');
+    const ws = createWriteStream(mbox);
+    const msg = (i: number) => `From a@b Mon Jan  1 00:00:00 2024\nSubject: message ${i}\nContent-Type: text/plain; charset=utf-8\n\n${'Grüße from the body of a message\n'.repeat(1000)}\n`;
+    let n = 0;
+    for (let i = 0; n < 128 << 20; i++) {
+      const m = msg(i);
+      n += Buffer.byteLength(m);
+      if (!ws.write(m)) await new Promise((r) => ws.once('drain', r));
+    }
+    await new Promise((r) => ws.end(r));
+    const small = join(tmp, 'small.mbox');
+    writeFileSync(small, msg(0) + msg(1));
+    const peak = (args: string[]) => {
+      const code = `process.argv=[process.argv[0],'xmime',...${JSON.stringify(args)}];process.on('exit',()=>process.stderr.write('MAXRSS '+process.resourceUsage().maxRSS+'\\n'));await import(${JSON.stringify(CLI)});`;
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', code]);
+      expect(r.stdout.toString().trim().split('\n').pop()).toBe('1 ok, 0 failed');
+      return Number(/MAXRSS (\d+)/.exec(r.stderr.toString())![1]) / 1024;
+    };
+    const big = peak(['verify', '--mbox', mbox]);
+    const one = peak(['verify', '--mbox', small]);
+    console.log(`peak RSS: verify --mbox 128 MiB ${big.toFixed(0)} MB, 2 messages ${one.toFixed(0)} MB`);
+    expect(big - one).toBeLessThan(48);
+    expect(big).toBeLessThan(160);
   });
 });
