@@ -89,7 +89,7 @@ describe('Maildir parts', () => {
       const whole = join(work, `${v}.whole`);
       await encodeTree(dir, whole);
       for (const size of [1, 200, 1 << 20]) {
-        const segs = planTree(dir, size);
+        const segs = planTree(dir, size)!;
         const out: Buffer[] = [];
         let i = 0;
         for (const g of segs) {
@@ -105,5 +105,9 @@ describe('Maildir parts', () => {
       }
     }
     expect(groups).toBeGreaterThan(10);
+    // Over the file limit: no plan (the pool then encodes the tree as one streaming job).
+    const maildir = join(work, 'tree-maildir.xml');
+    expect(planTree(maildir, 1, 2)).toBeNull();
+    expect(planTree(maildir, 1, 100)).not.toBeNull();
   });
 });

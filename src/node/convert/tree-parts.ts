@@ -25,6 +25,8 @@ export interface TreeFile {
   head: string;
 }
 
+const TOO_MANY = new Error('too many files to plan');
+
 /** Literal XML, or a group of files for one worker. */
 export type TreeSegment = string | TreeFile[];
 
@@ -34,8 +36,12 @@ function pathOf(base: Buffer, names: readonly Uint8Array[]): Buffer {
   return Buffer.concat(parts);
 }
 
-/** The tree's segments: files grouped by about `groupBytes` of input (a tag between files ends a group). */
-export function planTree(dir: string, groupBytes: number): TreeSegment[] {
+/**
+ * The tree's segments: files grouped by about `groupBytes` of input (a tag
+ * between files ends a group); null if the tree has more than `maxFiles`
+ * files (the plan is held in memory: a larger tree is one streaming job).
+ */
+export function planTree(dir: string, groupBytes: number, maxFiles = Infinity): TreeSegment[] | null {
   const st = lstatSync(dir, { bigint: true });
   if (!st.isDirectory()) throw treeError('tree-symlink', `${dir} is not a directory`);
   const segs: TreeSegment[] = [`<tree xmlns="${NS}" mtime="${mtimeOf(st.mtimeNs)}">\n`];
@@ -48,6 +54,7 @@ export function planTree(dir: string, groupBytes: number): TreeSegment[] {
     else segs.push(s);
   };
   const base = Buffer.from(dir);
+  let files = 0;
   const walk = (names: Uint8Array[]): void => {
     const here = pathOf(base, names);
     for (const name of (readdirSync(here, { encoding: 'buffer' }) as Buffer[]).sort(Buffer.compare)) {
@@ -63,6 +70,7 @@ export function planTree(dir: string, groupBytes: number): TreeSegment[] {
           lit('</dir>\n');
         }
       } else if (s.isFile()) {
+        if (++files > maxFiles) throw TOO_MANY;
         const flags = maildirFlags(name);
         if (group === null || bytes >= groupBytes) {
           group = [];
@@ -74,7 +82,12 @@ export function planTree(dir: string, groupBytes: number): TreeSegment[] {
       } else throw treeError('tree-symlink', `${p.toString('latin1')} is ${s.isSymbolicLink() ? 'a symbolic link' : 'not a regular file or directory'}: a tree document carries directories and files only`);
     }
   };
-  walk([]);
+  try {
+    walk([]);
+  } catch (e) {
+    if (e === TOO_MANY) return null;
+    throw e;
+  }
   lit('</tree>\n');
   return segs;
 }
