@@ -7,7 +7,7 @@ _xmime() {
   case $prev in
     -o|--output|--manifest|--attachments) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --schemes) COMPREPLY=($(compgen -W "https http https,http cid" -- "$cur")); return ;;
-    --variant) COMPREPLY=($(compgen -W "auto mboxo mboxrd" -- "$cur")); return ;;
+    --variant) COMPREPLY=($(compgen -W "auto mboxo mboxrd mboxcl2" -- "$cur")); return ;;
   esac
   local opts
   case $cmd in

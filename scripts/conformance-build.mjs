@@ -217,11 +217,11 @@ const ELSEWHERE = {
   '14.5': 'XMPP: test/api/embed.test.ts', '14.6': 'XMPP: test/api/embed.test.ts',
   '18': 'mailboxes (encode --mbox/--tree, not the single-message interface): fixtures/mbox, fixtures/tree',
   '18.1': 'mbox documents: fixtures/mbox/*/*.mbox ⇄ .xml, test/mailbox/mbox.test.ts',
-  '18.2': 'the split rule: fixtures/mbox/*, test/mailbox/mbox.test.ts (counts, property tests)',
+  '18.2': 'the split rule: fixtures/mbox/* (mboxcl2 in fixtures/mbox/mboxcl2), test/mailbox/mbox.test.ts (counts, property tests)',
   '18.3': 'messages one by one (library API, extract): test/mailbox/mbox.test.ts, test/node/mailbox-cli.test.ts',
   '18.4': 'tree documents: fixtures/tree/*.xml, test/node/tree-fs.test.ts',
   '18.5': 'safe tree decoding: test/node/tree-fs.test.ts (hostile trees)',
-  '18.6': 'mailboxes in parts: fixtures/mbox/parts/*, test/mailbox/mbox-parts.test.ts',
+  '18.6': 'a mailbox in parts: fixtures/mbox/parts/NAME.mbox ⇄ NAME.K.xml, test/mailbox/mbox-parts.test.ts (size rule, property tests)',
   '18.7': 'archive conversion (xmime convert): test/node/convert.test.ts, test/node/convert-attachments.test.ts (the store\'s URIs and their codes), test/node/convert-ranges.test.ts, test/archive/archive.test.ts',
 };
 const covered = new Map();

@@ -166,7 +166,7 @@ describe('property tests (parts)', () => {
     fc.assert(
       fc.property(
         fc.array(message, { maxLength: 8 }),
-        fc.constantFrom<MboxVariant>('auto', 'mboxrd', 'mboxo'),
+        fc.constantFrom<MboxVariant>('auto', 'mboxrd', 'mboxo', 'mboxcl2'),
         fc.integer({ min: 1, max: 3000 }),
         fc.option(fc.integer({ min: 0, max: 3000 })),
         fc.boolean(),
@@ -197,7 +197,7 @@ describe('property tests (parts)', () => {
       fc.array(fc.constantFrom('From ', 'From a@b 1:00 2024', '\n', '\r\n', '\r', '>', 'From: x', 'a', '\ufeff', '\xff'), { maxLength: 60 }).map((a) => new Uint8Array(Buffer.from(a.join(''), 'latin1'))),
     );
     fc.assert(
-      fc.property(bytes, fc.constantFrom<MboxVariant>('auto', 'mboxrd', 'mboxo'), fc.integer({ min: 1, max: 600 }), fc.integer({ min: 1, max: 1 << 30 }), (b, variant, maxSize, seed) => {
+      fc.property(bytes, fc.constantFrom<MboxVariant>('auto', 'mboxrd', 'mboxo', 'mboxcl2'), fc.integer({ min: 1, max: 600 }), fc.integer({ min: 1, max: 1 << 30 }), (b, variant, maxSize, seed) => {
         const docs = mboxToXmlParts(b, { maxSize, variant });
         expect(partsIn(b, { maxSize, variant }, rng(seed))).toEqual(docs);
         checkSizes(docs, maxSize);
