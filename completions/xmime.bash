@@ -5,19 +5,20 @@ _xmime() {
     case ${COMP_WORDS[i]} in -*) ;; *) cmd=${COMP_WORDS[i]}; break ;; esac
   done
   case $prev in
-    -o|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    -o|--output|--manifest|--attachments) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --schemes) COMPREPLY=($(compgen -W "https http https,http cid" -- "$cur")); return ;;
     --variant) COMPREPLY=($(compgen -W "auto mboxo mboxrd mboxcl2" -- "$cur")); return ;;
   esac
   local opts
   case $cmd in
-    '') COMPREPLY=($(compgen -W "encode decode verify compose extract help --help --version" -- "$cur")); return ;;
+    '') COMPREPLY=($(compgen -W "encode decode verify compose extract convert help --help --version" -- "$cur")); return ;;
     encode) opts="--output --wire --mbox --tree --variant --debug --help" ;;
     decode) opts="--output --fetch --schemes --debug --help" ;;
     verify) opts="--wire --stats --mbox --tree --variant --debug --help" ;;
     compose) opts="--output --debug --help" ;;
     extract) opts="--output --index --message-id --debug --help" ;;
-    help) COMPREPLY=($(compgen -W "encode decode verify compose extract help" -- "$cur")); return ;;
+    convert) opts="--output --decode --jobs --manifest --attachments --attachment-size --resume --shard --max-size --quiet --wire --variant --debug --help" ;;
+    help) COMPREPLY=($(compgen -W "encode decode verify compose extract convert help" -- "$cur")); return ;;
   esac
   if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$opts" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
 }

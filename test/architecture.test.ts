@@ -20,7 +20,8 @@ export const MAY_IMPORT: Record<string, readonly string[]> = {
   tree: ['core', 'xmime', 'views', 'decode'],
   api: ['core', 'xmime', 'views', 'encode', 'decode', 'tree'],
   mailbox: ['core', 'xmime', 'views', 'encode', 'decode', 'tree', 'api'],
-  node: ['core', 'xmime', 'views', 'encode', 'decode', 'tree', 'api', 'mailbox', '.'],
+  archive: ['core', 'xmime', 'views', 'encode', 'decode', 'tree', 'api', 'mailbox'],
+  node: ['core', 'xmime', 'views', 'encode', 'decode', 'tree', 'api', 'mailbox', 'archive', '.'],
   '.': ['core', 'xmime', 'views', 'encode', 'decode', 'tree', 'api', 'mailbox', 'node/host.ts'],
 };
 

@@ -87,6 +87,12 @@ export const ERROR_CODES = {
   'tree-target': 'the target of a tree is not a new or empty directory (or is a symbolic link)',
   /** A symbolic link, or a file that is neither a regular file nor a directory, in a tree to encode. */
   'tree-symlink': 'a symbolic link, or a file that is not a regular file or directory, in a tree to encode',
+  /** An `<external>` URI of an accepted scheme that does not name a body in the attachment store (spec §18.7). */
+  'external-store': 'an <external> URI that does not name a body in the attachment store',
+  /** Archive conversion: an input that cannot be read, or is not a regular file or directory (spec §18.7). */
+  'input-read': 'an input file or directory that cannot be read',
+  /** Archive conversion: an output that cannot be written (spec §18.7). */
+  'output-write': 'an output that cannot be written',
 } as const;
 
 /**

@@ -9,7 +9,8 @@ import { encoderInto, type DecodeOptions, type EncodeOptions, pushString, String
 import { mimeBytes, mimeChunk, xmlInput } from '../api/guard.js';
 import type { MimeTokenizer } from '../encode/mime-tokenizer.js';
 import { Output } from '../core/output.js';
-import { NS } from '../xmime/events.js';
+import { type ExternalRef, NS, type Sink } from '../xmime/events.js';
+import type { XmimeError } from '../core/errors.js';
 import { MimeWriter } from '../decode/mime-writer.js';
 import { XmimeReader } from '../decode/xmime-reader.js';
 import { XmlTokenizer } from '../decode/xml-tokenizer.js';
@@ -23,6 +24,17 @@ import { readLeaf, writeLeaf } from './leaf.js';
 export interface MboxEncodeOptions extends EncodeOptions {
   /** How the file is split and whether `>From` quoting is undone (spec §18.2). Default `auto`. */
   variant?: MboxVariant;
+  /** @internal A stage in front of each message's encoder (archive conversion: manifest facts, attachment store); `offset` is its separator's. */
+  front?: (next: Sink, offset: number) => Sink;
+  /** @internal Receives the offset of each `From ` line that was not taken as a separator. */
+  onKept?: (offset: number) => void;
+  /**
+   * @internal A byte range of a larger mbox that begins at a separator (archive conversion
+   * encodes ranges in parallel): `head` false writes no root start tag and takes `gap` (the
+   * blank line before the range) as its first message's gap; `foot` false writes no tail and
+   * no end tag, and leaves the final blank line in {@link MboxEncoder.rangeTail}.
+   */
+  range?: { head: boolean; foot: boolean; gap: Uint8Array | null };
 }
 
 /** Options of {@link MboxPartEncoder}: those of one document, and the size of a part. */
@@ -125,9 +137,9 @@ export class MboxEncoder {
           this.begin();
           this.prefix(d, s, e, false);
         },
-        start: (_at, gap, _line, by) => {
+        start: (at, gap, _line, by) => {
           this.begin();
-          this.start(gap, by === 'auto' ? ' split="auto"' : by === 'lf' ? ' split="lf"' : '');
+          this.start(gap, at, by === 'auto' ? ' split="auto"' : by === 'lf' ? ' split="lf"' : '');
         },
         content: (d, s, e) => {
           this.msg!.push(this.split.nl === 0x0d ? swapCrLf(new Uint8Array(d.subarray(s, e))) /* a copy: a Buffer's slice is a view */ : d.subarray(s, e));
@@ -137,6 +149,7 @@ export class MboxEncoder {
           this.begin();
           this.finish(tail);
         },
+        kept: options.onKept,
       },
       variant,
     );
@@ -150,6 +163,7 @@ export class MboxEncoder {
   private begin(): void {
     if (this.begun) return;
     this.begun = true;
+    if (this.options.range?.head === false) return; // a range that continues a mailbox
     this.rootTag();
   }
 
@@ -244,12 +258,17 @@ export class MboxEncoder {
     if (this.held !== null) this.place(true);
   }
 
-  private start(gap: Uint8Array | null, split = ''): void {
+  private start(gap: Uint8Array | null, at: number, split = ''): void {
     this.closePrefix();
     this.endMessage();
     this.splitAttr = split;
     // The blank line before the separator: default, one with the message's own line ending (spec §18.3).
     // In a CR-only file the gap is a CR, or none.
+    const range = this.options.range;
+    if (this.count === 0 && range !== undefined && !range.head) {
+      gap = range.gap; // the range continues a mailbox: its first message is not the first
+      this.count = 1;
+    }
     this.gapAttr = this.count === 0 ? '' : gap === null ? 'none' : this.split.nl === 0x0d ? '' : gap.length === 1 ? 'lf' : 'crlf';
     this.count++;
     this.head = [];
@@ -258,7 +277,8 @@ export class MboxEncoder {
       this.held = [];
       this.heldBytes = 0;
     }
-    this.msg = encoderInto(this.msgOut, this.options);
+    const front = this.options.front;
+    this.msg = encoderInto(this.msgOut, this.options, front === undefined ? undefined : (next) => front(next, at));
   }
 
   /** The `gap` attribute added to a message's start tag (none when it is the default). */
@@ -293,6 +313,9 @@ export class MboxEncoder {
     this.out.bytes(c, gt);
   }
 
+  /** With `range.foot` false: the blank line at the end of the range (the next range's first gap). */
+  rangeTail: Uint8Array | null = null;
+
   private writeTail(tail: Uint8Array | null): void {
     if (tail === null) return;
     this.out.ascii('<tail>');
@@ -303,6 +326,10 @@ export class MboxEncoder {
   private finish(tail: Uint8Array | null): void {
     this.closePrefix();
     this.endMessage();
+    if (this.options.range?.foot === false) {
+      this.rangeTail = tail;
+      return;
+    }
     this.writeTail(tail);
     this.out.ascii('</mbox>\n');
     if (this.sink !== null) {
@@ -402,6 +429,15 @@ function concatBytes(parts: Uint8Array[]): Uint8Array {
     n += p.length;
   }
   return r;
+}
+
+/** Options of the mailbox reader: the decoder's, and what writes `<external>` bodies. */
+export interface MailboxDecodeOptions extends DecodeOptions {
+  /**
+   * @internal Writes the bytes of an `<external>` body into `out` (where the body goes), or
+   * throws (an XmimeError at `where`). Without it an `<external>` is `external-unresolved`.
+   */
+  external?: (ref: ExternalRef, where: XmimeError, out: Output) => void;
 }
 
 /** Where the reader is in a mailbox document. */
@@ -506,7 +542,7 @@ export class MailboxReader implements XmlHandler {
   constructor(
     private readonly tok: Reporter,
     private readonly out: Output,
-    private readonly options: DecodeOptions = {},
+    private readonly options: MailboxDecodeOptions = {},
     private readonly collect: { begin(index: number): Output; end(index: number): void } | null = null,
   ) {
     this.requote = new Requoter(out);
@@ -536,7 +572,8 @@ export class MailboxReader implements XmlHandler {
   isMailbox = false;
 
   private newInner(out: Output): XmimeReader {
-    return new XmimeReader(new WireStage(new MimeWriter(out), this.tok), this.tok, this.options.maxTextBytes);
+    const ext = this.options.external;
+    return new XmimeReader(new WireStage(new MimeWriter(out), this.tok), this.tok, this.options.maxTextBytes, ext === undefined ? null : (ref, where) => ext(ref, where, out));
   }
 
   start(ns: string | null, local: string, attrs: XmlAttr[], at: number): void {
@@ -698,7 +735,7 @@ export class MailboxDecoder {
   private readonly se = new StringEncoder();
   private bytesIn = 0;
 
-  constructor(onChunk: (bytes: Uint8Array) => void, options: DecodeOptions = {}) {
+  constructor(onChunk: (bytes: Uint8Array) => void, options: MailboxDecodeOptions = {}) {
     this.out = new Output(onChunk);
     let reader: MailboxReader;
     this.tok = new XmlTokenizer((report) => (reader = new MailboxReader(report, this.out, options)), options);

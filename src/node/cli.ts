@@ -20,6 +20,9 @@ import { convertFile, createDecodeStream, createEncodeStream, OutputError } from
 import { compose } from '../api/compose.js';
 import { toMimeAsync } from '../api/external.js';
 import { mailboxCommand } from './mailbox-commands.js';
+import { notMail } from './not-mail.js';
+import { convert, defaultJobs } from './convert/run.js';
+import { MBOX_VARIANTS, type MboxVariant } from '../mailbox/mbox-split.js';
 import { verifyFileStreaming } from './verify-stream.js';
 
 /** The parsed options (every option of every command; each command checks its own). */
@@ -37,6 +40,15 @@ interface Values {
   variant?: string;
   index?: string;
   'message-id'?: string;
+  decode?: boolean;
+  jobs?: string;
+  manifest?: string;
+  attachments?: string;
+  'attachment-size'?: string;
+  resume?: boolean;
+  shard?: string;
+  'max-size'?: string;
+  quiet?: boolean;
 }
 type OptionName = keyof Values;
 
@@ -63,6 +75,15 @@ const OPTIONS: Record<OptionName, OptionSpec> = {
   variant: { type: 'string', value: 'V', help: 'how an mbox is split and whether >From quoting is undone: auto (default), mboxo, mboxrd, mboxcl2' },
   index: { type: 'string', value: 'N', help: 'the message with this number (from 1)' },
   'message-id': { type: 'string', value: 'ID', help: 'the message with this Message-ID (with or without <>)' },
+  decode: { type: 'boolean', help: 'convert XMIME documents (*.xml) back: each to its file, a tree document to its directory' },
+  jobs: { type: 'string', short: 'j', value: 'N', help: 'worker threads (default: the machine\'s parallelism); outputs are the same whatever N is' },
+  manifest: { type: 'string', value: 'FILE', help: 'write a row per message to FILE: CSV, or JSON Lines if FILE ends in .jsonl, .ndjson or .json' },
+  attachments: { type: 'string', value: 'DIR', help: 'store bodies over --attachment-size once per SHA-256 under DIR, referenced by <external>; with --decode, read them back from DIR (checked, never outside DIR)' },
+  'attachment-size': { type: 'string', value: 'BYTES', help: 'with --attachments: bodies of more than BYTES bytes go to the store (default 65536)' },
+  resume: { type: 'boolean', help: 'skip what the journal in OUTDIR records as done whose output is still there with its SHA-256; redo the rest' },
+  shard: { type: 'string', value: 'K/N', help: 'convert only the K-th (1..N) of N disjoint slices of the inputs, chosen by a hash of each input\'s path (for job arrays)' },
+  'max-size': { type: 'string', value: 'BYTES', help: 'write each mbox as parts REL.1.xml, REL.2.xml, … of at most BYTES each (cut between messages; a single larger message is a part alone); --decode joins them back into one file' },
+  quiet: { type: 'boolean', short: 'q', help: 'no progress and no summary: errors only' },
 };
 
 interface Command {
@@ -120,6 +141,13 @@ const COMMANDS: Record<string, Command> = {
       (await mailboxCommand('extract', args, o, (m) => {
         throw new Usage(m, 'extract');
       })) ?? 2,
+  },
+  convert: {
+    args: 'SRC... -o OUTDIR',
+    summary: 'whole archives: files, mboxes and Maildirs, on all cores',
+    about: 'Converts message files, mbox files and directories to XMIME documents under OUTDIR, mirroring the input tree: FILE becomes OUTDIR/NAME/…/FILE.xml (an mbox becomes one <mbox> document), and a Maildir (a directory with cur and new, its Maildir++ folders included) one tree document. With --decode, converts the documents back the same way. Work is shared by -j worker threads; every output is written to a temporary name, synced and renamed, so a killed run leaves none half-written, and a journal in OUTDIR lets --resume finish the job. Every input gets an outcome: problems go to standard error and the manifest, and the exit status is 1 if any input failed. On a terminal, a progress line shows files, messages, bytes, MB/s and time left.',
+    options: ['output', 'decode', 'jobs', 'manifest', 'attachments', 'attachment-size', 'resume', 'shard', 'max-size', 'quiet', 'wire', 'variant'],
+    run: (args, o) => convertArchive(args, o),
   },
   help: {
     args: '[COMMAND]',
@@ -252,17 +280,6 @@ class Tap extends Transform {
   head(): Uint8Array {
     return new Uint8Array(Buffer.concat(this.kept).subarray(0, 4096));
   }
-}
-
-/** Why these bytes do not look like a mail message, or null if they do. */
-function notMail(head: Uint8Array, size: number): string | null {
-  if (size === 0) return 'it is empty';
-  const n = Math.min(head.length, 1024);
-  for (let i = 0; i < n; i++) if (head[i] === 0) return 'it looks binary (NUL bytes at the start)';
-  const first = new TextDecoder('latin1').decode(head.subarray(0, 1000)).split(/\r?\n|\r/, 1)[0];
-  // A header field name is printable ASCII but colon; "From " starts an mbox message.
-  if (!/^[\x21-\x39\x3b-\x7e]+[ \t]*:/.test(first) && !first.startsWith('From ')) return 'it does not start with a header field';
-  return null;
 }
 
 async function convertCommand(cmd: string, args: string[], o: Values, codec: () => Transform): Promise<number> {
@@ -424,6 +441,48 @@ async function verifyCommand(paths: string[], o: Values): Promise<number> {
 }
 
 // ---------------------------------------------------------------------------
+// convert
+// ---------------------------------------------------------------------------
+
+/** A positive whole number option, or a usage error. */
+function count(name: string, v: string, min = 1): number {
+  if (!/^[0-9]{1,15}$/.test(v) || Number(v) < min) throw new Usage(`--${name} takes a whole number${min > 0 ? ` from ${min}` : ''}, not "${v}"`, 'convert');
+  return Number(v);
+}
+
+async function convertArchive(srcs: string[], o: Values): Promise<number> {
+  if (srcs.length === 0) throw new Usage('convert needs at least one SRC', 'convert');
+  if (o.output === undefined || o.output === '-') throw new Usage('convert needs -o OUTDIR (a directory)', 'convert');
+  if (o['attachment-size'] !== undefined && o.attachments === undefined) throw new Usage('--attachment-size needs --attachments DIR', 'convert');
+  if (o.decode && (o.wire || o.variant !== undefined || o['attachment-size'] !== undefined || o['max-size'] !== undefined)) throw new Usage('--wire, --variant, --attachment-size and --max-size are options of encoding, not of --decode (which joins parts by itself)', 'convert');
+  if (o.variant !== undefined && !(MBOX_VARIANTS as readonly string[]).includes(o.variant)) throw new Usage(`--variant takes ${MBOX_VARIANTS.join(', ')}`, 'convert');
+  let shard: { k: number; n: number } | undefined;
+  if (o.shard !== undefined) {
+    const m = /^([0-9]{1,9})\/([0-9]{1,9})$/.exec(o.shard);
+    if (m === null || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new Usage(`--shard takes K/N with 1 <= K <= N, not "${o.shard}"`, 'convert');
+    shard = { k: Number(m[1]), n: Number(m[2]) };
+  }
+  const slow = process.env.XMIME_TEST_SLOW_WRITE_MS; // test hook: kill tests land during real work
+  return convert(srcs, {
+    decode: o.decode === true,
+    outdir: o.output,
+    jobs: o.jobs === undefined ? defaultJobs() : count('jobs', o.jobs),
+    manifest: o.manifest,
+    attachments: o.attachments,
+    attachmentSize: o['attachment-size'] === undefined ? 65536 : count('attachment-size', o['attachment-size'], 0),
+    resume: o.resume === true,
+    shard,
+    quiet: o.quiet === true,
+    tty: process.stderr.isTTY === true,
+    readable: !o.wire,
+    variant: (o.variant ?? 'auto') as MboxVariant,
+    slow: slow === undefined ? undefined : Number(slow),
+    maxSize: o['max-size'] === undefined ? undefined : count('max-size', o['max-size'], 1),
+    rangeBytes: process.env.XMIME_TEST_RANGE_BYTES === undefined ? undefined : Number(process.env.XMIME_TEST_RANGE_BYTES), // test hook: ranges of a small mbox
+  });
+}
+
+// ---------------------------------------------------------------------------
 // main
 // ---------------------------------------------------------------------------
 
@@ -458,7 +517,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (o.schemes !== undefined && !o.fetch) throw new Usage('--schemes needs --fetch', cmd);
   // Mailboxes (--mbox, --tree, *.mbox/*.mbx, <mbox> and <tree> documents, extract): spec §18.
-  const mailbox = await mailboxCommand(cmd, rest, o, (m) => {
+  const mailbox = cmd === 'convert' ? null : await mailboxCommand(cmd, rest, o, (m) => {
     throw new Usage(m, cmd);
   });
   if (mailbox !== null) return mailbox;

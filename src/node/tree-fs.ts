@@ -18,7 +18,7 @@ import { NS } from '../xmime/events.js';
 import { XmlTokenizer } from '../decode/xml-tokenizer.js';
 import type { TextHint, XmlAttr, XmlHandler } from '../decode/xml-handler.js';
 import type { Reporter } from '../decode/reporter.js';
-import { MailboxReader, MboxEncoder, type MboxEncodeOptions } from '../mailbox/mbox-codec.js';
+import { MailboxReader, MboxEncoder, type MailboxDecodeOptions, type MboxEncodeOptions } from '../mailbox/mbox-codec.js';
 import { attrText, readLeaf, writeLeaf } from '../mailbox/leaf.js';
 import { badName, fileKind, foldKey, maildirFlags } from '../mailbox/tree.js';
 
@@ -33,7 +33,7 @@ const te = new TextEncoder();
 const utf8 = (s: string): Uint8Array => te.encode(s);
 
 /** Modification time as decimal seconds, to the nanosecond the file system gives. */
-function mtimeOf(ns: bigint): string {
+export function mtimeOf(ns: bigint): string {
   const neg = ns < 0n;
   const a = neg ? -ns : ns;
   const s = a / 1000000000n, f = a % 1000000000n;
@@ -41,12 +41,12 @@ function mtimeOf(ns: bigint): string {
   return `${neg ? '-' : ''}${s}${frac}`;
 }
 
-function treeError(code: ErrorCode, detail: string): XmimeError {
+export function treeError(code: ErrorCode, detail: string): XmimeError {
   return new XmimeError(code, detail, 0, 1, 1, '');
 }
 
 /** Writes XML to a Node stream, waiting for it to drain. */
-class XmlOut {
+export class XmlOut {
   readonly out: Output;
   private queue: Uint8Array[] = [];
 
@@ -80,7 +80,10 @@ class XmlOut {
   }
 }
 
-export interface TreeEncodeOptions extends MboxEncodeOptions {}
+export interface TreeEncodeOptions extends MboxEncodeOptions {
+  /** @internal Told each file's path (components from the tree's root) and kind before it is encoded. */
+  onFile?: (names: readonly Uint8Array[], kind: 'mime' | 'mbox' | 'data', size: number) => void;
+}
 
 /**
  * Files up to this size are read in one call: a Maildir holds many small files, and a read
@@ -88,7 +91,7 @@ export interface TreeEncodeOptions extends MboxEncodeOptions {}
  */
 const READ_WHOLE = 1 << 20;
 
-async function encodeFile(x: XmlOut, file: Buffer, names: Uint8Array[], size: number, options: TreeEncodeOptions): Promise<void> {
+export async function encodeFile(x: XmlOut, file: Buffer, names: Uint8Array[], size: number, options: TreeEncodeOptions): Promise<void> {
   const out = x.out;
   let kind: ReturnType<typeof fileKind> | null = null;
   let push: ((c: Uint8Array) => void) | null = null;
@@ -100,10 +103,12 @@ async function encodeFile(x: XmlOut, file: Buffer, names: Uint8Array[], size: nu
     let c = chunk as Uint8Array;
     if (kind === null) {
       kind = fileKind(names, c);
+      options.onFile?.(names, kind, size);
       out.ascii('>\n');
       if (kind === 'mime') {
         // Straight into the document's buffer: no per-file encoder buffer (a Maildir has many files).
-        const e = encoderInto(out, options);
+        const front = options.front;
+        const e = encoderInto(out, options, front === undefined ? undefined : (next) => front(next, 0));
         push = (b) => e.push(b);
         end = () => e.end();
       } else if (kind === 'mbox') {
@@ -212,6 +217,8 @@ interface OpenDir {
 }
 
 export interface TreeDecodeOptions {
+  /** @internal Writes `<external>` bodies (attachments by hash); without it they are an error. */
+  external?: MailboxDecodeOptions['external'];
   /** Treat names as colliding when they differ only in case or Unicode normalisation. Default: when the target's file system folds case. */
   foldNames?: boolean;
 }
@@ -231,7 +238,7 @@ class TreeWriter implements XmlHandler {
   private inData = false;
   private readonly fileOut: Output;
 
-  constructor(private readonly tok: Reporter, private readonly root: Buffer, private readonly fold: boolean) {
+  constructor(private readonly tok: Reporter, private readonly root: Buffer, private readonly fold: boolean, private readonly external?: MailboxDecodeOptions['external']) {
     this.fileOut = new Output((c) => {
       let o = 0;
       while (o < c.length) o += writeSync(this.fd, c, o, c.length - o);
@@ -298,7 +305,7 @@ class TreeWriter implements XmlHandler {
         return;
       }
       if (local !== 'mime' && local !== 'mbox') tok.fail('xmime-placement', `<${local}> cannot appear inside <file>`, at);
-      this.inner = new MailboxReader(tok, this.fileOut);
+      this.inner = new MailboxReader(tok, this.fileOut, this.external === undefined ? {} : { external: this.external });
       this.innerDepth = 1;
       this.inner.start(ns, local, attrs, at);
       return;
@@ -398,7 +405,7 @@ export async function decodeTree(doc: string, target: string, options: TreeDecod
   const fold = options.foldNames ?? foldsCase(tmp);
   let w: TreeWriter | null = null;
   try {
-    const tok = new XmlTokenizer((report) => (w = new TreeWriter(report, tmp, fold)));
+    const tok = new XmlTokenizer((report) => (w = new TreeWriter(report, tmp, fold, options.external)));
     const src = doc === '-' ? process.stdin : createReadStream(doc, { highWaterMark: 1 << 16 });
     for await (const c of src) tok.push(c as Uint8Array);
     tok.end();

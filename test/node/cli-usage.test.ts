@@ -24,11 +24,11 @@ function run(args: string[], input?: Uint8Array | string) {
 const MAIL = utf8('From: Sam <sam@example.org>\r\nSubject: hi\r\n\r\nHello\r\n');
 const mailFile = join(tmp, 'mail.eml');
 writeFileSync(mailFile, MAIL);
-const COMMANDS = ['encode', 'decode', 'verify', 'compose', 'help'];
+const COMMANDS = ['encode', 'decode', 'verify', 'compose', 'extract', 'convert', 'help'];
 
 /** The options each command's help lists. */
 function helpOptions(cmd: string): string[] {
-  return [...run(['help', cmd]).out.matchAll(/^ {2}(?:-\w, )?(--[a-z]+)/gm)].map((m) => m[1]);
+  return [...run(['help', cmd]).out.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]);
 }
 
 describe('pipes', () => {
@@ -85,7 +85,7 @@ describe('usage errors: one line and where to look, exit 2', () => {
     [['--bogus'], 'xmime: unknown option --bogus\nSee "xmime --help".\n'],
     [['encode', '-o'], 'xmime encode: option -o needs a value\nSee "xmime encode --help".\n'],
     [['encode', '--wire=yes'], 'xmime encode: option --wire takes no value\nSee "xmime encode --help".\n'],
-    [['decode', '--wire'], 'xmime decode: --wire is not an option of decode (it is one of encode, verify)\nSee "xmime decode --help".\n'],
+    [['decode', '--wire'], 'xmime decode: --wire is not an option of decode (it is one of encode, verify, convert)\nSee "xmime decode --help".\n'],
     [['frobnicate'], 'xmime: unknown command "frobnicate"\nSee "xmime --help".\n'],
     [[], 'xmime: no command given\nSee "xmime --help".\n'],
     [['verify'], 'xmime verify: verify needs at least one path\nSee "xmime verify --help".\n'],
