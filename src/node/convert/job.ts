@@ -151,7 +151,8 @@ class FileOut {
   }
 }
 
-function fsyncDir(dir: string): void {
+/** Makes a rename in `dir` durable (the directory entry, not only the file's bytes). */
+export function fsyncDir(dir: string): void {
   const fd = openSync(dir, 'r');
   try {
     fsyncSync(fd);

@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { COLUMNS, csvRow, jsonRow, rowValues, blankFacts, type MessageFacts } from '../../archive/facts.js';
-import { dirDigest, fileDigest, isMbox, partOf, partsDigest, TMP, type Job, type JobOptions, type JobResult } from './job.js';
+import { dirDigest, fileDigest, fsyncDir, isMbox, partOf, partsDigest, TMP, type Job, type JobOptions, type JobResult } from './job.js';
 import { mboxRanges } from './ranges.js';
 import { planTree, type TreeFile, type TreeSegment } from './tree-parts.js';
 import { inShard, JOURNAL, plan, type Problem } from './plan.js';
@@ -520,15 +520,6 @@ function assemble(job: Job, parts: Job[], results: JobResult[], segments?: TreeS
       rmSync(p.part!.file, { force: true });
       rmSync(p.rows, { force: true });
     }
-  }
-}
-
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
 
