@@ -60,5 +60,7 @@ export {
   type MboxMessage,
   type ReadMboxOptions,
   type MboxVariant,
+  type MboxSplitBy,
+  type MailboxDecodeOptions,
 } from './mailbox/index.js';
 export { MboxToXmlStream, XmlToMailboxStream } from './mailbox/streams.js';

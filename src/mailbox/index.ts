@@ -13,7 +13,8 @@ export {
   type MboxEncodeOptions,
   type MboxPartOptions,
   type MboxPartSink,
+  type MailboxDecodeOptions,
 } from './mbox-codec.js';
 export { readMbox, MboxWriter, separatorLine, type MboxMessage, type ReadMboxOptions } from './mbox-messages.js';
-export { type MboxVariant, MBOX_VARIANTS, separatorShape } from './mbox-split.js';
+export { type MboxSplitBy, type MboxVariant, MBOX_VARIANTS, separatorShape } from './mbox-split.js';
 export { parseMailbox } from './parse.js';
