@@ -9,7 +9,7 @@
  */
 import { closeSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, lstatSync, writeSync, constants, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { encoderInto } from '../../api/codec.js';
 import { Output } from '../../core/output.js';
 import { XmimeError } from '../../core/errors.js';
